@@ -1,0 +1,72 @@
+import type { Direction } from '../model/rules.ts';
+import { chunk, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify } from './common.ts';
+
+const RULES_PER_CALL = 64;
+import { lineComment, shellWord } from './quote.ts';
+import type { Renderer, RenderInput, RenderOutput } from './types.ts';
+
+const POLICY: Record<Exclude<Direction, 'in'>, { name: string; ingress: string; egress: string }> = {
+  forward: { name: 'fwplan-forward', ingress: 'ANY', egress: 'ANY' },
+  out: { name: 'fwplan-output', ingress: 'HOST', egress: 'ANY' },
+};
+
+export function renderFirewalld(input: RenderInput): RenderOutput {
+  const { options } = input;
+  const hostScope = options.scope.kind === 'host';
+  const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}-firewalld.sh`;
+  const lines = ['#!/usr/bin/env bash', ...headerLines(input, 'firewalld rich rules (bash, firewall-cmd --permanent)')];
+  lines.push(
+    '#',
+    '# Writes the permanent configuration, then reloads. Apply it safely:',
+    '#   cp -a /etc/firewalld /root/firewalld.before                          # snapshot',
+    `#   bash -n ${file} && firewall-cmd --check-config                      # check`,
+    '#   (sleep 120; cp -a /root/firewalld.before/. /etc/firewalld/; firewall-cmd --reload) &   # timed rollback',
+    `#   bash ${file}   # and, once you still have access: kill %1`,
+    '# Roll back: cp -a /root/firewalld.before/. /etc/firewalld/ && firewall-cmd --reload',
+    '# Zone for inbound rules: set FWPLAN_ZONE (default: public).',
+    'set -euo pipefail',
+    'ZONE="${FWPLAN_ZONE:-public}"',
+    '',
+  );
+  const directions: Direction[] = hostScope ? ['in', 'out'] : ['forward'];
+  for (const d of directions) {
+    if (d === 'in') {
+      if (options.defaultDrop) lines.push('firewall-cmd --permanent --zone="$ZONE" --set-target=DROP');
+      continue;
+    }
+    const p = POLICY[d];
+    lines.push(
+      `firewall-cmd --permanent --info-policy=${p.name} >/dev/null 2>&1 || firewall-cmd --permanent --new-policy=${p.name}`,
+      `firewall-cmd --permanent --policy=${p.name} --add-ingress-zone=${p.ingress}`,
+      `firewall-cmd --permanent --policy=${p.name} --add-egress-zone=${p.egress}`,
+      `firewall-cmd --permanent --policy=${p.name} --set-target=${options.defaultDrop ? 'DROP' : 'CONTINUE'}`,
+    );
+  }
+  for (const g of groupByPorts(input.rules)) {
+    lines.push('', `# ${lineComment(groupComment(g))}`);
+    const where = g.direction === 'in' ? '--zone="$ZONE"' : `--policy=${POLICY[g.direction].name}`;
+    const family = g.family === 4 ? 'ipv4' : 'ipv6';
+    const rules: string[] = [];
+    for (const [s, d] of pairs(g)) {
+      for (const port of g.ports) {
+        rules.push(`rule family="${family}" source address="${s.network.display}" destination address="${d.network.display}" port port="${port}" protocol="${g.protocol}" accept`);
+      }
+    }
+    // one firewall-cmd call per batch: each call costs a D-Bus round trip and a config write
+    for (const batch of chunk(rules, RULES_PER_CALL)) {
+      lines.push(`firewall-cmd --permanent ${where} \\`);
+      batch.forEach((rule, i) => lines.push(`  --add-rich-rule=${shellWord(rule)}${i < batch.length - 1 ? ' \\' : ''}`));
+    }
+  }
+  lines.push('', 'firewall-cmd --reload', '');
+  return { text: lines.join('\n'), findings: [] };
+}
+
+export const firewalldRenderer: Renderer = {
+  id: 'firewalld',
+  label: 'firewalld (bash script)',
+  mediaType: 'text/x-shellscript',
+  firewall: true,
+  fileName: (slug, scope) => `${slug}-${scopeSlug(scope)}-firewalld.sh`,
+  render: renderFirewalld,
+};

@@ -1,0 +1,187 @@
+import type { AddressEntry, Direction, Endpoint, Finding } from '../model/rules.ts';
+import type { Family } from '../net/address.ts';
+import { chunk, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify, type PortGroup } from './common.ts';
+import { iptablesComment, lineComment } from './quote.ts';
+import type { Renderer, RenderInput, RenderOutput } from './types.ts';
+
+const CHAIN: Record<Direction, { own: string; builtin: string }> = {
+  forward: { own: 'FWPLAN-FWD', builtin: 'FORWARD' },
+  in: { own: 'FWPLAN-IN', builtin: 'INPUT' },
+  out: { own: 'FWPLAN-OUT', builtin: 'OUTPUT' },
+};
+
+/** multiport takes at most 15 ports */
+const MULTIPORT_MAX = 15;
+
+/**
+ * Above this many address pairs a group jumps to a chain of the larger side's addresses, so the
+ * rule count grows with the number of addresses, not with their product.
+ */
+const PAIR_LIMIT = 8;
+
+function ports(group: PortGroup, list: readonly number[]): string {
+  const proto = `-p ${group.protocol}`;
+  if (list.length === 1) return `${proto} -m ${group.protocol} --dport ${list[0]}`;
+  return `${proto} -m multiport --dports ${list.join(',')}`;
+}
+
+function addr(e: AddressEntry): string {
+  return e.network.display;
+}
+
+/** ICMP that keeps a network working, for the chain `chain` of family `family`. */
+function icmpLines(family: Family, chain: string, local: boolean): string[] {
+  if (family === 4) {
+    return ['destination-unreachable', 'time-exceeded', 'parameter-problem', 'echo-request'].map(
+      (t) => `-A ${chain} -p icmp -m icmp --icmp-type ${t} -j ACCEPT`,
+    );
+  }
+  const types = ['destination-unreachable', 'packet-too-big', 'time-exceeded', 'parameter-problem', 'echo-request'];
+  const lines = types.map((t) => `-A ${chain} -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -j ACCEPT`);
+  if (local) {
+    // neighbour discovery and MLD never cross a router; they must reach the host itself
+    for (const t of ['router-solicitation', 'router-advertisement', 'neighbour-solicitation', 'neighbour-advertisement']) {
+      lines.push(`-A ${chain} -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -m hl --hl-eq 255 -j ACCEPT`);
+    }
+    for (const t of ['130', '131', '132', '143']) {
+      lines.push(`-A ${chain} -s fe80::/10 -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -j ACCEPT`);
+    }
+  }
+  return lines;
+}
+
+function chainName(side: 'SRC' | 'DST', ep: Endpoint): string {
+  const base = ep.key.replace(/\/v[46]/, '').replace(/[^A-Za-z0-9]+/g, '-');
+  return `FWPLAN-${side}-${base}`.slice(0, 28);
+}
+
+export function renderIptablesFamily(input: RenderInput, family: Family): RenderOutput {
+  const { options } = input;
+  const rules = input.rules.filter((r) => r.family === family);
+  const tool = family === 4 ? 'iptables' : 'ip6tables';
+  const hostScope = options.scope.kind === 'host';
+  const directions: Direction[] = hostScope ? ['in', 'out'] : ['forward'];
+
+  const lines: string[] = [...headerLines(input, `${tool}-restore input (IPv${family})`)];
+  const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}.${tool}.rules`;
+  if (options.defaultDrop) {
+    lines.push(
+      '#',
+      '# A complete policy: it REPLACES the filter table. Apply it safely:',
+      `#   ${tool}-save > /root/${tool}.before        # snapshot`,
+      `#   ${tool}-restore --test < ${file}           # check`,
+      `#   ${tool}-apply -t 60 ${file}                 # apply; reverts after 60 s unless you confirm`,
+      `# Roll back: ${tool}-restore < /root/${tool}.before`,
+      ...(hostScope ? [] : [`# Gateway scope filters FORWARD only; INPUT and OUTPUT of the router are left open (policy ACCEPT).`]),
+    );
+  } else {
+    lines.push(
+      '#',
+      `# Only adds ACCEPT rules in its own chains; the existing policy stays. Apply with --noflush:`,
+      `#   ${tool}-save > /root/${tool}.before && ${tool}-restore --test --noflush < ${file}`,
+      `#   ${tool}-restore --noflush < ${file}`,
+      `# Each apply inserts one more jump at the top of ${directions.map((d) => CHAIN[d].builtin).join('/')}; remove old ones with`,
+      ...directions.map((d) => `#   ${tool} -D ${CHAIN[d].builtin} -j ${CHAIN[d].own}`),
+      `# Roll back: ${tool}-restore < /root/${tool}.before`,
+    );
+  }
+  lines.push('*filter');
+  if (options.defaultDrop) {
+    if (hostScope) lines.push(':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT DROP [0:0]');
+    // a router's own access is not this plan's business: only forwarded traffic is filtered
+    else lines.push(':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]');
+  }
+  for (const d of directions) lines.push(`:${CHAIN[d].own} - [0:0]`);
+
+  const groups = groupByPorts(rules);
+  const addressChains = new Map<string, { side: 'SRC' | 'DST'; endpoint: Endpoint }>();
+  const body: string[] = [];
+  for (const g of groups) {
+    const chain = CHAIN[g.direction].own;
+    const comment = iptablesComment(groupComment(g));
+    const s = g.source.entries.length;
+    const dN = g.destination.entries.length;
+    for (const list of chunk(g.ports, MULTIPORT_MAX)) {
+      const match = ports(g, list);
+      if (g.distinctPairs || s * dN <= PAIR_LIMIT) {
+        for (const [src, dst] of pairs(g)) {
+          body.push(`-A ${chain} -s ${addr(src)} -d ${addr(dst)} ${match} -m comment --comment ${comment} -j ACCEPT`);
+        }
+      } else if (dN >= s) {
+        const target = chainName('DST', g.destination);
+        addressChains.set(target, { side: 'DST', endpoint: g.destination });
+        for (const src of g.source.entries) body.push(`-A ${chain} -s ${addr(src)} ${match} -m comment --comment ${comment} -j ${target}`);
+      } else {
+        const target = chainName('SRC', g.source);
+        addressChains.set(target, { side: 'SRC', endpoint: g.source });
+        for (const dst of g.destination.entries) body.push(`-A ${chain} -d ${addr(dst)} ${match} -m comment --comment ${comment} -j ${target}`);
+      }
+    }
+  }
+  const chainNames = [...addressChains.keys()].sort();
+  for (const name of chainNames) lines.push(`:${name} - [0:0]`);
+
+  if (options.defaultDrop) {
+    const builtins: { chain: string; local: boolean }[] = hostScope
+      ? [{ chain: 'INPUT', local: true }, { chain: 'OUTPUT', local: true }]
+      : [{ chain: 'FORWARD', local: false }];
+    for (const { chain, local } of builtins) {
+      lines.push(
+        `-A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
+        `-A ${chain} -m conntrack --ctstate INVALID -j DROP`,
+      );
+      if (local) lines.push(`-A ${chain} -${chain === 'OUTPUT' ? 'o' : 'i'} lo -j ACCEPT`);
+      lines.push(...icmpLines(family, chain, local));
+    }
+    for (const d of directions) lines.push(`-A ${CHAIN[d].builtin} -j ${CHAIN[d].own}`);
+    const logged = hostScope ? ['INPUT', 'OUTPUT'] : ['FORWARD'];
+    for (const chain of logged) {
+      lines.push(`-A ${chain} -m limit --limit 5/min --limit-burst 10 -j LOG --log-prefix "fwplan-drop ${chain}: "`);
+    }
+  } else {
+    for (const d of directions) lines.push(`-I ${CHAIN[d].builtin} 1 -j ${CHAIN[d].own}`);
+  }
+  lines.push(...body);
+  for (const name of chainNames) {
+    const { side, endpoint } = addressChains.get(name) as { side: 'SRC' | 'DST'; endpoint: Endpoint };
+    const flag = side === 'SRC' ? '-s' : '-d';
+    for (const e of endpoint.entries) {
+      const label = e.label ? ` -m comment --comment ${iptablesComment(e.label)}` : '';
+      lines.push(`-A ${name} ${flag} ${addr(e)}${label} -j ACCEPT`);
+    }
+  }
+  lines.push('COMMIT', `# end of fwplan export (${lineComment(`${rules.length} rules`)})`, '');
+  const findings: Finding[] = [];
+  if (rules.length === 0) {
+    findings.push({
+      code: 'scope',
+      severity: 'note',
+      message: options.defaultDrop
+        ? `no IPv${family} rule in this plan: this ${tool} file blocks all IPv${family} traffic except ICMP${family === 6 ? 'v6' : ''}`
+        : `no IPv${family} rule in this plan: this ${tool} file adds nothing`,
+    });
+  }
+  return { text: lines.join('\n'), findings };
+}
+
+function fileName(ext: string) {
+  return (slug: string, scope: Parameters<Renderer['fileName']>[1]) => `${slug}-${scopeSlug(scope)}.${ext}.rules`;
+}
+
+export const iptablesRenderer: Renderer = {
+  id: 'iptables',
+  label: 'iptables (IPv4)',
+  mediaType: 'text/plain',
+  firewall: true,
+  fileName: fileName('iptables'),
+  render: (input) => renderIptablesFamily(input, 4),
+};
+
+export const ip6tablesRenderer: Renderer = {
+  id: 'ip6tables',
+  label: 'ip6tables (IPv6)',
+  mediaType: 'text/plain',
+  firewall: true,
+  fileName: fileName('ip6tables'),
+  render: (input) => renderIptablesFamily(input, 6),
+};

@@ -1,0 +1,77 @@
+/**
+ * Quoting, one helper per target. Each takes any text (labels and plan names are hostile) and
+ * returns something the target reads back as exactly one harmless token.
+ */
+
+/** Drop control characters (C0, DEL, C1) and lone surrogates; keep every other character. */
+export function stripControls(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\p{Cs}/gu, '\ufffd');
+}
+
+/** Cut to at most `maxBytes` of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    out += ch;
+  }
+  return out;
+}
+
+/** A POSIX shell word: single quotes, with ' written as '\''. Nothing inside is expanded. */
+export function shellWord(text: string): string {
+  return `'${stripControls(text).replace(/'/g, `'\\''`)}'`;
+}
+
+/** The iptables comment match takes at most 256 bytes. */
+export const IPTABLES_COMMENT_MAX = 256;
+
+/**
+ * An iptables-restore comment argument. iptables-restore splits on spaces and honours double
+ * quotes with backslash escapes; quotes and backslashes are replaced (not escaped) so the text
+ * survives every iptables version's parser, and cut to the module's byte limit.
+ */
+export function iptablesComment(text: string): string {
+  const clean = stripControls(text).replace(/["\\]/g, "'");
+  return `"${truncateUtf8(clean, IPTABLES_COMMENT_MAX - 1)}"`;
+}
+
+/** nft comments are at most 128 bytes. */
+export const NFT_COMMENT_MAX = 128;
+
+/** An nft string literal: double quotes; nft has no escapes inside, so quotes are replaced. */
+export function nftString(text: string): string {
+  const clean = stripControls(text).replace(/["\\]/g, "'");
+  return `"${truncateUtf8(clean, NFT_COMMENT_MAX - 1)}"`;
+}
+
+/** A '#' comment line in a script or rules file: no newline can end it early. */
+export function lineComment(text: string): string {
+  return stripControls(text);
+}
+
+/**
+ * One CSV cell (RFC 4180). Cells that a spreadsheet would run as a formula (starting with =, +,
+ * -, @, tab or CR) get a leading apostrophe (OWASP "CSV injection"). Addresses, ports and ids
+ * never start with those characters, so they stay machine-readable.
+ */
+export function csvCell(text: string): string {
+  let value = text;
+  if (/^[=+\-@\t\r]/.test(value)) value = `'${value}`;
+  if (/[",\r\n]/.test(value) || value !== value.trim()) return `"${value.replace(/"/g, '""')}"`;
+  return value;
+}
+
+/** Text placed in Markdown table cells or HTML: no markup, no table break. */
+export function markdownCell(text: string): string {
+  return stripControls(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]#|])/g, '\\$1');
+}

@@ -1,0 +1,40 @@
+import type { Plan } from '../model/plan.ts';
+import type { AddressEntry, ExpandedRule, Finding, RuleSet } from '../model/rules.ts';
+import type { Scope } from '../scope.ts';
+
+export const FORMAT_IDS = ['iptables', 'ip6tables', 'nftables', 'ufw', 'firewalld', 'csv', 'json'] as const;
+export type FormatId = (typeof FORMAT_IDS)[number];
+
+export interface RenderOptions {
+  readonly scope: Scope;
+  /** a complete policy: default DROP, established/related, loopback, ICMP, then the plan */
+  readonly defaultDrop: boolean;
+}
+
+export interface RenderInput {
+  readonly plan: Plan;
+  readonly ruleSet: RuleSet;
+  /** the rule set cut to the scope, directions set */
+  readonly rules: readonly ExpandedRule[];
+  /** the node a host scope protects */
+  readonly node?: AddressEntry;
+  readonly options: RenderOptions;
+}
+
+export interface RenderOutput {
+  readonly text: string;
+  /** what the format could not express or what the admin must know before applying */
+  readonly findings: readonly Finding[];
+}
+
+/** One output format. A rule the format cannot express becomes a finding, never a silent drop. */
+export interface Renderer {
+  readonly id: FormatId;
+  readonly label: string;
+  /** file name suffix after the plan slug: "-gateway.nft" … */
+  fileName(planSlug: string, scope: Scope): string;
+  readonly mediaType: string;
+  /** whether the scope and default-drop options mean anything to this format */
+  readonly firewall: boolean;
+  render(input: RenderInput): RenderOutput;
+}
