@@ -38,8 +38,27 @@ function issueErrors(issue: z.core.$ZodIssue): PlanError[] {
   return [{ path: formatPath(issue.path), message: issue.message }];
 }
 
+/**
+ * `__proto__` keys survive JSON.parse as own properties and would set the prototype of any object
+ * they are copied into; they are refused wherever they appear, before the schema sees the value.
+ */
+function forbiddenKeys(value: unknown, path: PropertyKey[], out: PlanError[], depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 12 || out.length >= 20) return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => forbiddenKeys(v, [...path, i], out, depth + 1));
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') out.push({ path: formatPath([...path, key]), message: 'forbidden key "__proto__"' });
+    else forbiddenKeys((value as Record<string, unknown>)[key], [...path, key], out, depth + 1);
+  }
+}
+
 /** Validate a parsed JSON value against the plan schema; every problem names its JSON path. */
 export function parsePlan(value: unknown): PlanParse {
+  const forbidden: PlanError[] = [];
+  forbiddenKeys(value, [], forbidden);
+  if (forbidden.length > 0) return { ok: false, errors: forbidden };
   const result = PlanSchema.safeParse(value);
   if (result.success) return { ok: true, plan: result.data };
   const errors = result.error.issues.flatMap(issueErrors);
