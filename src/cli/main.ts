@@ -83,7 +83,7 @@ function readPlan(io: Io, path: string | undefined): Plan {
   if (path === undefined) throw new UsageError(['missing PLAN (a plan file, or - for standard input)']);
   let text: string;
   try {
-    text = io.readFile(path === '-' ? '/dev/stdin' : path);
+    text = io.readFile(path);
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new UsageError([`${path}: cannot read the file${code ? ` (${code})` : ''}`]);
@@ -280,7 +280,7 @@ export function main(): void {
   const io: Io = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => readFileSync(p === '-' ? 0 : p, 'utf8'),
     writeFile: (p, t) => writeFileSync(p, t),
   };
   process.exitCode = run(process.argv.slice(2), io);
