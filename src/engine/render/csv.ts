@@ -1,5 +1,6 @@
 import { pairs } from './common.ts';
-import { csvCell } from './quote.ts';
+import Papa from 'papaparse';
+import { CSV_OPTIONS } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
 export const CSV_COLUMNS = [
@@ -9,17 +10,16 @@ export const CSV_COLUMNS = [
 
 /** RFC 4180: CRLF line ends, a header row, one row per rule and address pair. */
 export function renderCsv(input: RenderInput): RenderOutput {
-  const rows: string[] = [CSV_COLUMNS.join(',')];
+  const data: string[][] = [];
   for (const r of input.rules) {
     for (const [s, d] of pairs(r)) {
-      const cells = [
+      data.push([
         r.ruleId, r.section, r.service, r.purpose, r.direction, `IPv${r.family}`, r.protocol, String(r.port),
         r.source.role, s.network.display, s.label ?? '', r.destination.role, d.network.display, d.label ?? '', r.covers.join(' '),
-      ];
-      rows.push(cells.map(csvCell).join(','));
+      ]);
     }
   }
-  return { text: `${rows.join('\r\n')}\r\n`, findings: [] };
+  return { text: `${Papa.unparse({ fields: [...CSV_COLUMNS], data }, CSV_OPTIONS)}\r\n`, findings: [] };
 }
 
 export const csvRenderer: Renderer = {

@@ -95,7 +95,7 @@ describe('csvCell', () => {
   it('leaves addresses and ports machine-readable', () => {
     for (const v of ['10.0.0.1', '2001:db8::1', '::1', '10.0.0.0/8', '443', 'prd-dvc-tcp-22']) expect(csvCell(v)).toBe(v);
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
-    expect(csvCell('-1+2')).toBe("'-1+2");
+    expect(csvCell('-1+2')).toBe(`"'-1+2"`);
   });
 });
 

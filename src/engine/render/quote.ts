@@ -1,3 +1,5 @@
+import Papa from 'papaparse';
+
 /**
  * Quoting, one helper per target. Each takes any text (labels and plan names are hostile) and
  * returns something the target reads back as exactly one harmless token.
@@ -56,15 +58,19 @@ export function lineComment(text: string): string {
 }
 
 /**
- * One CSV cell (RFC 4180). Cells that a spreadsheet would run as a formula (starting with =, +,
- * -, @, tab or CR) get a leading apostrophe (OWASP "CSV injection"). Addresses, ports and ids
- * never start with those characters, so they stay machine-readable.
+ * Options shared by every CSV writer of the project: RFC 4180 with OWASP formula neutralising.
+ * papaparse's own `escapeFormulae: true` misses a cell such as "=1+2\nx" (its pattern needs the
+ * whole cell on one line), so the pattern is given explicitly.
+ */
+export const CSV_OPTIONS = { escapeFormulae: /^[=+\-@\t\r]/, newline: '\r\n', quotes: false };
+
+/**
+ * One CSV cell (RFC 4180), written by papaparse. Cells that a spreadsheet would run as a formula
+ * (starting with =, +, -, @, tab or CR) get a leading apostrophe (OWASP "CSV injection").
+ * Addresses, ports and ids never start with those characters, so they stay machine-readable.
  */
 export function csvCell(text: string): string {
-  let value = text;
-  if (/^[=+\-@\t\r]/.test(value)) value = `'${value}`;
-  if (/[",\r\n]/.test(value) || value !== value.trim()) return `"${value.replace(/"/g, '""')}"`;
-  return value;
+  return Papa.unparse([[text]], CSV_OPTIONS);
 }
 
 /** Text placed in Markdown table cells or HTML: no markup, no table break. */
