@@ -94,7 +94,16 @@ function readPlan(io: Io, path: string | undefined): Plan {
 }
 
 function findingLine(f: Finding): string {
-  return `${f.severity.padEnd(7)} ${f.path ?? f.ruleId ?? ''}${f.path || f.ruleId ? ': ' : ''}${f.message}`;
+  const about = f.path ?? f.ruleId;
+  const prefix = about !== undefined && !f.message.startsWith(about) ? `${about}: ` : '';
+  return `${f.severity.padEnd(7)} ${prefix}${f.message}`;
+}
+
+const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, note: 2 };
+
+/** Errors first, then warnings, then notes; the engine's order within each. */
+function bySeverity(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 
 function summary(findings: readonly Finding[]): string {
@@ -241,7 +250,7 @@ export function run(argv: readonly string[], io: Io): number {
         const plan = readPlan(io, positionals[0]);
         const ruleSet = expandPlan(plan);
         if (values.json) io.stdout(`${JSON.stringify({ findings: ruleSet.findings }, null, 2)}\n`);
-        else io.stdout(`${ruleSet.findings.map(findingLine).join('\n')}\n${summary(ruleSet.findings)}\n`);
+        else io.stdout(`${bySeverity(ruleSet.findings).map(findingLine).join('\n')}\n${summary(ruleSet.findings)}\n`);
         return hasErrors(ruleSet) ? 1 : 0;
       }
       case 'rules': {

@@ -196,7 +196,7 @@ export function expandPlan(plan: Plan, catalog: readonly CatalogRule[] = SENHASE
               code: 'family-gap',
               severity: 'warning',
               path: `roles.${hasRole}`,
-              message: `${hasRole} has IPv${family} entries but ${gapRole === 'PRD' && plan.cluster ? 'no cluster node has' : `${gapRole} has no`} IPv${family} address: those entries get no rule`,
+              message: `${hasRole} has IPv${family} entries but ${gapRole === 'PRD' && plan.cluster ? 'no cluster node has an' : `${gapRole} has no`} IPv${family} address: those entries get no rule`,
             });
           }
         }
