@@ -53,16 +53,32 @@ export function makeNetwork(family: Family, start: bigint, prefix: number): Netw
   const size = 1n << hostBits;
   const first = (start >> hostBits) << hostBits;
   const address = fromBigInt(first, family);
+  return networkOf(family, first, first + size - 1n, prefix, address);
+}
+
+function networkOf(family: Family, start: bigint, end: bigint, prefix: number, address: string): Network {
   const cidr = `${address}/${prefix}`;
-  return {
-    family,
-    prefix,
-    start: first,
-    end: first + size - 1n,
-    address,
-    cidr,
-    display: prefix === bits ? address : cidr,
-  };
+  return { family, prefix, start, end, address, cidr, display: prefix === bitsOf(family) ? address : cidr };
+}
+
+/** IPv4 with plain numbers: parsing thousands of entries per keystroke must stay cheap. */
+function ipv4Network(text: string, prefix: number): { network: Network; hostBitsSet: boolean } {
+  let value = 0;
+  let octet = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      value = value * 256 + octet;
+      octet = 0;
+    } else {
+      octet = octet * 10 + (c - 48);
+    }
+  }
+  value = value * 256 + octet;
+  const size = 2 ** (32 - prefix);
+  const first = value - (value % size);
+  const address = first === value ? text : `${Math.floor(first / 16777216)}.${Math.floor(first / 65536) % 256}.${Math.floor(first / 256) % 256}.${first % 256}`;
+  return { network: networkOf(4, BigInt(first), BigInt(first + size - 1), prefix, address), hostBitsSet: first !== value };
 }
 
 /**
@@ -77,23 +93,16 @@ export function parseAddress(input: string): ParseResult {
   const slash = text.indexOf('/');
   const addrText = slash === -1 ? text : text.slice(0, slash);
   const prefixText = slash === -1 ? undefined : text.slice(slash + 1);
-  let family: Family;
-  let bytes: number[];
-  if (addrText.includes(':')) {
+  const isV6 = addrText.includes(':');
+  if (isV6) {
     if (addrText.includes('%')) return { ok: false, reason: 'has a zone id (%…), which a firewall rule cannot use' };
     if (!ipaddr.IPv6.isValid(addrText)) return { ok: false, reason: 'is not a valid IPv6 address' };
-    family = 6;
-    bytes = ipaddr.IPv6.parse(addrText).toByteArray();
-  } else if (IPV4_DOTTED.test(addrText)) {
-    family = 4;
-    bytes = addrText.split('.').map(Number);
-  } else if (/^[\d.]+$/.test(addrText)) {
-    return { ok: false, reason: 'is not a valid IPv4 address (four numbers 0–255, no leading zeros)' };
-  } else if (addrText.includes('-')) {
-    return { ok: false, reason: 'looks like a range; write it as CIDRs' };
-  } else {
+  } else if (!IPV4_DOTTED.test(addrText)) {
+    if (/^[\d.]+$/.test(addrText)) return { ok: false, reason: 'is not a valid IPv4 address (four numbers 0–255, no leading zeros)' };
+    if (addrText.includes('-')) return { ok: false, reason: 'looks like a range; write it as CIDRs' };
     return { ok: false, reason: 'is not an IP address or CIDR (hostnames are not accepted)' };
   }
+  const family: Family = isV6 ? 6 : 4;
   const bits = bitsOf(family);
   let prefix = bits;
   if (prefixText !== undefined) {
@@ -101,7 +110,8 @@ export function parseAddress(input: string): ParseResult {
     prefix = Number(prefixText);
     if (prefix > bits) return { ok: false, reason: `has prefix /${prefix}, more than the ${bits} bits of an IPv${family} address` };
   }
-  const start = toBigInt(bytes);
+  if (family === 4) return { ok: true, ...ipv4Network(addrText, prefix) };
+  const start = toBigInt(ipaddr.IPv6.parse(addrText).toByteArray());
   const network = makeNetwork(family, start, prefix);
   return { ok: true, network, hostBitsSet: network.start !== start };
 }
@@ -150,17 +160,22 @@ export function aggregate(networks: readonly Network[]): Network[] {
   while (i < sorted.length) {
     const first = sorted[i] as Network;
     const family = first.family;
-    let start = first.start;
+    const start = first.start;
     let end = first.end;
+    let widest = first;
     i++;
     while (i < sorted.length) {
       const n = sorted[i] as Network;
       if (n.family !== family || n.start > end + 1n) break;
-      if (n.end > end) end = n.end;
+      if (n.end > end) {
+        end = n.end;
+        widest = n;
+      }
       i++;
     }
-    rangeToNetworks(family, start, end, out);
-    start = end;
+    // a run that one input network covers needs no splitting (the common case)
+    if (widest.start === start && widest.end === end) out.push(widest);
+    else rangeToNetworks(family, start, end, out);
   }
   return out;
 }

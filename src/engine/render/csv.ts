@@ -1,6 +1,6 @@
+import type { AddressEntry } from '../model/rules.ts';
 import { pairs } from './common.ts';
-import Papa from 'papaparse';
-import { CSV_OPTIONS } from './quote.ts';
+import { csvCell } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
 export const CSV_COLUMNS = [
@@ -8,18 +8,30 @@ export const CSV_COLUMNS = [
   'source_role', 'source', 'source_label', 'destination_role', 'destination', 'destination_label', 'covers',
 ] as const;
 
-/** RFC 4180: CRLF line ends, a header row, one row per rule and address pair. */
+/**
+ * RFC 4180: CRLF line ends, a header row, one row per rule and address pair. A large plan has
+ * hundreds of thousands of rows built from a few thousand distinct values, so each value is
+ * quoted once (by papaparse, through csvCell) and rows are joined from the quoted pieces.
+ */
 export function renderCsv(input: RenderInput): RenderOutput {
-  const data: string[][] = [];
-  for (const r of input.rules) {
-    for (const [s, d] of pairs(r)) {
-      data.push([
-        r.ruleId, r.section, r.service, r.purpose, r.direction, `IPv${r.family}`, r.protocol, String(r.port),
-        r.source.role, s.network.display, s.label ?? '', r.destination.role, d.network.display, d.label ?? '', r.covers.join(' '),
-      ]);
+  const entryCells = new Map<AddressEntry, string>();
+  const cells = (e: AddressEntry) => {
+    let c = entryCells.get(e);
+    if (c === undefined) {
+      c = `${csvCell(e.network.display)},${csvCell(e.label ?? '')}`;
+      entryCells.set(e, c);
     }
+    return c;
+  };
+  const rows: string[] = [CSV_COLUMNS.join(',')];
+  for (const r of input.rules) {
+    const head = [r.ruleId, r.section, r.service, r.purpose, r.direction, `IPv${r.family}`, r.protocol, String(r.port), r.source.role].map(csvCell).join(',');
+    const middle = csvCell(r.destination.role);
+    const tail = csvCell(r.covers.join(' '));
+    for (const [s, d] of pairs(r)) rows.push(`${head},${cells(s)},${middle},${cells(d)},${tail}`);
   }
-  return { text: `${Papa.unparse({ fields: [...CSV_COLUMNS], data }, CSV_OPTIONS)}\r\n`, findings: [] };
+  rows.push('');
+  return { text: rows.join('\r\n'), findings: [] };
 }
 
 export const csvRenderer: Renderer = {

@@ -1,7 +1,13 @@
-import type { Direction } from '../model/rules.ts';
+import type { Direction, Endpoint } from '../model/rules.ts';
 import { chunk, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify } from './common.ts';
 
 const RULES_PER_CALL = 64;
+const ENTRIES_PER_CALL = 256;
+
+/** firewalld ipset names: at most 31 characters, letters, digits, - and _ */
+function ipsetName(ep: Endpoint): string {
+  return `fwplan-${ep.key.replace(/[^A-Za-z0-9]+/g, '-')}`.toLowerCase().slice(0, 31);
+}
 import { lineComment, shellWord } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -23,6 +29,7 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
     '#   (sleep 120; cp -a /root/firewalld.before/. /etc/firewalld/; firewall-cmd --reload) &   # timed rollback',
     `#   bash ${file}   # and, once you still have access: kill %1`,
     '# Roll back: cp -a /root/firewalld.before/. /etc/firewalld/ && firewall-cmd --reload',
+    '# Re-applying a changed plan: roll back to the snapshot first, so no stale rule or ipset entry stays.',
     '# Zone for inbound rules: set FWPLAN_ZONE (default: public).',
     'set -euo pipefail',
     'ZONE="${FWPLAN_ZONE:-public}"',
@@ -42,22 +49,47 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
       `firewall-cmd --permanent --policy=${p.name} --set-target=${options.defaultDrop ? 'DROP' : 'CONTINUE'}`,
     );
   }
+  const ipsets = new Map<string, Endpoint>();
+  const side = (ep: Endpoint, which: 'source' | 'destination'): string => {
+    const only = ep.entries[0];
+    if (ep.entries.length === 1 && only) return `${which} address="${only.network.display}"`;
+    const name = ipsetName(ep);
+    ipsets.set(name, ep);
+    return `${which} ipset="${name}"`;
+  };
+  const body: string[] = [];
   for (const g of groupByPorts(input.rules)) {
-    lines.push('', `# ${lineComment(groupComment(g))}`);
+    body.push('', `# ${lineComment(groupComment(g))}`);
     const where = g.direction === 'in' ? '--zone="$ZONE"' : `--policy=${POLICY[g.direction].name}`;
     const family = g.family === 4 ? 'ipv4' : 'ipv6';
+    // cluster rules name each pair of distinct nodes; other rules match whole roles through ipsets
+    const matches = g.distinctPairs
+      ? [...pairs(g)].map(([s, d]) => `source address="${s.network.display}" destination address="${d.network.display}"`)
+      : [`${side(g.source, 'source')} ${side(g.destination, 'destination')}`];
     const rules: string[] = [];
-    for (const [s, d] of pairs(g)) {
-      for (const port of g.ports) {
-        rules.push(`rule family="${family}" source address="${s.network.display}" destination address="${d.network.display}" port port="${port}" protocol="${g.protocol}" accept`);
-      }
+    for (const m of matches) {
+      for (const port of g.ports) rules.push(`rule family="${family}" ${m} port port="${port}" protocol="${g.protocol}" accept`);
     }
     // one firewall-cmd call per batch: each call costs a D-Bus round trip and a config write
     for (const batch of chunk(rules, RULES_PER_CALL)) {
-      lines.push(`firewall-cmd --permanent ${where} \\`);
-      batch.forEach((rule, i) => lines.push(`  --add-rich-rule=${shellWord(rule)}${i < batch.length - 1 ? ' \\' : ''}`));
+      body.push(`firewall-cmd --permanent ${where} \\`);
+      batch.forEach((rule, i) => body.push(`  --add-rich-rule=${shellWord(rule)}${i < batch.length - 1 ? ' \\' : ''}`));
     }
   }
+  if (ipsets.size > 0) {
+    lines.push('', '# ipsets: one per role and address family, so the number of rules does not grow with the addresses');
+    for (const name of [...ipsets.keys()].sort()) {
+      const ep = ipsets.get(name) as Endpoint;
+      lines.push(
+        `firewall-cmd --permanent --info-ipset=${name} >/dev/null 2>&1 || firewall-cmd --permanent --new-ipset=${name} --type=hash:net --option=family=${ep.family === 4 ? 'inet' : 'inet6'}`,
+      );
+      for (const batch of chunk(ep.entries, ENTRIES_PER_CALL)) {
+        lines.push(`firewall-cmd --permanent --ipset=${name} \\`);
+        batch.forEach((e, i) => lines.push(`  --add-entry=${e.network.display}${i < batch.length - 1 ? ' \\' : ''}`));
+      }
+    }
+  }
+  lines.push(...body);
   lines.push('', 'firewall-cmd --reload', '');
   return { text: lines.join('\n'), findings: [] };
 }
