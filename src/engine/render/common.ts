@@ -91,3 +91,21 @@ export function headerLines(input: RenderInput, format: string, prefix = '# '): 
   ];
   return lines.map((l) => `${prefix}${lineComment(l)}`);
 }
+
+/** Kernel ipset and firewalld ipset names: at most 31 characters of letters, digits and -. */
+export function ipsetName(ep: Endpoint): string {
+  return `fwplan-${ep.key.replace(/[^A-Za-z0-9]+/g, '-')}`.toLowerCase().slice(0, 31);
+}
+
+/**
+ * The address sets a set-matching export needs: every side of a non-cluster group that holds
+ * more than one address (a single address is matched inline), by set name, in name order.
+ */
+export function addressSets(groups: readonly PortGroup[]): Map<string, Endpoint> {
+  const sets = new Map<string, Endpoint>();
+  for (const g of groups) {
+    if (g.distinctPairs) continue;
+    for (const ep of [g.source, g.destination]) if (ep.entries.length > 1) sets.set(ipsetName(ep), ep);
+  }
+  return new Map([...sets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,13 +1,10 @@
 import type { Direction, Endpoint } from '../model/rules.ts';
-import { chunk, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify } from './common.ts';
+import { chunk, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify } from './common.ts';
 
 const RULES_PER_CALL = 64;
 const ENTRIES_PER_CALL = 256;
 
-/** firewalld ipset names: at most 31 characters, letters, digits, - and _ */
-function ipsetName(ep: Endpoint): string {
-  return `fwplan-${ep.key.replace(/[^A-Za-z0-9]+/g, '-')}`.toLowerCase().slice(0, 31);
-}
+
 import { lineComment, shellWord } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 

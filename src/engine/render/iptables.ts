@@ -1,6 +1,6 @@
 import type { AddressEntry, Direction, Endpoint, Finding } from '../model/rules.ts';
 import type { Family } from '../net/address.ts';
-import { chunk, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify, type PortGroup } from './common.ts';
+import { chunk, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify, type PortGroup } from './common.ts';
 import { iptablesComment, lineComment } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -14,10 +14,13 @@ const CHAIN: Record<Direction, { own: string; builtin: string }> = {
 const MULTIPORT_MAX = 15;
 
 /**
- * Above this many address pairs a group jumps to a chain of the larger side's addresses, so the
- * rule count grows with the number of addresses, not with their product.
+ * Rules for a group of s sources and d destinations: s·d pairs written out, or one rule per
+ * address of the smaller side jumping to a chain of the larger side's addresses (shared by every
+ * group that names that side), which keeps the count linear in the addresses, not their product.
  */
-const PAIR_LIMIT = 8;
+function writePairs(s: number, d: number): boolean {
+  return s * d <= Math.min(s, d) + 1;
+}
 
 function ports(group: PortGroup, list: readonly number[]): string {
   const proto = `-p ${group.protocol}`;
@@ -48,6 +51,13 @@ function icmpLines(family: Family, chain: string, local: boolean): string[] {
     }
   }
   return lines;
+}
+
+/** One address inline, several through the kernel ipset of the same name (see the ipset export). */
+function setMatch(ep: Endpoint, dir: 'src' | 'dst'): string {
+  const only = ep.entries[0];
+  if (ep.entries.length === 1 && only) return `${dir === 'src' ? '-s' : '-d'} ${addr(only)}`;
+  return `-m set --match-set ${ipsetName(ep)} ${dir}`;
 }
 
 function chainName(side: 'SRC' | 'DST', ep: Endpoint): string {
@@ -85,6 +95,12 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
       `# Roll back: ${tool}-restore < /root/${tool}.before`,
     );
   }
+  if (options.ipset) {
+    lines.push(
+      `# Matches roles through kernel ipsets: load them first with`,
+      `#   ipset restore < ${slugify(input.plan.name)}-${scopeSlug(options.scope)}.ipset   (fwplan export --format ipset)`,
+    );
+  }
   lines.push('*filter');
   if (options.defaultDrop) {
     if (hostScope) lines.push(':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT DROP [0:0]');
@@ -103,7 +119,9 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     const dN = g.destination.entries.length;
     for (const list of chunk(g.ports, MULTIPORT_MAX)) {
       const match = ports(g, list);
-      if (g.distinctPairs || s * dN <= PAIR_LIMIT) {
+      if (options.ipset && !g.distinctPairs) {
+        body.push(`-A ${chain} ${setMatch(g.source, 'src')} ${setMatch(g.destination, 'dst')} ${match} -m comment --comment ${comment} -j ACCEPT`);
+      } else if (g.distinctPairs || writePairs(s, dN)) {
         for (const [src, dst] of pairs(g)) {
           body.push(`-A ${chain} -s ${addr(src)} -d ${addr(dst)} ${match} -m comment --comment ${comment} -j ACCEPT`);
         }

@@ -2,13 +2,18 @@ import type { Plan } from '../model/plan.ts';
 import type { AddressEntry, ExpandedRule, Finding, RuleSet } from '../model/rules.ts';
 import type { Scope } from '../scope.ts';
 
-export const FORMAT_IDS = ['iptables', 'ip6tables', 'nftables', 'ufw', 'firewalld', 'csv', 'json'] as const;
+export const FORMAT_IDS = ['iptables', 'ip6tables', 'nftables', 'ufw', 'firewalld', 'ipset', 'csv', 'json'] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
 export interface RenderOptions {
   readonly scope: Scope;
   /** a complete policy: default DROP, established/related, loopback, ICMP, then the plan */
   readonly defaultDrop: boolean;
+  /**
+   * iptables/ip6tables: match roles of several addresses through kernel ipsets (loaded first from
+   * the `ipset` export) instead of address chains, so the rule count drops to tens.
+   */
+  readonly ipset?: boolean;
 }
 
 export interface RenderInput {
