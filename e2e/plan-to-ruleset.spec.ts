@@ -1,0 +1,197 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { AppPage } from './page-models/AppPage.ts';
+import { ExportPage } from './page-models/ExportPage.ts';
+import { RolesPage } from './page-models/RolesPage.ts';
+import { RulesPage } from './page-models/RulesPage.ts';
+import { ServicesPage } from './page-models/ServicesPage.ts';
+
+/** Run a firewall tool on a downloaded file; returns its exit status and output. */
+function check(command: string, args: string[], input?: string): { status: number; output: string } {
+  try {
+    const output = execFileSync(command, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    return { status: 0, output };
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string; stderr?: string };
+    return { status: err.status ?? 1, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+  }
+}
+
+test('a new user fills the roles, changes services, reviews the table and downloads rule sets the tools accept', async ({ page }) => {
+  const app = new AppPage(page);
+  const roles = new RolesPage(page);
+  const services = new ServicesPage(page);
+  const rules = new RulesPage(page);
+  const exporter = new ExportPage(page);
+
+  await app.open();
+  await expect(page.getByRole('heading', { name: /four steps/ })).toBeVisible();
+  await app.screenshot('01-first-screen');
+
+  // step 1: addresses, typed and pasted like a user would, mistakes included
+  await app.planName.fill('HQ vault');
+  await roles.type('PRD', '192.0.2.10 # vault-01');
+  await roles.type('MBR', '192.0.2.11 # vault-02');
+  await roles.paste('USERW', '198.51.100.0/24');
+  await roles.paste('DVC', '203.0.113.0/27 # servers\n203.0.113.64/27, 203.0.113.200 # core switch\ndvc.example.net\n203.0.113.133/30');
+  await roles.paste('DNS', '192.0.2.53');
+  await roles.paste('NTP', '192.0.2.123');
+  await roles.expectCount('PRD', 1);
+  await roles.expectCount('DVC', 4);
+  await expect(roles.problems('DVC')).toContainText('dvc.example.net');
+  await expect(roles.problems('DVC')).toContainText('hostnames are not accepted');
+  await expect(roles.warnings('DVC')).toContainText('203.0.113.132/30');
+  await expect(roles.input('DVC')).toHaveValue(/dvc\.example\.net/);
+  await app.screenshot('02-addresses-filled');
+
+  // step 3 before any change: cluster rows are skipped, SSH to the devices is there
+  await app.goTo('Review rules');
+  await expect(rules.rows('prd-dvc-tcp-22')).toHaveCount(1);
+  await expect(rules.rows('prd-mbr-tcp-3306')).toHaveCount(0);
+  await expect(rules.skipped('prd-mbr-tcp-3306')).toContainText('cluster mode off');
+  const [, before] = await rules.counts();
+
+  // step 2: cluster on, SSH to the devices off
+  await app.goTo('Services');
+  await services.setCluster(true);
+  await services.setService('SSH 22/tcp from PRD to DVC', false);
+  await expect(services.cluster).toBeChecked();
+  await app.screenshot('03-services');
+
+  await app.goTo('Review rules');
+  await expect(rules.rows('prd-mbr-tcp-3306')).toHaveCount(1);
+  await expect(rules.rows('prd-mbr-tcp-3306')).toContainText('CLUSTER');
+  await expect(rules.rows('prd-dvc-tcp-22')).toHaveCount(0);
+  await expect(rules.skipped('prd-dvc-tcp-22')).toContainText('switched off');
+  const [, after] = await rules.counts();
+  expect(after).not.toBe(before);
+  // the PRD rules now hold for the member too
+  await expect(rules.rows('prd-dvc-tcp-3389')).toContainText('192.0.2.11');
+  // filters
+  await rules.filterProtocol('UDP');
+  const [udp] = await rules.counts();
+  expect(udp).toBeGreaterThan(0);
+  expect(udp).toBeLessThan(after);
+  await rules.filterProtocol('TCP and UDP');
+  await rules.filter.fill('ntp');
+  await expect(rules.rows()).toHaveCount(1);
+  await rules.filter.fill('');
+  // sorting by port, without grouping: the lowest port comes first, then the highest
+  await page.getByRole('checkbox', { name: 'Group by section' }).uncheck();
+  await page.getByRole('columnheader', { name: /Port/ }).getByRole('button').click();
+  await expect(page.getByRole('columnheader', { name: /Port/ })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rules.rows().first().locator('td.cell-port')).toHaveText('22');
+  await page.getByRole('columnheader', { name: /Port/ }).getByRole('button').click();
+  await expect(rules.rows().first().locator('td.cell-port')).toHaveText('9300');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.getByRole('checkbox', { name: 'Group by section' }).check();
+  await expect(rules.groupHeadings().first()).toContainText('management systems');
+  await app.screenshot('04-rules');
+  const pairsText = (await page.locator('.rules-panel .panel-intro').textContent()) ?? '';
+  const pairs = Number(/covering ([\d,]+) address pairs/.exec(pairsText)?.[1]?.replace(/,/g, ''));
+  expect(pairs).toBeGreaterThan(0);
+
+  // step 4: findings link to the field they concern
+  await app.goTo('Findings');
+  const hostBits = page.locator('.finding', { hasText: 'has host bits set' });
+  await expect(hostBits).toHaveCount(1);
+  await app.screenshot('05-findings');
+  await hostBits.getByRole('button', { name: /^Go to DVC entry/ }).click();
+  await expect(roles.input('DVC')).toBeFocused();
+
+  // step 5: downloads
+  await app.goTo('Export');
+  await app.screenshot('06-export');
+
+  await exporter.choose('iptables');
+  const ipt = await exporter.download();
+  expect(ipt.fileName).toBe('hq-vault-gateway.iptables.rules');
+  expect(ipt.text).toContain('*filter');
+  // the member gets the primary's rules; every device entry is matched, with its label
+  expect(ipt.text).toMatch(/^-A FWPLAN-FWD -s 192\.0\.2\.11 .*--comment "[^"]*prd-dvc-tcp-3389[^"]*"/m);
+  for (const device of ['203.0.113.0/27 -m comment --comment "servers"', '203.0.113.200 -m comment --comment "core switch"', '203.0.113.132/30']) {
+    expect(ipt.text).toContain(`-d ${device}`);
+  }
+  expect(ipt.text).not.toContain('prd-dvc-tcp-22');
+  expect(ipt.text.trimEnd()).toMatch(/COMMIT\n# end of fwplan export/);
+  expect(await exporter.preview.textContent()).toBe(ipt.text);
+  await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(ipt.text);
+  const iptCheck = check('iptables-restore', ['--test', '--noflush'], ipt.text);
+  expect(iptCheck.output).toBe('');
+  expect(iptCheck.status).toBe(0);
+
+  await exporter.choose('nftables');
+  await exporter.defaultDrop(true);
+  const nft = await exporter.download();
+  expect(nft.fileName).toBe('hq-vault-gateway.nft');
+  expect(nft.text).toContain('table inet fwplan {');
+  expect(nft.text).toContain('policy drop;');
+  expect(nft.text).toContain('203.0.113.0/27');
+  const nftCheck = check('nft', ['-c', '-f', nft.path]);
+  expect(nftCheck.output).toBe('');
+  expect(nftCheck.status).toBe(0);
+
+  await exporter.scope('Host', 'MBR 192.0.2.11 — vault-02');
+  const nftHost = await exporter.download();
+  expect(nftHost.fileName).toBe('hq-vault-host-192-0-2-11.nft');
+  expect(nftHost.text).toContain('hook input');
+  expect(nftHost.text).toContain('hook output');
+  expect(check('nft', ['-c', '-f', nftHost.path]).status).toBe(0);
+  await exporter.scope('Gateway');
+  await exporter.defaultDrop(false);
+
+  await exporter.choose('ufw');
+  const ufw = await exporter.download();
+  expect(ufw.fileName).toBe('hq-vault-gateway-ufw.sh');
+  expect(ufw.text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
+  expect(ufw.text).toMatch(/^ufw route allow proto tcp from 192\.0\.2\.10 to 203\.0\.113\.0\/27 port [\d,]*3389[\d,]* comment /m);
+  expect(ufw.text).not.toContain('prd-dvc-tcp-22');
+  expect(check('bash', ['-n', ufw.path]).status).toBe(0);
+
+  await exporter.choose('csv');
+  const csv = await exporter.download();
+  expect(csv.fileName).toBe('hq-vault.csv');
+  const lines = csv.text.split('\r\n').filter((l) => l !== '');
+  expect(lines[0]).toBe('rule_id,section,service,purpose,direction,family,protocol,port,source_role,source,source_label,destination_role,destination,destination_label,covers');
+  expect(lines).toHaveLength(pairs + 1);
+  expect(lines).toContain(
+    'prd-dvc-tcp-3389,devices,RDP 3389/tcp,Remote Desktop Protocol,forward,IPv4,tcp,3389,CLUSTER,192.0.2.10,vault-01,DVC,203.0.113.200,core switch,prd-dvc-tcp-3389',
+  );
+  expect(lines.some((l) => l.startsWith('prd-dvc-tcp-22,'))).toBe(false);
+
+  // nothing of all this went to another origin
+  expect(app.foreignRequests()).toEqual([]);
+});
+
+test('the example plan gets a newcomer to a download in a few clicks', async ({ page }) => {
+  const app = new AppPage(page);
+  await app.open();
+  await new RolesPage(page).loadExample();
+  await expect(app.planName).toHaveValue('Example vault');
+  await app.goTo('Export');
+  const exporter = new ExportPage(page);
+  await expect(exporter.format).toHaveValue('nftables');
+  const nft = await exporter.download();
+  expect(nft.fileName).toBe('example-vault-gateway.nft');
+  expect(check('nft', ['-c', '-f', nft.path]).status).toBe(0);
+  expect(app.foreignRequests()).toEqual([]);
+});
+
+test('a host export with default drop filters or opens the node\'s outgoing traffic as chosen', async ({ page }) => {
+  const app = new AppPage(page);
+  await app.open();
+  await new RolesPage(page).loadExample();
+  await app.goTo('Export');
+  const exporter = new ExportPage(page);
+  await exporter.scope('Host');
+  await exporter.defaultDrop(true);
+  await expect(exporter.preview).toContainText('hook output priority filter; policy drop;');
+  await exporter.filterEgress(false);
+  await expect(exporter.preview).toContainText('hook output priority filter; policy accept;');
+  await expect(exporter.preview).toContainText('hook input priority filter; policy drop;');
+  const nft = await exporter.download();
+  expect(nft.text).toContain('hook output priority filter; policy accept;');
+  expect(check('nft', ['-c', '-f', nft.path]).status).toBe(0);
+});

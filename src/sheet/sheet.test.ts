@@ -1,0 +1,271 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandPlan, parsePlan, parsePlanText, SENHASEGURA_CATALOG, type Plan, type PlanInput } from '../engine/index.ts';
+import { renderSheetBody, renderSheetHtml, sheetFileName } from './html.ts';
+import { renderSheetMarkdown } from './markdown.ts';
+import { buildSheet, INLINE_MAX, PROXY_NOTE, ranges, suggestions, VERIFY_FULL_MAX, type Sheet } from './model.ts';
+import { checkTarget, escapeHtml, mdFence, mdParagraphs, formatCount } from './text.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'tests', 'fixtures', 'plans');
+
+function fixture(name: string): Plan {
+  const parsed = parsePlanText(readFileSync(join(FIXTURES, `${name}.json`), 'utf8'));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.plan;
+}
+
+function plan(input: PlanInput): Plan {
+  const parsed = parsePlan(input);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.plan;
+}
+
+function sheetOf(p: Plan): Sheet {
+  return buildSheet(p, expandPlan(p), { date: '2025-06-01' });
+}
+
+/** 5,000 /32s two apart, so none merge with a neighbour. */
+function devices(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `10.20.${Math.floor(i / 128)}.${(i % 128) * 2}`);
+}
+
+const HOSTILE = '<script>alert(1)</script> | pipe\n# heading `tick` *bold* [link](javascript:x)';
+
+/** Every Markdown table line has exactly as many unescaped pipes as its header. */
+function checkMarkdownTables(md: string): void {
+  const lines = md.split('\n');
+  let width = -1;
+  for (const line of lines) {
+    if (!line.startsWith('|')) {
+      width = -1;
+      continue;
+    }
+    const pipes = (line.match(/(?<!\\)\|/g) ?? []).length;
+    if (width === -1) width = pipes;
+    else expect(pipes, line).toBe(width);
+  }
+}
+
+describe('sheet model', () => {
+  it('numbers every expanded rule once, in section order, and lists every skipped catalog row', () => {
+    for (const name of ['single-node', 'cluster-ipv6', 'large']) {
+      const p = fixture(name);
+      const ruleSet = expandPlan(p);
+      const sheet = buildSheet(p, ruleSet, { date: '2025-06-01' });
+      const rows = sheet.sections.flatMap((s) => s.rows);
+      expect(rows.map((r) => r.n)).toEqual(rows.map((_, i) => i + 1));
+      expect(new Set(rows.map((r) => r.key))).toEqual(new Set(ruleSet.rules.map((r) => r.key)));
+      expect(sheet.skipped.map((s) => s.ruleId)).toEqual(ruleSet.skipped.map((s) => s.ruleId));
+      expect(sheet.summary.rules).toBe(ruleSet.rules.length);
+      // every catalog row is either covered by a rule or listed as skipped
+      const covered = new Set(rows.flatMap((r) => r.ruleIds));
+      for (const rule of SENHASEGURA_CATALOG) {
+        expect(covered.has(rule.id) || sheet.skipped.some((s) => s.ruleId === rule.id), rule.id).toBe(true);
+      }
+    }
+  });
+
+  it('reports what differs from the vendor defaults', () => {
+    const sheet = sheetOf(fixture('single-node'));
+    expect(sheet.summary.disabled.map((d) => d.id)).toEqual(['prd-dvc-tcp-23']);
+    expect(sheet.summary.portOverrides).toEqual([expect.objectContaining({ id: 'prd-mail-tcp-420', articlePort: 420, port: 587 })]);
+    const cluster = sheetOf(fixture('cluster-ipv6'));
+    expect(cluster.summary.optionalEnabled.map((d) => d.id)).toEqual(['prd-mbr-tcp-4248', 'mbr-prd-tcp-4248']);
+    expect(cluster.summary.cluster).toBe(true);
+    expect(cluster.summary.nodes).toBe(6);
+    // skipped rules are their own section, not repeated among the findings
+    const clusterSkips = new Set(expandPlan(fixture('cluster-ipv6')).skipped.map((x) => x.message));
+    expect(cluster.summary.findings.some((f) => clusterSkips.has(f.message))).toBe(false);
+    // a finding names the rule it is about
+    const ldap = sheet.summary.findings.find((f) => f.message.includes('LDAP without TLS'));
+    expect(ldap?.subject ?? ldap?.message).toContain('prd-ldap-tcp-389');
+    const row = sheet.sections.flatMap((s) => s.rows).find((r) => r.ruleIds.includes('prd-mail-tcp-420'));
+    expect(row?.port).toBe(587);
+    expect(row?.notes).toContain("port 587 instead of the article's 420");
+  });
+
+  it('fills every field it can from the plan, and the change request overrides the suggestion', () => {
+    const p = fixture('cluster-ipv6');
+    const s = suggestions(p, expandPlan(p));
+    expect(s.implementation).toContain(PROXY_NOTE);
+    expect(s.implementation).toContain('192.0.2.10');
+    expect(s.justification).toContain('3 managed device addresses or networks');
+    expect(s.approvers.map((a) => a.role)).toEqual(['Requester', 'Network', 'Security', 'Change board']);
+    expect(s.risk).toMatch(/Clear-text protocols allowed: .*TELNET 23\/tcp/);
+
+    const sheet = sheetOf({ ...p, changeRequest: { changeId: 'CHG-7', risk: 'Low.', approvers: [{ role: 'CAB', name: 'Ana' }] } });
+    expect(sheet.request.changeId).toBe('CHG-7');
+    expect(sheet.request.text.risk).toEqual({ value: 'Low.', suggested: false });
+    expect(sheet.request.text.backout.suggested).toBe(true);
+    expect(sheet.request.approvers).toEqual([{ role: 'CAB', name: 'Ana' }]);
+    expect(sheet.request.title).toBe(s.title);
+    // the requester's box carries the requester's name unless another is given
+    const named = sheetOf({ ...p, changeRequest: { requesterName: 'Ana' } });
+    expect(named.request.approvers).toEqual([
+      { role: 'Requester', name: 'Ana' },
+      { role: 'Network', name: '' },
+      { role: 'Security', name: '' },
+      { role: 'Change board', name: '' },
+    ]);
+  });
+
+  it('writes small address sets into the row and large ones as one address group', () => {
+    const p = plan({ version: 1, name: 'big', cluster: true, roles: { PRD: ['192.0.2.10'], MBR: ['192.0.2.11', '192.0.2.12'], DVC: devices(5000), USERW: ['198.51.100.0/24'] } });
+    const sheet = sheetOf(p);
+    const deviceRows = sheet.sections.find((s) => s.id === 'devices')?.rows ?? [];
+    expect(deviceRows).toHaveLength(12);
+    for (const row of deviceRows) {
+      expect(row.source.addresses?.map((a) => a.address)).toEqual(['192.0.2.10', '192.0.2.11', '192.0.2.12']);
+      expect(row.destination.addresses).toBeUndefined();
+      expect(row.destination.group).toBe('G1');
+      expect(row.flows).toBe(15000);
+    }
+    expect(sheet.groups).toHaveLength(1);
+    expect(sheet.groups[0]?.addresses).toHaveLength(5000);
+    expect(ranges(sheet.groups[0]?.usedBy ?? [])).toBe(`${deviceRows[0]?.n}–${deviceRows[11]?.n}`);
+    // far too many checks to print: one per rule
+    expect(sheet.verification.sampled).toBe(true);
+    expect(sheet.verification.blocks.flatMap((b) => b.checks)).toHaveLength(sheet.summary.rules);
+    expect(sheet.verification.total).toBe(sheet.sections.flatMap((s) => s.rows).reduce((sum, r) => sum + r.flows, 0));
+    expect(sheet.summary.rules).toBeGreaterThan(INLINE_MAX);
+  });
+
+  it('prints every check of a small plan, aiming at a real host', () => {
+    const sheet = sheetOf(fixture('single-node'));
+    expect(sheet.verification.total).toBeLessThanOrEqual(VERIFY_FULL_MAX);
+    expect(sheet.verification.sampled).toBe(false);
+    const checks = sheet.verification.blocks.flatMap((b) => b.checks);
+    expect(checks).toHaveLength(sheet.verification.total);
+    expect(checks).toContainEqual({ rule: expect.any(Number), command: 'nc -zuv -w 3 192.0.2.1 123' });
+    expect(checks).toContainEqual(expect.objectContaining({ command: 'nc -zv -w 3 203.0.113.1 22', note: 'first host of 203.0.113.0/25' }));
+  });
+});
+
+describe('markdown', () => {
+  it('carries every enabled rule, skipped rule, approval and the vendor note', () => {
+    const p = fixture('single-node');
+    const sheet = sheetOf(p);
+    const md = renderSheetMarkdown(sheet);
+    for (const rule of expandPlan(p).rules) expect(md).toContain(`\`${rule.ruleId}\``);
+    for (const s of sheet.skipped) expect(md).toContain(`\`${s.ruleId}\``);
+    for (const role of ['Requester', 'Network', 'Security', 'Change board']) expect(md).toMatch(new RegExp(`^\\| ${role} \\|`, 'm'));
+    expect(md).toContain('## 10. Closure');
+    expect(md).toContain('Fajita');
+    expect(md).toContain('| 3 | ALLOW | **PRD** (senhasegura primary): 192.0.2.10 (vault-01) | **MAIL** (mail servers): 192.0.2.25 | TCP (IPv4) | 587 |');
+    checkMarkdownTables(md);
+  });
+
+  it('cannot be broken by hostile labels and texts', () => {
+    const p = plan({
+      version: 1,
+      name: HOSTILE.slice(0, 100),
+      roles: { PRD: [{ address: '192.0.2.10', label: HOSTILE }], DVC: [{ address: '203.0.113.5', label: 'a|b\nc' }] },
+      changeRequest: { changeId: 'CHG|1\n## x', justification: '- not a list\n1. not a list\n> not a quote\n```\nno fence', approvers: [{ role: 'Sec|urity', name: '<b>x</b>' }] },
+    });
+    const md = renderSheetMarkdown(sheetOf(p));
+    expect(md).not.toMatch(/<script|<b>|<img/i);
+    expect(md).toContain('&lt;script&gt;');
+    checkMarkdownTables(md);
+    // nothing the user wrote starts a heading, list, quote or fence
+    const lines = md.split('\n');
+    expect(lines.filter((l) => /^#/.test(l)).every((l) => /^#{1,3} (Firewall change request|\d+\.|[A-Z]|G\d)/.test(l))).toBe(true);
+    expect(lines).toContain('\\- not a list  ');
+    expect(lines).toContain('1\\. not a list  ');
+    expect(lines).toContain('&gt; not a quote  ');
+    expect(lines).toContain('\\`\\`\\`  ');
+    // the only fences are the command blocks, each opened and closed
+    const fences = lines.filter((l) => l.startsWith('```'));
+    expect(fences.length).toBeGreaterThan(0);
+    expect(fences).toEqual(fences.map((_, i) => (i % 2 === 0 ? '```sh' : '```')));
+    expect(md).toContain('CHG\\|1 \\#\\# x');
+  });
+
+  it('lists every address of a 5,000-address group exactly once', () => {
+    const p = plan({ version: 1, cluster: true, roles: { PRD: ['192.0.2.10'], MBR: ['192.0.2.11', '192.0.2.12'], DVC: devices(5000) } });
+    const md = renderSheetMarkdown(sheetOf(p));
+    const listed = new Map<string, number>();
+    for (const m of md.matchAll(/^\| \d+ \| ([0-9.]+) \| /gm)) listed.set(m[1] ?? '', (listed.get(m[1] ?? '') ?? 0) + 1);
+    expect(listed.size).toBe(5000);
+    for (const a of devices(5000)) expect(listed.get(a), a).toBe(1);
+    checkMarkdownTables(md);
+  });
+});
+
+describe('standalone html', () => {
+  it('is one document with inline CSS, no script and a policy that forbids scripts', () => {
+    const html = renderSheetHtml(sheetOf(fixture('cluster-ipv6')));
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+    expect(html).not.toMatch(/<script|<link|src=|href=/i);
+    expect(html).toContain('@page');
+    expect(html).toContain('counter(pages)');
+    expect(html).toContain('break-inside: avoid');
+  });
+
+  it('carries every enabled rule, every address, skipped rules and approvals', () => {
+    const p = fixture('cluster-ipv6');
+    const ruleSet = expandPlan(p);
+    const sheet = sheetOf(p);
+    const html = renderSheetHtml(sheet);
+    for (const rule of ruleSet.rules) {
+      for (const id of rule.covers) expect(html).toContain(`<span class="crs-id">${id}</span>`);
+      for (const e of [...rule.source.entries, ...rule.destination.entries]) expect(html).toContain(`<code>${e.network.display}</code>`);
+    }
+    expect((html.match(/<tr id="crs-rule-/g) ?? []).length).toBe(ruleSet.rules.length);
+    for (const s of ruleSet.skipped) expect(html).toContain(`<span class="crs-id">${s.ruleId}</span>`);
+    for (const role of ['Requester', 'Network', 'Security', 'Change board']) expect(html).toContain(`<p class="crs-box-title">${role}</p>`);
+    expect(html).toContain('Works: every check passed');
+    expect(html).toContain('Does not work: backed out');
+    expect(html).toContain(escapeHtml(PROXY_NOTE));
+  });
+
+  it('escapes every piece of user text', () => {
+    const p = plan({
+      version: 1,
+      name: '"><script>alert(1)</script>',
+      roles: { PRD: [{ address: '192.0.2.10', label: '<img src=x onerror=alert(1)>' }], USERW: [{ address: '198.51.100.7', label: "it's & <b>" }] },
+      changeRequest: { changeId: '</style><script>x</script>', title: '<svg onload=alert(1)>', risk: 'line 1\n<iframe>', approvers: [{ role: '<u>r</u>', name: '"q"' }] },
+    });
+    const sheet = sheetOf(p);
+    const html = renderSheetHtml(sheet);
+    expect(html).not.toMatch(/<(script|img|svg|iframe|u)[\s>]/i);
+    expect(html.match(/<\/style>/g)).toHaveLength(1);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('it&#39;s &amp; &lt;b&gt;');
+    expect(html).toContain('<p class="crs-text">line 1\n&lt;iframe&gt;</p>');
+    expect(html).toContain('&quot;&gt;&lt;script&gt;');
+    expect(sheetFileName(sheet, 'html')).toBe('script-alert-1-script-style-script-x-script-change-request.html');
+  });
+
+  it('stays bounded for a three-node cluster with 5,000 device addresses', () => {
+    const p = plan({ version: 1, name: 'DC', cluster: true, roles: { PRD: ['192.0.2.10'], MBR: ['192.0.2.11', '192.0.2.12'], DVC: devices(5000), USERW: ['198.51.100.0/24'] } });
+    const html = renderSheetBody(sheetOf(p));
+    for (const a of [devices(5000)[0], devices(5000)[4999]]) expect(html).toContain(`<td>${a}</td>`);
+    expect((html.match(/<td>10\.20\./g) ?? []).length).toBe(5000);
+    // the 5,000 addresses are written once, not once per rule
+    expect(html.length).toBeLessThan(600_000);
+  });
+});
+
+describe('text helpers', () => {
+  it('aims checks at a host of each network', () => {
+    const target = (text: string) => {
+      const p = plan({ version: 1, roles: { PRD: [text] } });
+      const n = expandPlan(p).nodes[0];
+      if (!n) throw new Error('no node');
+      return checkTarget(n.network);
+    };
+    expect(target('192.0.2.10')).toEqual({ host: '192.0.2.10' });
+    expect(target('192.0.2.0/24')).toEqual({ host: '192.0.2.1', firstHostOf: '192.0.2.0/24' });
+    expect(target('2001:db8:200::/48')).toEqual({ host: '2001:db8:200::1', firstHostOf: '2001:db8:200::/48' });
+    expect(target('2001:db8::/127')).toEqual({ host: '2001:db8::' });
+  });
+
+  it('escapes Markdown paragraphs and fences', () => {
+    expect(mdParagraphs('- a\n+ b\n2) c\n= d\n\n\nplain')).toBe('\\- a  \n\\+ b  \n2\\) c  \n\\= d\n\nplain');
+    expect(mdFence('a ```` b')).toBe('`````');
+    expect(mdFence('none')).toBe('```');
+    expect(formatCount(1234567)).toBe('1,234,567');
+  });
+});

@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+import { expandPlan, type Plan, type RoleCode, type RuleSet } from '../engine/index.ts';
+import { parseRoleTextCached } from './roleParseCache.ts';
+import type { RoleTextParse } from './roleText.ts';
+import { useStore } from './store.ts';
+
+// Derived data is never stored: it is computed from the plan and remembered, so every panel that
+// asks for the same plan shares one expansion. The rule set depends only on these parts of the
+// plan; the store keeps the other parts' objects when it edits one (name, change request), so
+// typing a change-request field never expands the plan again.
+interface Remembered {
+  readonly cluster: boolean;
+  readonly roles: Plan['roles'];
+  readonly disabled: Plan['disabled'];
+  readonly enabled: Plan['enabled'];
+  readonly ports: Plan['ports'];
+  readonly ruleSet: RuleSet;
+}
+const REMEMBER = 4;
+const remembered: Remembered[] = [];
+/** how long the last expansion took: a large plan is expanded only once typing pauses */
+let lastExpandMs = 0;
+const SLOW_EXPAND_MS = 25;
+const SETTLE_MS = 250;
+
+function rememberedFor(plan: Plan): RuleSet | undefined {
+  return remembered.find(
+    (r) => r.cluster === plan.cluster && r.roles === plan.roles && r.disabled === plan.disabled && r.enabled === plan.enabled && r.ports === plan.ports,
+  )?.ruleSet;
+}
+
+export function ruleSetOf(plan: Plan): RuleSet {
+  const hit = rememberedFor(plan);
+  if (hit) return hit;
+  const started = performance.now();
+  const ruleSet = expandPlan(plan);
+  lastExpandMs = performance.now() - started;
+  remembered.unshift({ cluster: plan.cluster, roles: plan.roles, disabled: plan.disabled, enabled: plan.enabled, ports: plan.ports, ruleSet });
+  remembered.length = Math.min(remembered.length, REMEMBER);
+  return ruleSet;
+}
+
+export function usePlan(): Plan {
+  return useStore((s) => s.plan);
+}
+
+/**
+ * The rule set of the current plan, with the plan it was made from. A small plan is expanded at
+ * once. A large one (expansion takes tens of milliseconds) is expanded when edits pause for a
+ * moment, so typing in a box of thousands of addresses does not wait for the whole expansion on
+ * every keystroke; meanwhile the previous rule set is shown, marked stale.
+ */
+export function useRuleSet(): { plan: Plan; ruleSet: RuleSet; stale: boolean } {
+  const plan = usePlan();
+  const [settled, setSettled] = useState(plan);
+  const immediate = rememberedFor(plan) !== undefined || lastExpandMs < SLOW_EXPAND_MS;
+  const shown = immediate ? plan : settled;
+  useEffect(() => {
+    if (shown === plan) return;
+    const timer = window.setTimeout(() => setSettled(plan), SETTLE_MS);
+    return () => window.clearTimeout(timer);
+  }, [plan, shown]);
+  return { plan: shown, ruleSet: ruleSetOf(shown), stale: shown !== plan };
+}
+
+export function useRoleText(role: RoleCode): string {
+  return useStore((s) => s.roleText[role] ?? '');
+}
+
+export function useRoleParse(role: RoleCode): RoleTextParse {
+  return parseRoleTextCached(role, useRoleText(role));
+}

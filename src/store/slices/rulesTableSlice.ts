@@ -1,0 +1,38 @@
+import type { Protocol, SectionId } from '../../engine/index.ts';
+import type { SliceCreator } from '../types.ts';
+
+export interface RulesTableSort {
+  id: string;
+  desc: boolean;
+}
+
+export interface RulesTableState {
+  text: string;
+  section: SectionId | 'all';
+  protocol: Protocol | 'all';
+  family: 'all' | 'IPv4' | 'IPv6';
+  groupBySection: boolean;
+  /** one row per rule, or one row per (source address, destination address) pair */
+  rowMode: 'rules' | 'pairs';
+  sorting: RulesTableSort[];
+}
+
+export interface RulesTableSlice {
+  rulesTable: RulesTableState;
+  setRulesTable: (patch: Partial<RulesTableState>) => void;
+}
+
+export const DEFAULT_RULES_TABLE: RulesTableState = {
+  text: '',
+  section: 'all',
+  protocol: 'all',
+  family: 'all',
+  groupBySection: true,
+  rowMode: 'rules',
+  sorting: [],
+};
+
+export const createRulesTableSlice: SliceCreator<RulesTableSlice> = (set) => ({
+  rulesTable: DEFAULT_RULES_TABLE,
+  setRulesTable: (patch) => set((s) => ({ rulesTable: { ...s.rulesTable, ...patch } })),
+});

@@ -1,0 +1,70 @@
+import { useDeferredValue, useMemo, useState, type JSX } from 'react';
+import type { ChangeRequest, Plan, RuleSet } from '../../engine/index.ts';
+import { renderSheetHtml, sheetFileName } from '../../sheet/html.ts';
+import { renderSheetMarkdown } from '../../sheet/markdown.ts';
+import { buildRequest, buildSheetContent, isoDate, suggestions, type Sheet } from '../../sheet/model.ts';
+import { ChangeRequestForm } from './ChangeRequestForm.tsx';
+import { SheetView } from './SheetView.tsx';
+import { downloadText } from './download.ts';
+import './ChangeRequestPanel.css';
+
+/**
+ * The "Change request" view: the fields a change board asks for (stored in plan.changeRequest
+ * through onChange), and the sheet itself, which is what gets printed. Print CSS hides everything
+ * on the page but the sheet.
+ */
+export function ChangeRequestPanel(props: { plan: Plan; ruleSet: RuleSet; onChange: (cr: ChangeRequest) => void }): JSX.Element {
+  const { plan, ruleSet, onChange } = props;
+  const [date] = useState(() => isoDate(new Date()));
+  const { name, cluster, roles, disabled, enabled, ports } = plan;
+
+  // the parts decided by roles and rules are rebuilt only when those change, not on every keystroke
+  const facts = useMemo(() => ({ name, cluster, roles, disabled, enabled, ports }), [name, cluster, roles, disabled, enabled, ports]);
+  const content = useMemo(() => buildSheetContent(facts, ruleSet), [facts, ruleSet]);
+  const suggested = useMemo(() => suggestions(facts, ruleSet), [facts, ruleSet]);
+  const cr = plan.changeRequest ?? {};
+
+  // the form follows every keystroke; the sheet may lag behind on a very large plan
+  const deferredCr = useDeferredValue(plan.changeRequest);
+  const sheet: Sheet = useMemo(() => ({ ...content, date, request: buildRequest(deferredCr, suggested) }), [content, date, deferredCr, suggested]);
+  const current = (): Sheet => ({ ...content, date, request: buildRequest(plan.changeRequest, suggested) });
+
+  return (
+    <div className="crp">
+      <div className="crp-controls">
+        <div className="crp-toolbar" role="toolbar" aria-label="Change request sheet">
+          <button type="button" className="crp-primary" onClick={() => window.print()}>
+            Print
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              const s = current();
+              downloadText(renderSheetHtml(s), sheetFileName(s, 'html'), 'text/html;charset=utf-8');
+            }}
+          >
+            Download PDF-ready HTML
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              const s = current();
+              downloadText(renderSheetMarkdown(s), sheetFileName(s, 'md'), 'text/markdown;charset=utf-8');
+            }}
+          >
+            Download Markdown
+          </button>
+        </div>
+        <p className="crp-hint crp-print-hint">
+          Print on A4 or Letter, or choose “Save as PDF” in the print dialog. Turn the dialog’s “Headers and footers” option off: the sheet prints its
+          own header (plan, change ID, date) and page numbers. The HTML download prints the same way from any browser; the Markdown is for ticket
+          systems.
+        </p>
+        <ChangeRequestForm cr={cr} suggested={suggested} onChange={onChange} />
+      </div>
+      <div className="crp-preview" role="region" aria-label="Sheet preview">
+        <SheetView sheet={sheet} />
+      </div>
+    </div>
+  );
+}

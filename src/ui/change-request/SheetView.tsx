@@ -1,0 +1,587 @@
+import { Fragment, memo, type JSX } from 'react';
+import { SHEET_CSS } from '../../sheet/css.ts';
+import {
+  BLANK,
+  changeRows,
+  summaryFigures,
+  CHANGE_CATEGORIES,
+  CHANGE_TYPES,
+  PART_TITLES,
+  VERIFY_NOTE,
+  familyName,
+  groupLines,
+  parts,
+  ranges,
+  windowText,
+  type AddressGroup,
+  type PartId,
+  type Sheet,
+  type SheetContent,
+  type SheetRequest,
+  type SheetRow,
+  type SheetSection,
+  type SheetSide,
+  type SkippedRow,
+  type TextField,
+} from '../../sheet/model.ts';
+import { formatCount, plural } from '../../sheet/text.ts';
+
+/**
+ * The printable sheet. Same markup and classes as src/sheet/html.ts (the standalone download),
+ * so one stylesheet serves both; React escapes every piece of text. The heavy parts (rule table,
+ * address groups, commands) only depend on the plan's roles and rules and are memoised, so typing
+ * into the request form does not re-render thousands of rows.
+ */
+
+type Numbers = Record<PartId, number>;
+
+function numbering(hasGroups: boolean): Numbers {
+  const out = {} as Numbers;
+  for (const p of parts({ groups: hasGroups ? [GROUP_PLACEHOLDER] : [] })) out[p.id] = p.n;
+  return out;
+}
+const GROUP_PLACEHOLDER: AddressGroup = { id: '', name: '', role: 'DVC', roleName: '', family: 4, addresses: [], usedBy: [], columns: 1 };
+/** Part numbers depend only on whether there are address groups: two fixed objects keep memo() useful. */
+const NUMBERS = { withGroups: numbering(true), withoutGroups: numbering(false) } as const;
+
+function Heading({ n, id }: { n: Numbers; id: PartId }): JSX.Element {
+  return (
+    <h2>
+      <span className="crs-num">{n[id]}</span>
+      {PART_TITLES[id]}
+    </h2>
+  );
+}
+
+function ValueOr({ value, blank }: { value: string; blank: string }): JSX.Element {
+  return value === '' ? <span className="crs-blank">{blank}</span> : <>{value}</>;
+}
+
+function FreeText({ request, field }: { request: SheetRequest; field: TextField }): JSX.Element {
+  const t = request.text[field];
+  return (
+    <>
+      <p className="crs-text">{t.value}</p>
+      {t.suggested && <p className="crs-suggested">Suggested by fwplan from the plan.</p>}
+    </>
+  );
+}
+
+function RequestPart({ sheet, n }: { sheet: Sheet; n: Numbers }): JSX.Element {
+  const r = sheet.request;
+  return (
+    <section className="crs-section" id="crs-request">
+      <Heading n={n} id="request" />
+      <table className="crs-kv">
+        <tbody>
+          <tr>
+            <th scope="row">Change ID</th>
+            <td><ValueOr value={r.changeId} blank={BLANK.changeId} /></td>
+            <th scope="row">Type</th>
+            <td>{CHANGE_TYPES[r.type]}</td>
+          </tr>
+          <tr>
+            <th scope="row">Title</th>
+            <td colSpan={3}>{r.title}</td>
+          </tr>
+          <tr>
+            <th scope="row">Requester</th>
+            <td><ValueOr value={r.requesterName} blank="" /></td>
+            <th scope="row">Team</th>
+            <td><ValueOr value={r.requesterTeam} blank="" /></td>
+          </tr>
+          <tr>
+            <th scope="row">Contact</th>
+            <td><ValueOr value={r.requesterContact} blank="" /></td>
+            <th scope="row">Category</th>
+            <td>{CHANGE_CATEGORIES[r.category]}</td>
+          </tr>
+          <tr>
+            <th scope="row">Proposed window</th>
+            <td><ValueOr value={windowText(r)} blank={BLANK.window} /></td>
+            <th scope="row">Expiry</th>
+            <td><ValueOr value={r.expiry} blank={BLANK.expiry} /></td>
+          </tr>
+          <tr>
+            <th scope="row">Plan</th>
+            <td>{sheet.planName}</td>
+            <th scope="row">Prepared</th>
+            <td>{sheet.date}</td>
+          </tr>
+        </tbody>
+      </table>
+      <h3>Business justification</h3>
+      <FreeText request={r} field="justification" />
+    </section>
+  );
+}
+
+const SummaryPart = memo(function SummaryPart({ summary, n }: { summary: SheetContent['summary']; n: Numbers }): JSX.Element {
+  const s = summary;
+  const figures = summaryFigures(s);
+  const changes = changeRows(s);
+  const c = s.findingCounts;
+  return (
+    <section className="crs-section" id="crs-summary">
+      <Heading n={n} id="summary" />
+      <div className="crs-figures">
+        {figures.map(([value, label]) => (
+          <div className="crs-figure" key={label}>
+            <b>{value}</b>
+            <span>{label}</span>
+          </div>
+        ))}
+      </div>
+      <h3>Roles</h3>
+      {s.roles.length === 0 ? (
+        <p>No role has entries.</p>
+      ) : (
+        <table className="crs-data">
+          <thead>
+            <tr>
+              <th>Role</th>
+              <th>Meaning</th>
+              <th className="crs-right">Entries</th>
+              <th className="crs-right">IPv4</th>
+              <th className="crs-right">IPv6</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.roles.map((r) => (
+              <tr key={r.role}>
+                <td><b>{r.role}</b></td>
+                <td>
+                  {r.description}
+                  {r.ignored && <> <span className="crs-tag crs-tag-warn">ignored: cluster mode is off</span></>}
+                </td>
+                <td className="crs-right">{formatCount(r.entries)}</td>
+                <td className="crs-right">{formatCount(r.ipv4)}</td>
+                <td className="crs-right">{formatCount(r.ipv6)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Changes against the vendor defaults</h3>
+      {changes.length === 0 ? (
+        <p>None: the plan uses the vendor article as it is.</p>
+      ) : (
+        <table className="crs-data">
+          <thead>
+            <tr>
+              <th>Change</th>
+              <th>Rule</th>
+              <th>Service</th>
+              <th>Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map(([what, id, service, detail]) => (
+              <tr key={`${what}/${id}`}>
+                <td>{what}</td>
+                <td><span className="crs-id">{id}</span></td>
+                <td>{service}</td>
+                <td>{detail}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Findings</h3>
+      {s.findings.length === 0 ? (
+        <p>No findings.</p>
+      ) : (
+        <>
+          <p className="crs-lead">
+            {plural(c.error, 'error')}, {plural(c.warning, 'warning')}, {plural(c.note, 'note')}. Rules left out are listed in section {n.skipped}.
+          </p>
+          <ul className="crs-findings">
+            {s.findings.map((f, i) => (
+              <li key={i}>
+                <span className={`crs-sev crs-sev-${f.severity}`}>{f.severity}</span>
+                <span>
+                  {f.subject && (
+                    <>
+                      <span className="crs-id">{f.subject}</span>{' '}
+                    </>
+                  )}
+                  {f.message}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <div className="crs-callout">
+        <b>Vendor note.</b> {s.proxyNote}
+      </div>
+    </section>
+  );
+});
+
+function SideCell({ side, n }: { side: SheetSide; n: Numbers }): JSX.Element {
+  return (
+    <>
+      <div className="crs-role">
+        {side.role} <span>· {side.roleName}</span>
+      </div>
+      {side.addresses ? (
+        <ul className="crs-addrs">
+          {side.addresses.map((a) => (
+            <li key={a.address}>
+              <code>{a.address}</code>
+              {a.label && <> <span className="crs-label">{a.label}</span></>}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <div className="crs-groupref">
+          address group <b>{side.group}</b> · {plural(side.count, 'address', 'addresses')}, listed in section {n.groups}
+        </div>
+      )}
+    </>
+  );
+}
+
+function RuleRow({ row, n }: { row: SheetRow; n: Numbers }): JSX.Element {
+  return (
+    <tr id={`crs-rule-${row.n}`}>
+      <td className="crs-n">{row.n}</td>
+      <td><span className="crs-action">{row.action}</span></td>
+      <td><SideCell side={row.source} n={n} /></td>
+      <td><SideCell side={row.destination} n={n} /></td>
+      <td>
+        {row.protocol}
+        <span className="crs-family">{familyName(row.source.family)}</span>
+      </td>
+      <td><span className="crs-port">{row.port}</span></td>
+      <td>
+        {row.purpose}
+        <span className="crs-meta">
+          {row.service} ·{' '}
+          {row.ruleIds.map((id, i) => (
+            <span key={id}>
+              {i > 0 && ', '}
+              <span className="crs-id">{id}</span>
+            </span>
+          ))}{' '}
+          · {plural(row.flows, 'pair')}
+        </span>
+        {row.notes.length > 0 && (
+          <span className="crs-tags">
+            {row.notes.map((note) => (
+              <span key={note} className={`crs-tag${/clear text|instead|non-standard/.test(note) ? ' crs-tag-warn' : ''}`}>{note}</span>
+            ))}
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+const RulesPart = memo(function RulesPart({ sections, n }: { sections: readonly SheetSection[]; n: Numbers }): JSX.Element {
+  return (
+    <section className="crs-section" id="crs-rules">
+      <Heading n={n} id="rules" />
+      <p className="crs-lead">
+        Source port: any. Every address is written in full; sets too large for a row are address groups (section {n.groups || '–'}). Networks that are adjacent or overlap are merged as the rules use them.
+      </p>
+      {sections.length === 0 ? (
+        <p>No rule: see the findings and the rules not included.</p>
+      ) : (
+        <table className="crs-data crs-rules">
+          <colgroup>
+            <col className="c-n" />
+            <col className="c-action" />
+            <col className="c-side" />
+            <col className="c-side" />
+            <col className="c-proto" />
+            <col className="c-port" />
+            <col />
+          </colgroup>
+          <thead>
+            <tr>
+              <th className="crs-n">#</th>
+              <th>Action</th>
+              <th>Source</th>
+              <th>Destination</th>
+              <th>Proto</th>
+              <th>Port</th>
+              <th>Comment</th>
+            </tr>
+          </thead>
+          {sections.map((s) => (
+            <tbody key={s.id}>
+              <tr className="crs-group-row">
+                <th colSpan={7}>{s.title}</th>
+              </tr>
+              {s.rows.map((row) => (
+                <RuleRow key={row.key} row={row} n={n} />
+              ))}
+            </tbody>
+          ))}
+        </table>
+      )}
+    </section>
+  );
+});
+
+function Group({ group: g }: { group: AddressGroup }): JSX.Element {
+  const cols = Array.from({ length: g.columns }, (_, i) => i);
+  return (
+    <div className="crs-group" id={`crs-group-${g.id}`}>
+      <h3>
+        {g.id} · {g.name}{' '}
+        <span className="crs-sub">
+          · {g.roleName}, {plural(g.addresses.length, `${familyName(g.family)} address`, `${familyName(g.family)} addresses`)}, used by rule
+          {g.usedBy.length === 1 ? '' : 's'} {ranges(g.usedBy)}
+        </span>
+      </h3>
+      <table className="crs-addr-table">
+        <colgroup>
+          <col style={{ width: '10mm' }} />
+          {cols.map((i) => (
+            <col key={i} />
+          ))}
+        </colgroup>
+        <tbody>
+          {groupLines(g).map((line) => (
+            <tr key={line.first}>
+              <td className="crs-n">{line.first}</td>
+              {cols.map((i) => {
+                const a = line.addresses[i];
+                return (
+                  <td key={i}>
+                    {a && (
+                      <>
+                        {a.address}
+                        {a.label && <> <span className="crs-label">{a.label}</span></>}
+                      </>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const GroupsPart = memo(function GroupsPart({ groups, n }: { groups: readonly AddressGroup[]; n: Numbers }): JSX.Element | null {
+  if (groups.length === 0) return null;
+  return (
+    <section className="crs-section" id="crs-groups">
+      <Heading n={n} id="groups" />
+      <p className="crs-lead">Every address of the sets named in the rule table, in full.</p>
+      {groups.map((g) => (
+        <Group key={g.id} group={g} />
+      ))}
+    </section>
+  );
+});
+
+const SkippedPart = memo(function SkippedPart({ skipped, n }: { skipped: readonly SkippedRow[]; n: Numbers }): JSX.Element {
+  return (
+    <section className="crs-section" id="crs-skipped">
+      <Heading n={n} id="skipped" />
+      <p className="crs-lead">Rows of the vendor article that this change does not open, and why.</p>
+      {skipped.length === 0 ? (
+        <p>None: every catalog rule is included.</p>
+      ) : (
+        <table className="crs-data">
+          <colgroup>
+            <col style={{ width: '32mm' }} />
+            <col style={{ width: '34mm' }} />
+            <col />
+          </colgroup>
+          <thead>
+            <tr>
+              <th>Rule</th>
+              <th>Service</th>
+              <th>Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {skipped.map((s) => (
+              <tr key={s.ruleId}>
+                <td><span className="crs-id">{s.ruleId}</span></td>
+                <td>{s.service}</td>
+                <td>{s.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+});
+
+const CommandsTable = memo(function CommandsTable({ verification: v }: { verification: SheetContent['verification'] }): JSX.Element {
+  const lead = v.sampled
+    ? `${plural(v.total, 'check')} in all; one per rule is printed here, and the fwplan verify script runs every one.`
+    : `${plural(v.total, 'check')}, every one printed here.`;
+  return (
+    <>
+      <h3>
+        Commands <span className="crs-sub">· {lead}</span>
+      </h3>
+      <p className="crs-lead">{VERIFY_NOTE}</p>
+      {v.blocks.length > 0 && (
+        <table className="crs-data crs-checks">
+          <colgroup>
+            <col style={{ width: '11mm' }} />
+            <col />
+            <col style={{ width: '42%' }} />
+          </colgroup>
+          <thead>
+            <tr>
+              <th className="crs-n">Rule</th>
+              <th>Command</th>
+              <th>Note</th>
+            </tr>
+          </thead>
+          {v.blocks.map((b) => (
+            <tbody key={b.from}>
+              <tr className="crs-from">
+                <th colSpan={3}>
+                  Run on {b.from}
+                  {b.label && ` (${b.label})`}
+                </th>
+              </tr>
+              {b.checks.map((c, i) => (
+                <tr key={i}>
+                  <td className="crs-n">{c.rule}</td>
+                  <td className="crs-cmd">{c.command}</td>
+                  <td>{c.note ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          ))}
+        </table>
+      )}
+    </>
+  );
+});
+
+function Line({ label, value = '', tall = false }: { label: string; value?: string; tall?: boolean }): JSX.Element {
+  return (
+    <div className={`crs-line${tall ? ' crs-tall' : ''}`}>
+      <span>{label}</span>
+      <span>{value}</span>
+    </div>
+  );
+}
+
+function ApprovalsPart({ request, n }: { request: SheetRequest; n: Numbers }): JSX.Element {
+  return (
+    <section className="crs-section crs-avoid" id="crs-approvals">
+      <Heading n={n} id="approvals" />
+      <div className="crs-approvals">
+        {request.approvers.map((a, i) => (
+          <div className="crs-box" key={i}>
+            <p className="crs-box-title">{a.role}</p>
+            <Line label="Name" value={a.name} />
+            <Line label="Signature" tall />
+            <Line label="Date" />
+            <div className="crs-choices">
+              <span className="crs-choice">Approved</span>
+              <span className="crs-choice">Rejected</span>
+            </div>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function ClosurePart({ n }: { n: Numbers }): JSX.Element {
+  return (
+    <section className="crs-section crs-avoid" id="crs-closure">
+      <Heading n={n} id="closure" />
+      <div className="crs-closure">
+        <div className="crs-choices">
+          <span className="crs-choice">Works: every check passed</span>
+          <span className="crs-choice">Does not work: backed out</span>
+        </div>
+        <div className="crs-closure-grid">
+          <Line label="Implemented by" />
+          <Line label="Date" />
+          <Line label="Verified by" />
+          <Line label="Signature" />
+        </div>
+        <Line label="Notes" tall />
+      </div>
+    </section>
+  );
+}
+
+function TextPart({ id, request, n, field }: { id: PartId; request: SheetRequest; n: Numbers; field: TextField }): JSX.Element {
+  return (
+    <section className="crs-section" id={`crs-${id}`}>
+      <Heading n={n} id={id} />
+      <FreeText request={request} field={field} />
+    </section>
+  );
+}
+
+export function SheetView({ sheet }: { sheet: Sheet }): JSX.Element {
+  const r = sheet.request;
+  const n = sheet.groups.length > 0 ? NUMBERS.withGroups : NUMBERS.withoutGroups;
+  const render: Record<PartId, () => JSX.Element | null> = {
+    request: () => <RequestPart sheet={sheet} n={n} />,
+    summary: () => <SummaryPart summary={sheet.summary} n={n} />,
+    risk: () => <TextPart id="risk" field="risk" request={r} n={n} />,
+    implementation: () => <TextPart id="implementation" field="implementation" request={r} n={n} />,
+    rules: () => <RulesPart sections={sheet.sections} n={n} />,
+    groups: () => <GroupsPart groups={sheet.groups} n={n} />,
+    skipped: () => <SkippedPart skipped={sheet.skipped} n={n} />,
+    verification: () => (
+      <section className="crs-section" id="crs-verification">
+        <Heading n={n} id="verification" />
+        <FreeText request={r} field="verification" />
+        <CommandsTable verification={sheet.verification} />
+      </section>
+    ),
+    backout: () => <TextPart id="backout" field="backout" request={r} n={n} />,
+    approvals: () => <ApprovalsPart request={r} n={n} />,
+    closure: () => <ClosurePart n={n} />,
+  };
+  return (
+    <article className="crs" aria-label="Firewall change request">
+      <style>{SHEET_CSS}</style>
+      <table className="crs-frame">
+        <thead>
+          <tr>
+            <td>
+              <header className="crs-running">
+                <div className="crs-running-title">
+                  <span className="crs-kicker">Firewall change request</span>
+                  <strong>{r.title}</strong>
+                </div>
+                <div className="crs-running-meta">
+                  Change <b>{r.changeId || BLANK.changeId}</b>
+                  <br />
+                  Plan <b>{sheet.planName}</b>
+                  <br />
+                  Prepared <b>{sheet.date}</b>
+                </div>
+              </header>
+            </td>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <td>
+              {parts(sheet).map((p) => (
+                <Fragment key={p.id}>{render[p.id]()}</Fragment>
+              ))}
+              <p className="crs-end">End of change request · generated by fwplan from plan “{sheet.planName}”</p>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </article>
+  );
+}

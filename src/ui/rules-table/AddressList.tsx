@@ -1,0 +1,37 @@
+import { useState } from 'react';
+import type { AddressEntry } from '../../engine/index.ts';
+import { count } from '../common/format.ts';
+
+const SHOWN = 3;
+const EXPANDED_MAX = 1000;
+
+/** A role and its addresses; long lists open on demand so a row stays one line high. */
+export function AddressList({ role, entries }: { role: string; entries: readonly AddressEntry[] }) {
+  const [open, setOpen] = useState(false);
+  const visible = open ? entries.slice(0, EXPANDED_MAX) : entries.slice(0, SHOWN);
+  const rest = entries.length - visible.length;
+  return (
+    <div className="address-list">
+      <span className="role-chip" title={role === 'CLUSTER' ? 'PRD and MBR: every cluster node' : undefined}>{role}</span>
+      {visible.map((e) => (
+        <span key={e.network.cidr} className="address" title={e.label ? `${e.label} (${e.path})` : e.path}>
+          {e.network.display}
+          {e.label && <span className="address-label"> {e.label}</span>}
+        </span>
+      ))}
+      {!open && rest > 0 && (
+        <button type="button" className="link-button more" onClick={() => setOpen(true)}>
+          +{count(rest)} more
+        </button>
+      )}
+      {open && entries.length > SHOWN && (
+        <>
+          {rest > 0 && <span className="muted">… {count(rest)} more (see the CSV export)</span>}
+          <button type="button" className="link-button more" onClick={() => setOpen(false)}>
+            show less
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

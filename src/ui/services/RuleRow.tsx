@@ -1,0 +1,58 @@
+import { useEffect, useRef } from 'react';
+import type { CatalogRule, Plan } from '../../engine/index.ts';
+import { usePlan } from '../../store/selectors.ts';
+import { useStore } from '../../store/store.ts';
+import { PortInput } from './PortInput.tsx';
+
+export function isRuleOn(plan: Plan, rule: CatalogRule): boolean {
+  return rule.optional ? plan.enabled.includes(rule.id) : !plan.disabled.includes(rule.id);
+}
+
+export function ruleName(rule: CatalogRule): string {
+  return `${rule.service} from ${rule.source} to ${rule.destination}`;
+}
+
+export function RuleRow({ rule }: { rule: CatalogRule }) {
+  const plan = usePlan();
+  const setRuleOn = useStore((s) => s.setRuleOn);
+  const focusTarget = useStore((s) => s.focusTarget);
+  const clearFocus = useStore((s) => s.clearFocus);
+  const toggleRef = useRef<HTMLInputElement>(null);
+  const rowRef = useRef<HTMLTableRowElement>(null);
+  const on = isRuleOn(plan, rule);
+
+  useEffect(() => {
+    if (focusTarget?.kind !== 'rule' || focusTarget.ruleId !== rule.id) return;
+    rowRef.current?.scrollIntoView({ block: 'center' });
+    toggleRef.current?.focus();
+    clearFocus();
+  }, [focusTarget, rule.id, clearFocus]);
+
+  return (
+    <tr ref={rowRef} id={`rule-${rule.id}`} className={on ? 'rule-on' : 'rule-off'}>
+      <td className="col-on">
+        <input ref={toggleRef} type="checkbox" checked={on} aria-label={ruleName(rule)} onChange={(e) => setRuleOn(rule.id, e.target.checked)} />
+      </td>
+      <td>
+        <span className="service-name">{rule.service}</span>
+        <span className="badges">
+          {rule.nonStandard && <span className="badge badge-warn" title={rule.nonStandard}>non-standard port</span>}
+          {rule.cleartext && <span className="badge badge-danger" title={rule.cleartext}>cleartext</span>}
+          {rule.optional && <span className="badge badge-info" title="From newer vendor documentation; off unless you switch it on">newer vendor docs</span>}
+        </span>
+      </td>
+      <td className="nowrap">
+        <span className="role-chip">{rule.source}</span> → <span className="role-chip">{rule.destination}</span>
+      </td>
+      <td className="purpose">
+        {rule.purpose}
+        {rule.label !== rule.purpose && <span className="muted"> · article: {rule.label}</span>}
+        {rule.nonStandard && <span className="fine-print">{rule.nonStandard}</span>}
+        {rule.cleartext && <span className="fine-print">{rule.cleartext}</span>}
+      </td>
+      <td className="col-port">
+        <PortInput rule={rule} />
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,20 @@
+import { Suspense, lazy } from 'react';
+import { ruleSetOf, usePlan } from '../../store/selectors.ts';
+import { useStore } from '../../store/store.ts';
+
+// the change-request sheet is a larger, separate piece: it loads when the view is first opened
+const ChangeRequestPanel = lazy(() => import('../change-request/ChangeRequestPanel.tsx').then((m) => ({ default: m.ChangeRequestPanel })));
+
+export function ChangeRequestView() {
+  // the sheet's fields are controlled by the plan: they get the plan as it is now, never a deferred one
+  const plan = usePlan();
+  const ruleSet = ruleSetOf(plan);
+  const setChangeRequest = useStore((s) => s.setChangeRequest);
+  return (
+    <div className="panel change-request-view">
+      <Suspense fallback={<p className="muted">Loading the change-request sheet…</p>}>
+        <ChangeRequestPanel plan={plan} ruleSet={ruleSet} onChange={(cr) => setChangeRequest(cr)} />
+      </Suspense>
+    </div>
+  );
+}
