@@ -62,7 +62,7 @@ about. Exit 1 if any finding is an error; exit 2 if the plan is invalid.`,
 
 Prints the rules the plan expands to (one per catalog rule and address family) with their source
 and destination addresses, then every skipped catalog rule with its reason.`,
-  export: `Usage: fwplan export PLAN --format F [--scope S] [--default-drop] [--ipset] [--out FILE]
+  export: `Usage: fwplan export PLAN --format F [--scope S] [--default-drop] [--egress filter|open] [--ipset] [--out FILE]
 
   --format F       ${FORMAT_IDS.join(', ')}
   --scope S        gateway (default): a Linux router between the zones (FORWARD / forward hook /
@@ -70,6 +70,8 @@ and destination addresses, then every skipped catalog rule with its reason.`,
                    or of MBR with cluster mode on)
   --default-drop   a complete policy: default DROP, established/related, loopback, essential ICMP,
                    then the plan's rules. Without it only ACCEPT rules are added in fwplan's own chains.
+  --egress E       with --default-drop on a host: filter (default) drops outbound traffic the plan
+                   does not list; open leaves the node's outbound traffic alone
   --ipset          iptables/ip6tables: match roles of several addresses through kernel ipsets
                    instead of address chains (tens of rules instead of thousands); load the sets
                    first from the companion export: fwplan export PLAN --format ipset | ipset restore
@@ -178,7 +180,9 @@ function exportCommand(io: Io, plan: Plan, values: Record<string, string | boole
   if (!scope) throw new UsageError([`--scope ${scopeText}: use gateway or host:ADDRESS`]);
   const ruleSet = expandPlan(plan);
   if (values.ipset === true && format !== 'iptables' && format !== 'ip6tables') throw new UsageError(['--ipset applies to --format iptables and ip6tables']);
-  const result = exportPlan(plan, format as FormatId, { scope, defaultDrop: values['default-drop'] === true, ipset: values.ipset === true }, ruleSet);
+  const egress = values.egress ?? 'filter';
+  if (egress !== 'filter' && egress !== 'open') throw new UsageError([`--egress ${String(egress)}: use filter or open`]);
+  const result = exportPlan(plan, format as FormatId, { scope, defaultDrop: values['default-drop'] === true, ipset: values.ipset === true, egress }, ruleSet);
   if (!result.ok) throw new UsageError([`--scope ${result.message}`]);
   if (typeof values.out === 'string') {
     try {
@@ -221,6 +225,7 @@ export function run(argv: readonly string[], io: Io): number {
           scope: { type: 'string', short: 's' },
           'default-drop': { type: 'boolean' },
           ipset: { type: 'boolean' },
+          egress: { type: 'string' },
           out: { type: 'string', short: 'o' },
         },
       });
@@ -237,7 +242,7 @@ export function run(argv: readonly string[], io: Io): number {
       schema: [],
       lint: ['json'],
       rules: ['json'],
-      export: ['format', 'scope', 'default-drop', 'ipset', 'out'],
+      export: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'out'],
       verify: ['scope', 'out'],
     };
     for (const key of Object.keys(values)) {

@@ -39,6 +39,23 @@ describe('exportPlan', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it('leaves outbound traffic alone with egress open, and filters it by default', () => {
+    const p = plan({ roles: { PRD: ['192.0.2.10'], USERW: ['198.51.100.0/24'], NTP: ['192.0.2.1'] } });
+    const text = (format: 'iptables' | 'nftables' | 'ufw' | 'firewalld', egress?: 'open' | 'filter') => {
+      const r = exportPlan(p, format, { scope: host, defaultDrop: true, ...(egress ? { egress } : {}) });
+      return r.ok ? r.text : r.message;
+    };
+    expect(text('iptables')).toMatch(/^:OUTPUT DROP/m);
+    expect(text('iptables', 'open')).toMatch(/^:OUTPUT ACCEPT/m);
+    expect(text('iptables', 'open')).toMatch(/^:INPUT DROP/m);
+    expect(text('nftables', 'open')).toMatch(/hook output priority filter; policy accept;/);
+    expect(text('nftables', 'open')).toMatch(/hook input priority filter; policy drop;/);
+    expect(text('ufw')).toMatch(/^ufw default deny outgoing$/m);
+    expect(text('ufw', 'open')).toMatch(/^ufw default allow outgoing$/m);
+    expect(text('firewalld', 'open')).toMatch(/--policy=fwplan-output --set-target=CONTINUE/);
+    expect(text('firewalld', 'filter')).toMatch(/--policy=fwplan-output --set-target=DROP/);
+  });
+
   it('names files after the plan and scope', () => {
     const p = plan({ name: 'HQ vault!', roles: { PRD: ['192.0.2.10'] } });
     const name = (f: Parameters<typeof exportPlan>[1], scope: Parameters<typeof exportPlan>[2]['scope']) => {

@@ -1,8 +1,13 @@
 import type { AddressEntry, Direction, Endpoint, ExpandedRule, Protocol } from '../model/rules.ts';
 import type { Family } from '../net/address.ts';
 import { scopeLabel, type Scope } from '../scope.ts';
-import type { RenderInput } from './types.ts';
+import type { RenderInput, RenderOptions } from './types.ts';
 import { lineComment } from './quote.ts';
+
+/** Whether this export drops, by default, what the plan does not allow in direction `d`. */
+export function dropsDirection(options: RenderOptions, d: Direction): boolean {
+  return options.defaultDrop && !(d === 'out' && options.egress === 'open');
+}
 
 /** Rules that differ only in port, gathered so a format can match several ports at once. */
 export interface PortGroup {

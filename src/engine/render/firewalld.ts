@@ -1,5 +1,5 @@
 import type { Direction, Endpoint } from '../model/rules.ts';
-import { chunk, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify } from './common.ts';
+import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify } from './common.ts';
 
 const RULES_PER_CALL = 64;
 const ENTRIES_PER_CALL = 256;
@@ -43,7 +43,7 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
       `firewall-cmd --permanent --info-policy=${p.name} >/dev/null 2>&1 || firewall-cmd --permanent --new-policy=${p.name}`,
       `firewall-cmd --permanent --policy=${p.name} --add-ingress-zone=${p.ingress}`,
       `firewall-cmd --permanent --policy=${p.name} --add-egress-zone=${p.egress}`,
-      `firewall-cmd --permanent --policy=${p.name} --set-target=${options.defaultDrop ? 'DROP' : 'CONTINUE'}`,
+      `firewall-cmd --permanent --policy=${p.name} --set-target=${dropsDirection(options, d) ? 'DROP' : 'CONTINUE'}`,
     );
   }
   const ipsets = new Map<string, Endpoint>();

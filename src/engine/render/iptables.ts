@@ -1,6 +1,6 @@
 import type { AddressEntry, Direction, Endpoint, Finding } from '../model/rules.ts';
 import type { Family } from '../net/address.ts';
-import { chunk, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify, type PortGroup } from './common.ts';
+import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify, type PortGroup } from './common.ts';
 import { iptablesComment, lineComment } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -103,7 +103,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
   }
   lines.push('*filter');
   if (options.defaultDrop) {
-    if (hostScope) lines.push(':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT DROP [0:0]');
+    if (hostScope) lines.push(':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', `:OUTPUT ${dropsDirection(options, 'out') ? 'DROP' : 'ACCEPT'} [0:0]`);
     // a router's own access is not this plan's business: only forwarded traffic is filtered
     else lines.push(':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]');
   }
@@ -141,7 +141,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
 
   if (options.defaultDrop) {
     const builtins: { chain: string; local: boolean }[] = hostScope
-      ? [{ chain: 'INPUT', local: true }, { chain: 'OUTPUT', local: true }]
+      ? [{ chain: 'INPUT', local: true }, ...(dropsDirection(options, 'out') ? [{ chain: 'OUTPUT', local: true }] : [])]
       : [{ chain: 'FORWARD', local: false }];
     for (const { chain, local } of builtins) {
       lines.push(
@@ -152,7 +152,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
       lines.push(...icmpLines(family, chain, local));
     }
     for (const d of directions) lines.push(`-A ${CHAIN[d].builtin} -j ${CHAIN[d].own}`);
-    const logged = hostScope ? ['INPUT', 'OUTPUT'] : ['FORWARD'];
+    const logged = hostScope ? ['INPUT', ...(dropsDirection(options, 'out') ? ['OUTPUT'] : [])] : ['FORWARD'];
     for (const chain of logged) {
       lines.push(`-A ${chain} -m limit --limit 5/min --limit-burst 10 -j LOG --log-prefix "fwplan-drop ${chain}: "`);
     }

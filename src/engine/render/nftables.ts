@@ -1,5 +1,5 @@
 import type { Direction, Endpoint } from '../model/rules.ts';
-import { chunk, groupByPorts, groupComment, headerLines, scopeSlug, slugify } from './common.ts';
+import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, scopeSlug, slugify } from './common.ts';
 import { nftString } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -84,14 +84,15 @@ export function renderNftables(input: RenderInput): RenderOutput {
   }
   for (const d of directions) {
     const local = d !== 'forward';
-    lines.push(`\tchain ${HOOK[d]} {`, `\t\ttype filter hook ${HOOK[d]} priority filter; policy ${options.defaultDrop ? 'drop' : 'accept'};`);
-    if (options.defaultDrop) {
+    const drops = dropsDirection(options, d);
+    lines.push(`\tchain ${HOOK[d]} {`, `\t\ttype filter hook ${HOOK[d]} priority filter; policy ${drops ? 'drop' : 'accept'};`);
+    if (drops) {
       lines.push('\t\tct state established,related accept', '\t\tct state invalid drop');
       if (local) lines.push(`\t\t${d === 'in' ? 'iif' : 'oif'} lo accept`);
       lines.push(...icmpRules(local).map((l) => `\t\t${l}`));
     }
     lines.push(...(chains.get(d) ?? []).map((l) => `\t\t${l}`));
-    if (options.defaultDrop) lines.push(`\t\tlimit rate 5/minute burst 10 packets log prefix "fwplan-drop ${HOOK[d]}: "`);
+    if (drops) lines.push(`\t\tlimit rate 5/minute burst 10 packets log prefix "fwplan-drop ${HOOK[d]}: "`);
     lines.push('\t}');
   }
   lines.push('}', '');

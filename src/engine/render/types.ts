@@ -14,6 +14,11 @@ export interface RenderOptions {
    * the `ipset` export) instead of address chains, so the rule count drops to tens.
    */
   readonly ipset?: boolean;
+  /**
+   * Host scope with defaultDrop: 'filter' (default) drops outbound traffic the plan does not list;
+   * 'open' leaves the node's outbound traffic alone (its outbound rules are still written).
+   */
+  readonly egress?: 'filter' | 'open';
 }
 
 export interface RenderInput {

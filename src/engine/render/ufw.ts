@@ -1,4 +1,4 @@
-import { chunk, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify } from './common.ts';
+import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify } from './common.ts';
 import { shellWord } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -38,7 +38,7 @@ export function renderUfw(input: RenderInput): RenderOutput {
   }
   if (options.defaultDrop) {
     lines.push('', '# the policy, once every allow rule is in place');
-    if (hostScope) lines.push('ufw default deny incoming', 'ufw default deny outgoing');
+    if (hostScope) lines.push('ufw default deny incoming', `ufw default ${dropsDirection(options, 'out') ? 'deny' : 'allow'} outgoing`);
     lines.push('ufw default deny routed', 'ufw --force enable');
   }
   lines.push('');
