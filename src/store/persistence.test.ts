@@ -14,7 +14,7 @@ describe('autosave reading', () => {
     expect(loaded.roleText.PRD).toBe('192.0.2.10\nnot-an-address');
     // text that no longer matches the plan is not trusted
     expect(loaded.roleText.DVC).toBeUndefined();
-    expect(loaded.exportOptions).toEqual({ format: 'ufw', scope: 'host', hostAddress: '192.0.2.10', defaultDrop: true, ipset: false });
+    expect(loaded.exportOptions).toEqual({ format: 'ufw', scope: 'host', hostAddress: '192.0.2.10', defaultDrop: true, ipset: false, egress: 'filter' });
   });
 
   it('keeps the valid part of a partly broken plan', () => {

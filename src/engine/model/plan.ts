@@ -29,18 +29,42 @@ export const LIMITS = {
   textLength: 4_000,
 } as const;
 
-const AddressText = z.string().superRefine((value, ctx) => {
+function addressProblem(value: string): string | undefined {
   const parsed = parseAddress(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 60)}" ${parsed.reason}` });
+  return parsed.ok ? undefined : `"${value.slice(0, 60)}" ${parsed.reason}`;
+}
+
+const AddressText = z.string().superRefine((value, ctx) => {
+  const problem = addressProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-export const EntrySchema = z.union([
-  AddressText,
-  z.strictObject({
-    address: AddressText,
-    label: z.string().max(LIMITS.labelLength, `a label has at most ${LIMITS.labelLength} characters`).optional(),
-  }),
-], { error: 'an entry is an address string or { "address", "label" }' });
+const Label = z.string().max(LIMITS.labelLength, `a label has at most ${LIMITS.labelLength} characters`).optional();
+const ENTRY_SHAPE = 'an entry is an address string or { "address", "label" }';
+
+/** One entry, address checked: for single entries and the JSON Schema. */
+export const EntrySchema = z.union([AddressText, z.strictObject({ address: AddressText, label: Label })], { error: ENTRY_SHAPE });
+
+/**
+ * A role's entries. Addresses are checked once per list rather than by a refinement per entry:
+ * thousands of entries are common, and zod's per-entry refinement costs more than the check
+ * itself. `when` keeps address errors coming even where another entry of the list is malformed.
+ */
+const RoleEntries = z
+  .array(z.union([z.string(), z.strictObject({ address: z.string(), label: Label })], { error: ENTRY_SHAPE }))
+  .max(LIMITS.entriesPerRole, `a role holds at most ${LIMITS.entriesPerRole} entries`)
+  .superRefine(
+    (list, ctx) => {
+      list.forEach((entry: unknown, i) => {
+        const isObject = typeof entry === 'object' && entry !== null;
+        const address = typeof entry === 'string' ? entry : isObject ? (entry as { address?: unknown }).address : undefined;
+        if (typeof address !== 'string') return;
+        const problem = addressProblem(address);
+        if (problem) ctx.addIssue({ code: 'custom', path: typeof entry === 'string' ? [i] : [i, 'address'], message: problem });
+      });
+    },
+    { when: (payload) => Array.isArray(payload.value) },
+  );
 export type Entry = z.infer<typeof EntrySchema>;
 
 const Text = z.string().max(LIMITS.textLength).optional();
@@ -78,9 +102,7 @@ export const PlanSchema = z
     version: z.literal(1, { error: 'only plan version 1 is understood' }),
     name: z.string().max(LIMITS.nameLength, `a plan name has at most ${LIMITS.nameLength} characters`).optional(),
     cluster: z.boolean({ error: 'cluster is true or false' }).default(false),
-    roles: z
-      .partialRecord(RoleCodeSchema, z.array(EntrySchema).max(LIMITS.entriesPerRole, `a role holds at most ${LIMITS.entriesPerRole} entries`))
-      .default({}),
+    roles: z.partialRecord(RoleCodeSchema, RoleEntries).default({}),
     disabled: z.array(RuleId).default([]),
     enabled: z.array(RuleId).default([]),
     ports: z.record(RuleId, Port).default({}),

@@ -1,5 +1,4 @@
 import type { AddressEntry } from '../model/rules.ts';
-import { pairs } from './common.ts';
 import { csvCell } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -23,15 +22,23 @@ export function renderCsv(input: RenderInput): RenderOutput {
     }
     return c;
   };
-  const rows: string[] = [CSV_COLUMNS.join(',')];
+  // one string per (rule, source address), joined at the end: far less garbage than one per row
+  const chunks: string[] = [`${CSV_COLUMNS.join(',')}\r\n`];
   for (const r of input.rules) {
     const head = [r.ruleId, r.section, r.service, r.purpose, r.direction, `IPv${r.family}`, r.protocol, String(r.port), r.source.role].map(csvCell).join(',');
     const middle = csvCell(r.destination.role);
-    const tail = csvCell(r.covers.join(' '));
-    for (const [s, d] of pairs(r)) rows.push(`${head},${cells(s)},${middle},${cells(d)},${tail}`);
+    const tail = `,${csvCell(r.covers.join(' '))}\r\n`;
+    const rests = r.destination.entries.map((d) => `${cells(d)}${tail}`);
+    for (const s of r.source.entries) {
+      const pre = `${head},${cells(s)},${middle},`;
+      const rows: string[] = [];
+      r.destination.entries.forEach((d, i) => {
+        if (!(r.distinctPairs && d.network.cidr === s.network.cidr)) rows.push(pre + (rests[i] as string));
+      });
+      chunks.push(rows.join(''));
+    }
   }
-  rows.push('');
-  return { text: rows.join('\r\n'), findings: [] };
+  return { text: chunks.join(''), findings: [] };
 }
 
 export const csvRenderer: Renderer = {

@@ -24,15 +24,25 @@ export function renderUfw(input: RenderInput): RenderOutput {
   }
   lines.push('set -euo pipefail', '');
   for (const g of groupByPorts(input.rules)) {
-    lines.push(`# ${groupComment(g).replace(/[\r\n]/g, ' ')}`);
-    const comment = shellWord(groupComment(g));
+    const text = groupComment(g);
+    lines.push(`# ${text.replace(/[\r\n]/g, ' ')}`);
+    const verb = g.direction === 'forward' ? 'route allow' : g.direction === 'in' ? 'allow in' : 'allow out';
+    // the comment of a pair depends only on its labels: quote each distinct one once
+    const comments = new Map<string, string>([['', shellWord(text)]]);
+    const commentFor = (label: string): string => {
+      let c = comments.get(label);
+      if (c === undefined) {
+        c = shellWord(`${text} ${label}`);
+        comments.set(label, c);
+      }
+      return c;
+    };
     for (const list of chunk(g.ports, PORTS_PER_RULE)) {
-      const port = list.join(',');
+      const head = `ufw ${verb} proto ${g.protocol} from `;
+      const tail = ` port ${list.join(',')} comment `;
       for (const [s, d] of pairs(g)) {
-        const verb = g.direction === 'forward' ? 'route allow' : g.direction === 'in' ? 'allow in' : 'allow out';
-        const label = [s.label, d.label].filter((x) => x !== undefined && x !== '').join(' -> ');
-        const c = label === '' ? comment : shellWord(`${groupComment(g)} ${label}`);
-        lines.push(`ufw ${verb} proto ${g.protocol} from ${s.network.display} to ${d.network.display} port ${port} comment ${c}`);
+        const label = s.label && d.label ? `${s.label} -> ${d.label}` : (s.label || d.label || '');
+        lines.push(`${head}${s.network.display} to ${d.network.display}${tail}${commentFor(label)}`);
       }
     }
   }
