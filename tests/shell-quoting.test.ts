@@ -25,7 +25,7 @@ function runScript(text: string): string[][] {
   const script = join(dir, 'script.sh');
   writeFileSync(script, text);
   rmSync(log, { force: true });
-  execFileSync('bash', [script], { env: { PATH: `${dir}:/usr/bin:/bin`, FWPLAN_LOG: log }, stdio: 'pipe' });
+  execFileSync('bash', [script], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, FWPLAN_LOG: log }, stdio: 'pipe' });
   const fields = existsSync(log) ? readFileSync(log, 'utf8').split('\0') : [];
   const calls: string[][] = [];
   let i = 0;

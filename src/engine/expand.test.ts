@@ -192,6 +192,15 @@ describe('applyScope', () => {
     expect(cl[1] && addrs(cl[1], 'destination')).toEqual(['10.0.0.10', '10.0.0.12']);
   });
 
+  it('takes both addresses of a dual-stack node, one per family', () => {
+    const dual = expandPlan(plan({ roles: { PRD: [{ address: '10.0.0.10', label: 'vault' }, { address: '2001:db8::10', label: 'vault' }], USERW: ['10.1.0.0/16', '2001:db8:1::/48'] } }));
+    const s = applyScope(dual, { kind: 'host', address: '10.0.0.10,2001:db8::10' });
+    if (!s.ok) throw new Error(s.message);
+    const https = s.rules.filter((r) => r.ruleId === 'userw-prd-tcp-443');
+    expect(https.map((r) => `${r.family} ${addrs(r, 'destination').join()}`)).toEqual(['4 10.0.0.10', '6 2001:db8::10']);
+    expect(applyScope(dual, { kind: 'host', address: '10.0.0.10,10.0.0.10' }).ok).toBe(false);
+  });
+
   it('refuses an address that is not a node', () => {
     const s = applyScope(rs, { kind: 'host', address: '10.1.0.5' });
     expect(s.ok).toBe(false);

@@ -56,6 +56,17 @@ describe('exportPlan', () => {
     expect(text('firewalld', 'filter')).toMatch(/--policy=fwplan-output --set-target=DROP/);
   });
 
+  it('warns when a host export names one family of a dual-stack node', () => {
+    const p = plan({ roles: { PRD: [{ address: '192.0.2.10', label: 'vault' }, { address: '2001:db8::10', label: 'vault' }], USERW: ['198.51.100.0/24'] } });
+    const one = exportPlan(p, 'nftables', { scope: host, defaultDrop: true });
+    expect(one.ok && one.findings.find((f) => f.path === 'roles.PRD[1]')?.message).toMatch(/host:192\.0\.2\.10,2001:db8::10/);
+    const both = exportPlan(p, 'nftables', { scope: { kind: 'host', address: '192.0.2.10,2001:db8::10' }, defaultDrop: true });
+    expect(both.ok && both.findings.some((f) => f.path === 'roles.PRD[1]')).toBe(false);
+    // both nodes are protected: the IPv6 one has no USERW entry to keep its admin access
+    expect(both.ok && both.findings.filter((f) => f.code === 'no-admin-access').map((f) => f.message)).toEqual([expect.stringMatching(/no IPv6 entry/)]);
+    expect(both.ok && both.text).toMatch(/ip daddr 192\.0\.2\.10 tcp dport/);
+  });
+
   it('names files after the plan and scope', () => {
     const p = plan({ name: 'HQ vault!', roles: { PRD: ['192.0.2.10'] } });
     const name = (f: Parameters<typeof exportPlan>[1], scope: Parameters<typeof exportPlan>[2]['scope']) => {

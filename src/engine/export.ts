@@ -6,7 +6,7 @@ import type { AddressEntry, ExpandedRule, Finding, RuleSet } from './model/rules
 import { slugify } from './render/common.ts';
 import { RENDERERS } from './render/registry.ts';
 import type { FormatId, RenderOptions } from './render/types.ts';
-import { applyScope } from './scope.ts';
+import { applyScope, dualStackPeers } from './scope.ts';
 
 export type ExportResult =
   | { ok: true; text: string; fileName: string; mediaType: string; findings: readonly Finding[]; ruleCount: number }
@@ -69,17 +69,25 @@ export function exportPlan(plan: Plan, format: FormatId, options: RenderOptions,
   if (!scoped.ok) return { ok: false, message: scoped.message };
   let rules = scoped.rules;
   const findings: Finding[] = [];
-  if (scoped.node && options.defaultDrop && renderer.firewall) {
-    const kept = antiLockout(plan, scoped.node, rules);
-    rules = [...kept.rules, ...rules];
-    findings.push(...kept.findings);
+  if (options.defaultDrop && renderer.firewall) {
+    const kept = scoped.nodes.map((node) => antiLockout(plan, node, rules));
+    rules = [...kept.flatMap((k) => k.rules), ...rules];
+    findings.push(...kept.flatMap((k) => k.findings));
+    for (const peer of dualStackPeers(ruleSet, scoped.nodes)) {
+      findings.push({
+        code: 'scope',
+        severity: 'warning',
+        path: peer.path,
+        message: `${peer.network.display} (${peer.label ?? ''}) looks like the same node in IPv${peer.network.family}: with --default-drop its traffic is dropped; name both addresses, host:${[...scoped.nodes, peer].map((n) => n.network.display).join(',')}`,
+      });
+    }
   }
   const output = renderer.render({
     plan,
     ruleSet,
     rules,
     options,
-    ...(scoped.node ? { node: scoped.node } : {}),
+    nodes: scoped.nodes,
   });
   return {
     ok: true,

@@ -4,7 +4,7 @@ import { parseAddress } from './net/address.ts';
 export type Scope = { kind: 'gateway' } | { kind: 'host'; address: string };
 
 export type ScopeResult =
-  | { ok: true; rules: ExpandedRule[]; node?: AddressEntry }
+  | { ok: true; rules: ExpandedRule[]; nodes: AddressEntry[] }
   | { ok: false; message: string };
 
 export function parseScope(text: string): Scope | undefined {
@@ -25,28 +25,51 @@ function without(endpoint: Endpoint, node: AddressEntry, key: string): Endpoint 
  * Cut the rule set down to what one firewall enforces.
  * gateway: every rule, forwarded. host:ADDRESS: the rules whose destination is that node
  * (inbound) and whose source is it (outbound); ADDRESS must be a node (PRD, or MBR in a cluster).
+ * A dual-stack node is named by both of its addresses, comma-separated (host:192.0.2.10,2001:db8::10),
+ * so that neither family's export locks the other out.
  */
 export function applyScope(ruleSet: RuleSet, scope: Scope): ScopeResult {
-  if (scope.kind === 'gateway') return { ok: true, rules: ruleSet.rules.map((r) => ({ ...r, direction: 'forward' })) };
-  const parsed = parseAddress(scope.address);
-  if (!parsed.ok) return { ok: false, message: `host:${scope.address}: the address ${parsed.reason}` };
-  const node = ruleSet.nodes.find((n) => n.network.cidr === parsed.network.cidr);
-  if (!node) {
-    return { ok: false, message: `host:${scope.address} is not a senhasegura node of this plan (an entry of PRD, or of MBR with cluster mode on)` };
+  if (scope.kind === 'gateway') return { ok: true, rules: ruleSet.rules.map((r) => ({ ...r, direction: 'forward' })), nodes: [] };
+  const nodes: AddressEntry[] = [];
+  for (const text of scope.address.split(',')) {
+    const parsed = parseAddress(text);
+    if (!parsed.ok) return { ok: false, message: `host:${scope.address}: "${text}" ${parsed.reason}` };
+    const node = ruleSet.nodes.find((n) => n.network.cidr === parsed.network.cidr);
+    if (!node) {
+      return { ok: false, message: `host:${scope.address}: ${text} is not a senhasegura node of this plan (an entry of PRD, or of MBR with cluster mode on)` };
+    }
+    if (nodes.some((n) => n.network.family === node.network.family)) {
+      return { ok: false, message: `host:${scope.address}: one address per family (a node's IPv4 and IPv6 address)` };
+    }
+    nodes.push(node);
   }
-  const self: Endpoint = { key: `NODE/v${node.network.family}`, role: node.role, family: node.network.family, entries: [node] };
-  const isNodeSide = (ep: Endpoint) => (ep.role === 'CLUSTER' || ep.role === 'PRD') && ep.entries.some((e) => e.network.cidr === node.network.cidr);
   const out: ExpandedRule[] = [];
-  for (const rule of ruleSet.rules) {
-    if (rule.family !== node.network.family) continue;
-    if (isNodeSide(rule.destination)) {
-      const source = rule.distinctPairs ? without(rule.source, node, `${rule.source.key}-others`) : rule.source;
-      if (source.entries.length > 0) out.push({ ...rule, key: `${rule.key}/in`, source, destination: self, direction: 'in' });
-    }
-    if (isNodeSide(rule.source)) {
-      const destination = rule.distinctPairs ? without(rule.destination, node, `${rule.destination.key}-others`) : rule.destination;
-      if (destination.entries.length > 0) out.push({ ...rule, key: `${rule.key}/out`, source: self, destination, direction: 'out' });
+  for (const node of nodes) {
+    const self: Endpoint = { key: `NODE/v${node.network.family}`, role: node.role, family: node.network.family, entries: [node] };
+    const isNodeSide = (ep: Endpoint) => (ep.role === 'CLUSTER' || ep.role === 'PRD') && ep.entries.some((e) => e.network.cidr === node.network.cidr);
+    for (const rule of ruleSet.rules) {
+      if (rule.family !== node.network.family) continue;
+      if (isNodeSide(rule.destination)) {
+        const source = rule.distinctPairs ? without(rule.source, node, `${rule.source.key}-others`) : rule.source;
+        if (source.entries.length > 0) out.push({ ...rule, key: `${rule.key}/in`, source, destination: self, direction: 'in' });
+      }
+      if (isNodeSide(rule.source)) {
+        const destination = rule.distinctPairs ? without(rule.destination, node, `${rule.destination.key}-others`) : rule.destination;
+        if (destination.entries.length > 0) out.push({ ...rule, key: `${rule.key}/out`, source: self, destination, direction: 'out' });
+      }
     }
   }
-  return { ok: true, rules: out, node };
+  return { ok: true, rules: out, nodes };
+}
+
+/**
+ * Nodes of the other address family that look like the same machine (same label) as a scoped
+ * node: a host export for one of them would lock the other family out.
+ */
+export function dualStackPeers(ruleSet: RuleSet, nodes: readonly AddressEntry[]): AddressEntry[] {
+  return nodes.flatMap((node) =>
+    node.label === undefined || node.label === ''
+      ? []
+      : ruleSet.nodes.filter((n) => n.network.family !== node.network.family && n.label === node.label && !nodes.includes(n)),
+  );
 }

@@ -35,7 +35,15 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
   const directions: Direction[] = hostScope ? ['in', 'out'] : ['forward'];
   for (const d of directions) {
     if (d === 'in') {
-      if (options.defaultDrop) lines.push('firewall-cmd --permanent --zone="$ZONE" --set-target=DROP');
+      if (options.defaultDrop) {
+        lines.push(
+          'firewall-cmd --permanent --zone="$ZONE" --set-target=DROP',
+          '# the zone\'s own openings go too (Debian\'s public zone opens ssh and dhcpv6-client to everyone):',
+          '# only the plan\'s rules, with SSH/HTTPS from USERW kept as anti-lockout, let traffic in',
+          'for service in $(firewall-cmd --permanent --zone="$ZONE" --list-services); do firewall-cmd --permanent --zone="$ZONE" --remove-service="$service"; done',
+          'for port in $(firewall-cmd --permanent --zone="$ZONE" --list-ports); do firewall-cmd --permanent --zone="$ZONE" --remove-port="$port"; done',
+        );
+      }
       continue;
     }
     const p = POLICY[d];

@@ -26,8 +26,8 @@ export interface RenderInput {
   readonly ruleSet: RuleSet;
   /** the rule set cut to the scope, directions set */
   readonly rules: readonly ExpandedRule[];
-  /** the node a host scope protects */
-  readonly node?: AddressEntry;
+  /** the node a host scope protects: one address, or its IPv4 and IPv6 address */
+  readonly nodes: readonly AddressEntry[];
   readonly options: RenderOptions;
 }
 

@@ -20,6 +20,15 @@ function egressText(options: ExportOptions, firewall: boolean): string {
     : 'The node’s outgoing traffic is filtered too: only the planned outbound flows (DNS, NTP, LDAP, devices…) and replies may leave it.';
 }
 
+/** Nodes whose IPv4 and IPv6 entries carry the same label: one machine, protected by one export. */
+function dualStackNodes(nodes: readonly AddressEntry[]): [AddressEntry, AddressEntry][] {
+  return nodes.flatMap((v4) => {
+    if (v4.network.family !== 4 || !v4.label) return [];
+    const v6 = nodes.find((n) => n.network.family === 6 && n.label === v4.label);
+    return v6 ? [[v4, v6] as [AddressEntry, AddressEntry]] : [];
+  });
+}
+
 export function ExportOptionsForm({ options, nodes, hostAddress, onChange }: Props) {
   const renderer = RENDERERS[options.format];
   const firewall = renderer.firewall;
@@ -60,6 +69,11 @@ export function ExportOptionsForm({ options, nodes, hostAddress, onChange }: Pro
           <div className="field nested">
             <label className="field-label" htmlFor="export-node">Node</label>
             <select id="export-node" value={hostAddress ?? ''} onChange={(e) => onChange({ hostAddress: e.target.value })}>
+              {dualStackNodes(nodes).map(([v4, v6]) => (
+                <option key={`${v4.network.cidr},${v6.network.cidr}`} value={`${v4.network.display},${v6.network.display}`}>
+                  {v4.role} {v4.label} — {v4.network.display} + {v6.network.display} (dual-stack)
+                </option>
+              ))}
               {nodes.map((n) => (
                 <option key={n.network.cidr} value={n.network.display}>
                   {n.role} {n.network.display}{n.label ? ` — ${n.label}` : ''}

@@ -27,7 +27,10 @@ export function ExportPanel() {
 
   const nodes = ruleSet.nodes;
   // a saved node that is no longer in the plan falls back to the first node
-  const hostAddress = nodes.find((n) => n.network.display === options.hostAddress)?.network.display ?? nodes[0]?.network.display;
+  // one node, or a dual-stack node's "IPv4,IPv6" pair: every part must still be a node of the plan
+  const isNode = (a: string) => nodes.some((n) => n.network.display === a);
+  const chosen = options.hostAddress.split(',');
+  const hostAddress = options.hostAddress !== '' && chosen.every(isNode) ? options.hostAddress : nodes[0]?.network.display;
   const scope = nodes.length === 0 ? 'gateway' : options.scope;
   const effective = useMemo<ExportOptions>(() => ({ ...options, scope }), [options, scope]);
   const result = useMemo(() => render(plan, ruleSet, effective, hostAddress), [plan, ruleSet, effective, hostAddress]);
@@ -112,7 +115,7 @@ export function ExportPanel() {
                   ))}
                 </ul>
               )}
-              <pre className="preview" tabIndex={0} aria-label={`Preview of ${result.fileName}`} data-testid="export-preview">
+              <pre className="preview" tabIndex={0} role="region" aria-label={`Preview of ${result.fileName}`} data-testid="export-preview">
                 {result.text.length > PREVIEW_MAX ? result.text.slice(0, PREVIEW_MAX) : result.text}
               </pre>
               {result.text.length > PREVIEW_MAX && (

@@ -1,0 +1,199 @@
+/**
+ * Loading an export into a namespace's kernel, and wiping it again.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { access, copyFile, cp, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { must, run, which } from './exec.ts';
+import type { Lab } from './netns.ts';
+
+/** iptables+ipset: the iptables export made with the ipset option, loaded after its ipset companion. */
+export type LoadFormat = 'iptables' | 'ip6tables' | 'iptables+ipset' | 'ip6tables+ipset' | 'nftables' | 'ufw' | 'firewalld';
+
+/** What gets loaded: the rules, and for the +ipset formats the `ipset restore` input they need. */
+export interface Loadable {
+  readonly rules: string;
+  readonly ipset?: string;
+}
+
+let legacy: Promise<boolean> | undefined;
+
+/** iptables-legacy keeps its rules outside nftables: `nft flush ruleset` would not clear them. */
+function iptablesIsLegacy(): Promise<boolean> {
+  legacy ??= run('iptables', ['-V']).then((r) => !r.stdout.includes('nf_tables'));
+  return legacy;
+}
+
+/** Remove every rule and ipset from a namespace: back to "everything passes". */
+export async function resetFirewall(lab: Lab, id: string): Promise<void> {
+  await lab.execOk(id, 'nft', ['flush', 'ruleset']);
+  if (await iptablesIsLegacy()) {
+    for (const tool of ['iptables', 'ip6tables']) {
+      for (const chain of ['INPUT', 'FORWARD', 'OUTPUT']) await lab.execOk(id, tool, ['-P', chain, 'ACCEPT']);
+      await lab.execOk(id, tool, ['-F']);
+      await lab.execOk(id, tool, ['-X']);
+    }
+  }
+  // sets can go once no rule refers to them any more
+  if (which('ipset') !== undefined) await lab.execOk(id, 'ipset', ['destroy']);
+}
+
+/** Undo what loading needed beyond rules (a daemon, a scratch directory); resetFirewall() does the rest. */
+export type Unload = () => Promise<void>;
+
+const nothing: Unload = () => Promise.resolve();
+
+/**
+ * Load an export into the namespace of `id` (the router, or a host) exactly as an admin would:
+ * iptables-restore / ip6tables-restore / nft -f with the file on standard input (after `ipset
+ * restore` of the companion for the +ipset formats), or the ufw / firewalld script run by bash
+ * with the real tool.
+ */
+export async function loadExport(lab: Lab, id: string, format: LoadFormat, load: Loadable): Promise<Unload> {
+  const text = load.rules;
+  switch (format) {
+    case 'iptables':
+    case 'ip6tables':
+      await lab.execOk(id, `${format}-restore`, [], { input: text });
+      return nothing;
+    case 'iptables+ipset':
+    case 'ip6tables+ipset':
+      if (load.ipset === undefined) throw new Error(`${format} needs its ipset companion`);
+      await lab.execOk(id, 'ipset', ['restore'], { input: load.ipset });
+      await lab.execOk(id, `${format === 'iptables+ipset' ? 'iptables' : 'ip6tables'}-restore`, [], { input: text });
+      return nothing;
+    case 'nftables':
+      await lab.execOk(id, 'nft', ['-f', '-'], { input: text });
+      return nothing;
+    case 'ufw':
+      await runUfwScript(lab, id, text);
+      return nothing;
+    case 'firewalld':
+      return runFirewalldScript(lab, id, text);
+    default: {
+      const never: never = format;
+      throw new Error(`unknown format ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * Run a ufw script with the real ufw inside a namespace. ufw keeps its state in /etc/ufw and
+ * /etc/default/ufw: the script sees private copies (a mount namespace with bind mounts), starting
+ * from ufw's pristine, disabled configuration, so the machine's own ufw setup is never read or
+ * changed. ufw's sysctl file and module loading are switched off (they could reach beyond the
+ * namespace).
+ */
+async function runUfwScript(lab: Lab, id: string, script: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'fwplan-ufw-'));
+  try {
+    const etc = join(dir, 'etc-ufw');
+    await cp('/etc/ufw', etc, { recursive: true });
+    for (const f of ['user.rules', 'user6.rules']) await copyFile(join('/usr/share/ufw', f), join(etc, f));
+    await writeFile(join(etc, 'ufw.conf'), 'ENABLED=no\nLOGLEVEL=low\n');
+    const defaults = (await readFile('/etc/default/ufw', 'utf8'))
+      .replace(/^IPT_SYSCTL=.*$/m, 'IPT_SYSCTL=')
+      .replace(/^IPT_MODULES=.*$/m, 'IPT_MODULES=""')
+      .replace(/^IPV6=.*$/m, 'IPV6=yes');
+    await writeFile(join(dir, 'default-ufw'), defaults);
+    await writeFile(join(dir, 'script.sh'), script);
+    const inner = 'mount --bind "$1/etc-ufw" /etc/ufw && mount --bind "$1/default-ufw" /etc/default/ufw && exec bash "$1/script.sh"';
+    await must('ip', ['netns', 'exec', lab.ns(id), 'unshare', '--mount', '--propagation', 'private', 'bash', '-c', inner, 'fwplan-ufw', dir], {
+      timeoutMs: 120_000,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A private system bus: firewalld and firewall-cmd talk over it, the machine's own bus is never used. */
+function busConfig(socket: string): string {
+  return `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=${socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="root"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+`;
+}
+
+/**
+ * Run a firewalld script with the real firewalld inside a namespace: a private D-Bus system bus
+ * (a dbus-daemon listening on a socket in a scratch directory, DBUS_SYSTEM_BUS_ADDRESS pointing at
+ * it), firewalld started in the namespace with a scratch --system-config (so it starts from the
+ * vendor defaults and never reads or writes /etc/firewalld), then the script with the real
+ * firewall-cmd. The daemons keep running until the returned unload() stops them.
+ */
+async function runFirewalldScript(lab: Lab, id: string, script: string): Promise<Unload> {
+  const dir = await mkdtemp(join(tmpdir(), 'fwplan-firewalld-'));
+  const socket = join(dir, 'bus');
+  const address = `unix:path=${socket}`;
+  const log = await open(join(dir, 'daemons.log'), 'w');
+  const daemons: ChildProcess[] = [];
+  const unload: Unload = async () => {
+    for (const d of daemons.reverse()) await lab.stop(d);
+    await log.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await mkdir(join(dir, 'etc'));
+    await copyFile('/etc/firewalld/firewalld.conf', join(dir, 'etc', 'firewalld.conf'));
+    await writeFile(join(dir, 'bus.conf'), busConfig(socket));
+    await writeFile(join(dir, 'script.sh'), script);
+    daemons.push(lab.spawn(id, 'dbus-daemon', [`--config-file=${join(dir, 'bus.conf')}`, '--nofork', '--nopidfile'], log.fd));
+    await waitFor(() => access(socket).then(() => true, () => false), 'the private D-Bus socket', dir);
+    daemons.push(
+      lab.spawn(id, 'env', [`DBUS_SYSTEM_BUS_ADDRESS=${address}`, 'firewalld', '--nofork', '--nopid', '--system-config', join(dir, 'etc'), '--log-target', 'console'], log.fd),
+    );
+    const state = () => lab.exec(id, 'env', [`DBUS_SYSTEM_BUS_ADDRESS=${address}`, 'firewall-cmd', '--state']).then((r) => r.code === 0);
+    await waitFor(state, 'firewalld', dir);
+    const r = await lab.exec(id, 'env', [`DBUS_SYSTEM_BUS_ADDRESS=${address}`, 'bash', join(dir, 'script.sh')], { timeoutMs: 180_000 });
+    if (r.code !== 0 || /error/i.test(r.stdout + r.stderr)) {
+      throw new Error(`firewalld script failed (${r.code}): ${(r.stderr + r.stdout).trim().slice(0, 2000)}`);
+    }
+    return unload;
+  } catch (e) {
+    const daemonLog = await readFile(join(dir, 'daemons.log'), 'utf8').catch(() => '');
+    await unload();
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- dbus-daemon/firewalld log ---\n${daemonLog.slice(-3000)}`);
+  }
+}
+
+async function waitFor(ready: () => Promise<boolean>, what: string, dir: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (await ready()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const daemonLog = await readFile(join(dir, 'daemons.log'), 'utf8').catch(() => '');
+  throw new Error(`${what} did not come up within 30 s: ${daemonLog.slice(-2000)}`);
+}
+
+/** A fingerprint of the machine's own ufw and firewalld configuration (file names, sizes, contents). */
+export async function machineFirewallConfig(): Promise<string> {
+  const hash = createHash('sha256');
+  const walk = async (path: string): Promise<void> => {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      hash.update(`${path}: absent\n`);
+      return;
+    }
+    if (info.isDirectory()) {
+      for (const name of (await readdir(path)).sort()) await walk(join(path, name));
+    } else {
+      hash.update(`${path} ${info.size}\n`);
+      hash.update(await readFile(path));
+    }
+  };
+  for (const p of ['/etc/ufw', '/etc/default/ufw', '/etc/firewalld']) await walk(p);
+  return hash.digest('hex');
+}

@@ -1,0 +1,167 @@
+/**
+ * What a test network must let through, worked out from the vendor catalog and the product's
+ * semantics directly (shared/design/product.md) — not from the engine's expansion — so a bug in the
+ * expansion shows up as well as a bug in a renderer.
+ *
+ * A flow is one (source address, destination address, protocol, port). `plannedFlows` are the ones
+ * the plan allows; `negativeFlows` a sample of ones it does not: the other direction, neighbouring
+ * ports, address pairs with no rule at all, disabled rules, cluster rules while cluster mode is off,
+ * optional rules left off, and the article's port of a rule whose port the plan overrides.
+ */
+import { SENHASEGURA_CATALOG, type CatalogRule, type Plan, type RoleCode } from '../../src/engine/index.ts';
+import type { Family, HostAddress, HostSpec } from './netns.ts';
+
+export type Protocol = 'tcp' | 'udp';
+
+export interface Flow {
+  readonly src: HostAddress;
+  readonly dst: HostAddress;
+  readonly proto: Protocol;
+  readonly port: number;
+  /** why this flow is probed: the rule that allows it, or why it must be dropped */
+  readonly why: string;
+}
+
+export function flowKey(f: Pick<Flow, 'src' | 'dst' | 'proto' | 'port'>): string {
+  return `${f.proto} ${f.src.address} > ${f.dst.address} port ${f.port}`;
+}
+
+export function describeFlow(f: Flow): string {
+  return `${f.proto}/${f.port} ${f.src.host}(${f.src.address}) -> ${f.dst.host}(${f.dst.address})`;
+}
+
+function addressesOf(h: HostSpec): HostAddress[] {
+  const out: HostAddress[] = [];
+  if (h.v4) out.push({ host: h.id, family: 4, address: h.v4.address });
+  if (h.v6) out.push({ host: h.id, family: 6, address: h.v6.address });
+  return out;
+}
+
+/**
+ * The flows one catalog row stands for, host by host.
+ * Cluster off: MBR takes part in nothing. Cluster on: the nodes are PRD ∪ MBR; a cluster row holds
+ * between every ordered pair of distinct nodes; every other row naming PRD holds for every node.
+ * A flow never mixes IPv4 and IPv6.
+ */
+export function rowFlows(rule: CatalogRule, port: number, hosts: readonly HostSpec[], cluster: boolean, why: string): Flow[] {
+  const nodes = hosts.filter((h) => h.role === 'PRD' || (cluster && h.role === 'MBR'));
+  const side = (role: RoleCode): readonly HostSpec[] => {
+    if (role === 'PRD') return nodes;
+    if (role === 'MBR') return cluster ? nodes : [];
+    return hosts.filter((h) => h.role === role);
+  };
+  const sources = rule.section === 'cluster' ? nodes : side(rule.source);
+  const destinations = rule.section === 'cluster' ? nodes : side(rule.destination);
+  const out: Flow[] = [];
+  for (const s of sources) {
+    for (const d of destinations) {
+      if (s.id === d.id) continue;
+      for (const sa of addressesOf(s)) {
+        for (const da of addressesOf(d)) {
+          if (sa.family === da.family) out.push({ src: sa, dst: da, proto: rule.protocol, port, why });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function isActive(plan: Plan, rule: CatalogRule): boolean {
+  if (rule.optional && !plan.enabled.includes(rule.id)) return false;
+  if (plan.disabled.includes(rule.id)) return false;
+  if (rule.section === 'cluster' && !plan.cluster) return false;
+  return true;
+}
+
+/** Every flow the plan allows. */
+export function plannedFlows(plan: Plan, hosts: readonly HostSpec[]): Flow[] {
+  const out = new Map<string, Flow>();
+  for (const rule of SENHASEGURA_CATALOG) {
+    if (!isActive(plan, rule)) continue;
+    const port = plan.ports[rule.id] ?? rule.port;
+    for (const f of rowFlows(rule, port, hosts, plan.cluster, `planned: ${rule.id}`)) if (!out.has(flowKey(f))) out.set(flowKey(f), f);
+  }
+  return [...out.values()];
+}
+
+export interface FlowUniverse {
+  readonly planned: readonly Flow[];
+  readonly negatives: readonly Flow[];
+  /** keys of the planned flows */
+  readonly allowed: ReadonlySet<string>;
+}
+
+/** The planned flows plus a sample of flows the plan does not allow (never one it allows). */
+export function flowUniverse(plan: Plan, hosts: readonly HostSpec[]): FlowUniverse {
+  const planned = plannedFlows(plan, hosts);
+  const allowed = new Set(planned.map(flowKey));
+  const negatives = new Map<string, Flow>();
+  const add = (f: Flow) => {
+    const k = flowKey(f);
+    if (!allowed.has(k) && !negatives.has(k) && f.port >= 1 && f.port <= 65535) negatives.set(k, f);
+  };
+
+  for (const rule of SENHASEGURA_CATALOG) {
+    const port = plan.ports[rule.id] ?? rule.port;
+    if (plan.disabled.includes(rule.id)) {
+      rowFlows(rule, port, hosts, plan.cluster || rule.section === 'cluster', `disabled rule ${rule.id}`).forEach(add);
+    } else if (rule.section === 'cluster' && !plan.cluster) {
+      rowFlows(rule, port, hosts, true, `cluster rule ${rule.id} while cluster mode is off`).forEach(add);
+    } else if (rule.optional && !plan.enabled.includes(rule.id)) {
+      rowFlows(rule, port, hosts, plan.cluster, `optional rule ${rule.id}, not enabled`).forEach(add);
+    }
+    if (plan.ports[rule.id] !== undefined && plan.ports[rule.id] !== rule.port) {
+      rowFlows(rule, rule.port, hosts, plan.cluster, `the article's port of ${rule.id}, overridden to ${port}`).forEach(add);
+    }
+  }
+  for (const f of planned) add({ src: f.dst, dst: f.src, proto: f.proto, port: f.port, why: `reverse of ${f.why}` });
+  for (const f of planned) {
+    add({ ...f, port: f.port - 1, why: `port below ${f.why}` });
+    add({ ...f, port: f.port + 1, why: `port above ${f.why}` });
+  }
+  // address pairs with no rule between them at all: one probe each, on a port open elsewhere
+  const services = [...new Map(planned.map((f) => [`${f.proto}/${f.port}`, { proto: f.proto, port: f.port }])).values()];
+  const talks = new Set(planned.map((f) => `${f.src.address}>${f.dst.address}`));
+  const all = hosts.flatMap((h) => addressesOf(h).map((a) => ({ a, role: h.role })));
+  let i = 0;
+  for (const s of all) {
+    for (const d of all) {
+      if (s.a.host === d.a.host || s.a.family !== d.a.family || talks.has(`${s.a.address}>${d.a.address}`)) continue;
+      const svc = services[i++ % Math.max(services.length, 1)];
+      if (svc) add({ src: s.a, dst: d.a, proto: svc.proto, port: svc.port, why: `no rule from ${s.role} ${s.a.host} to ${d.role} ${d.a.host}` });
+    }
+  }
+  return { planned, negatives: [...negatives.values()], allowed };
+}
+
+/**
+ * Anti-lockout (issue 4): a host export with --default-drop always lets SSH and HTTPS in from USERW
+ * to the node it protects — even where the plan disabled those rules — so applying it can never cut
+ * the admin's own access. The ports follow the plan's overrides.
+ */
+export const ADMIN_RULE_IDS = ['userw-prd-tcp-22', 'userw-prd-tcp-443'] as const;
+
+export function antiLockoutFlows(plan: Plan, hosts: readonly HostSpec[], node: HostAddress): Flow[] {
+  const out: Flow[] = [];
+  for (const id of ADMIN_RULE_IDS) {
+    const rule = SENHASEGURA_CATALOG.find((r) => r.id === id);
+    if (!rule) throw new Error(`catalog has no ${id}`);
+    const port = plan.ports[id] ?? rule.port;
+    for (const h of hosts) {
+      if (h.role !== 'USERW') continue;
+      for (const a of addressesOf(h)) {
+        if (a.family === node.family) out.push({ src: a, dst: node, proto: 'tcp', port, why: `anti-lockout: ${id}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** The flows one firewall sees: of the given families, and in host scope only those of the node. */
+export function flowsFor(universe: FlowUniverse, families: readonly Family[], node?: HostAddress): Flow[] {
+  return [...universe.planned, ...universe.negatives].filter(
+    (f) =>
+      families.includes(f.src.family) &&
+      (node === undefined || f.src.address === node.address || f.dst.address === node.address),
+  );
+}

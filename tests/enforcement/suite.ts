@@ -1,0 +1,220 @@
+/**
+ * The harness every enforcement test file uses: build a topology, start its listeners, load one
+ * export per round (into the router for gateway scope, into a node for host scope, always with
+ * --default-drop), send the packets and report what went wrong.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { exportPlan, parsePlan, type Plan, type RenderOptions } from '../../src/engine/index.ts';
+import { gatedIt, rootAndTools, tools, type Gate } from './gate.ts';
+import { loadExport, machineFirewallConfig, resetFirewall, type LoadFormat, type Loadable, type Unload } from './firewall.ts';
+import { antiLockoutFlows, flowKey, flowsFor, flowUniverse, type Flow, type FlowUniverse } from './flows.ts';
+import { Lab, NS_PREFIX, type Family, type HostAddress } from './netns.ts';
+import { Agents, checkFlows, formatFailures, type Failure } from './probe.ts';
+import { planInput, type Topology } from './topologies.ts';
+
+/** Root, the tools, and namespaces that can be made: checked once, synchronously, at collection. */
+export function enforcementGate(extra: readonly string[] = []): Gate {
+  const base = rootAndTools(['ip', 'nft', 'iptables-restore', 'ip6tables-restore', 'ipset', 'unshare', 'sh', ...extra]);
+  if (!base.ok) return base;
+  const name = `${NS_PREFIX}gate`;
+  const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
+  if (add.status !== 0) return { ok: false, reason: `cannot create a network namespace: ${(add.stderr ?? '').trim()}` };
+  spawnSync('ip', ['netns', 'delete', name]);
+  return { ok: true };
+}
+
+export function planOf(t: Topology): Plan {
+  const parsed = parsePlan(planInput(t));
+  if (!parsed.ok) throw new Error(`test plan ${t.name} is invalid: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  return parsed.plan;
+}
+
+export type ScopeChoice = { readonly kind: 'gateway' } | { readonly kind: 'host'; readonly host: string; readonly family: Family };
+
+export interface RoundResult {
+  readonly failures: Failure[];
+  /** how many flows were probed, and how many of them had to pass */
+  readonly probed: number;
+  readonly mustPass: number;
+}
+
+export interface RoundOptions {
+  /** change the export text before loading it (to prove the checker catches a broken renderer) */
+  readonly mutate?: (text: string) => string;
+}
+
+const FAMILIES: Record<LoadFormat, readonly Family[]> = {
+  iptables: [4],
+  ip6tables: [6],
+  'iptables+ipset': [4],
+  'ip6tables+ipset': [6],
+  nftables: [4, 6],
+  ufw: [4, 6],
+  firewalld: [4, 6],
+};
+
+export class EnforcementLab {
+  private constructor(
+    readonly topology: Topology,
+    readonly lab: Lab,
+    readonly plan: Plan,
+    readonly universe: FlowUniverse,
+    readonly agents: Agents,
+  ) {}
+
+  static async create(topology: Topology): Promise<EnforcementLab> {
+    const plan = planOf(topology);
+    const universe = flowUniverse(plan, topology.hosts);
+    const lab = await Lab.create(topology.name, topology.hosts);
+    try {
+      const agents = await Agents.start(lab, [...universe.planned, ...universe.negatives]);
+      const built = new EnforcementLab(topology, lab, plan, universe, agents);
+      // without a firewall every probe — also those that must be dropped later — has to get
+      // through: otherwise a "dropped" would not prove that the firewall dropped it
+      const baseline = await checkFlows(agents, [...universe.planned, ...universe.negatives], () => true);
+      if (baseline.length > 0) throw new Error(`lab ${topology.name}: without any firewall, ${formatFailures(baseline)}`);
+      return built;
+    } catch (e) {
+      await lab.destroy();
+      throw e;
+    }
+  }
+
+  allowed = (f: Flow): boolean => this.universe.allowed.has(flowKey(f));
+
+  node(scope: ScopeChoice): HostAddress | undefined {
+    if (scope.kind === 'gateway') return undefined;
+    const h = this.lab.host(scope.host);
+    const address = scope.family === 4 ? h.v4?.address : h.v6?.address;
+    if (address === undefined) throw new Error(`${scope.host} has no IPv${scope.family} address`);
+    return { host: h.id, family: scope.family, address };
+  }
+
+  /** The export of this lab's plan in a format and scope, with --default-drop (and its ipset companion). */
+  exportFor(format: LoadFormat, scope: ScopeChoice): Loadable {
+    const node = this.node(scope);
+    const options: RenderOptions = {
+      scope: node ? { kind: 'host', address: node.address } : { kind: 'gateway' },
+      defaultDrop: true,
+    };
+    const text = (f: 'iptables' | 'ip6tables' | 'nftables' | 'ufw' | 'firewalld' | 'ipset', opts: RenderOptions): string => {
+      const result = exportPlan(this.plan, f, opts);
+      if (!result.ok) throw new Error(`export ${f}: ${result.message}`);
+      return result.text;
+    };
+    if (format === 'iptables+ipset' || format === 'ip6tables+ipset') {
+      const base = format === 'iptables+ipset' ? 'iptables' : 'ip6tables';
+      return { rules: text(base, { ...options, ipset: true }), ipset: text('ipset', options) };
+    }
+    return { rules: text(format, options) };
+  }
+
+  /**
+   * What a firewall in this scope must let through: the planned flows, and on a node with
+   * --default-drop the anti-lockout flows (SSH/HTTPS from USERW to the node) as well.
+   */
+  allowedIn(scope: ScopeChoice): (f: Flow) => boolean {
+    const node = this.node(scope);
+    if (node === undefined) return this.allowed;
+    const kept = new Set(antiLockoutFlows(this.plan, this.topology.hosts, node).map(flowKey));
+    return (f) => this.allowed(f) || kept.has(flowKey(f));
+  }
+
+  /** The flows a round probes: the firewall's families, and in host scope the node's flows only. */
+  flows(format: LoadFormat, scope: ScopeChoice): Flow[] {
+    const node = this.node(scope);
+    const families = FAMILIES[format].filter((f) => node === undefined || f === node.family);
+    const flows = flowsFor(this.universe, families, node);
+    if (node === undefined || !families.includes(node.family)) return flows;
+    // the anti-lockout flows are planned or disabled flows of the universe already; make sure
+    const seen = new Set(flows.map(flowKey));
+    return [...flows, ...antiLockoutFlows(this.plan, this.topology.hosts, node).filter((f) => !seen.has(flowKey(f)))];
+  }
+
+  /** Load the export where it belongs, probe, wipe the firewall again (also when probing fails). */
+  async round(format: LoadFormat, scope: ScopeChoice, options: RoundOptions = {}): Promise<RoundResult> {
+    const where = scope.kind === 'gateway' ? 'router' : scope.host;
+    const load = this.exportFor(format, scope);
+    const flows = this.flows(format, scope);
+    const allowed = this.allowedIn(scope);
+    await resetFirewall(this.lab, where);
+    const before = await machineFirewallConfig();
+    let unload: Unload | undefined;
+    let failures: Failure[];
+    try {
+      unload = await loadExport(this.lab, where, format, options.mutate ? { ...load, rules: options.mutate(load.rules) } : load);
+      failures = await checkFlows(this.agents, flows, allowed);
+    } finally {
+      await unload?.();
+      await resetFirewall(this.lab, where);
+    }
+    // the machine's own ufw and firewalld configuration is never touched
+    if ((await machineFirewallConfig()) !== before) {
+      throw new Error(`${format}: the machine's /etc/ufw, /etc/default/ufw or /etc/firewalld changed during the round`);
+    }
+    return { failures, probed: flows.length, mustPass: flows.filter(allowed).length };
+  }
+
+  async destroy(): Promise<void> {
+    const prefix = this.lab.prefix;
+    await this.lab.destroy();
+    const left = await Lab.existing(prefix);
+    if (left.length > 0) throw new Error(`namespaces left behind: ${left.join(', ')}`);
+  }
+}
+
+/**
+ * beforeAll/afterAll for one topology inside a describe(): the getter returns the lab once built
+ * (and checked: without a firewall every probe gets through). The lab is destroyed after the last
+ * test, whether the tests passed or not, and no namespace of it may be left.
+ */
+export function useEnforcementLab(topology: Topology): () => EnforcementLab {
+  let lab: EnforcementLab | undefined;
+  beforeAll(async () => {
+    lab = await EnforcementLab.create(topology);
+  }, 60_000);
+  afterAll(async () => {
+    await lab?.destroy();
+  }, 60_000);
+  return () => {
+    if (!lab) throw new Error(`lab ${topology.name} was not built (see the beforeAll error)`);
+    return lab;
+  };
+}
+
+export interface RoundSpec {
+  readonly format: LoadFormat;
+  readonly scope: ScopeChoice;
+  /** at least this many flows must have had to pass (guards against a vacuous round) */
+  readonly minPass: number;
+}
+
+/** Programs a format needs beyond the suite's own gate. */
+const NEEDS: Partial<Record<LoadFormat, readonly string[]>> = {
+  ufw: ['ufw', 'bash'],
+  firewalld: ['firewalld', 'firewall-cmd', 'dbus-daemon', 'bash'],
+};
+
+/** Slow formats: a script of many real tool calls. */
+const TIMEOUT_MS: Partial<Record<LoadFormat, number>> = { ufw: 120_000, firewalld: 240_000 };
+
+export function scopeTitle(scope: ScopeChoice): string {
+  return scope.kind === 'gateway' ? 'gateway scope, loaded on the router' : `host scope, loaded on ${scope.host} (its IPv${scope.family} address)`;
+}
+
+/** One test per round: load, probe, and every flow must behave as planned. */
+export function defineRounds(lab: () => EnforcementLab, rounds: readonly RoundSpec[]): void {
+  for (const spec of rounds) {
+    gatedIt(
+      `${spec.format}, ${scopeTitle(spec.scope)}: every planned flow passes, the sample of other flows is dropped`,
+      tools(NEEDS[spec.format] ?? []),
+      async () => {
+        const r = await lab().round(spec.format, spec.scope);
+        expect(r.failures, formatFailures(r.failures)).toEqual([]);
+        expect(r.mustPass).toBeGreaterThanOrEqual(spec.minPass);
+      },
+      TIMEOUT_MS[spec.format],
+    );
+  }
+}

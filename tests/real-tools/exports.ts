@@ -1,0 +1,74 @@
+/**
+ * The exports the real-tool checks run: every fixture plan (tests/fixtures/plans/*.json), gateway
+ * scope and host scope on nodes (the first PRD entry of each address family and, with cluster
+ * mode on, the first MBR entry of each family), each with and without --default-drop.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expandPlan, exportPlan, parsePlanText, type Plan, type RenderOptions, type Scope } from '../../src/engine/index.ts';
+
+export const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'plans');
+
+export interface FixturePlan {
+  readonly name: string;
+  readonly plan: Plan;
+}
+
+export function fixturePlans(): FixturePlan[] {
+  return readdirSync(FIXTURE_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const parsed = parsePlanText(readFileSync(join(FIXTURE_DIR, f), 'utf8'));
+      if (!parsed.ok) throw new Error(`fixture ${f} is invalid: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      return { name: f.replace(/\.json$/, ''), plan: parsed.plan };
+    });
+}
+
+export interface ExportCase {
+  readonly planName: string;
+  readonly plan: Plan;
+  readonly scope: Scope;
+  readonly defaultDrop: boolean;
+  /** "single-node gateway --default-drop", "large host:10.0.0.11" … */
+  readonly title: string;
+}
+
+/**
+ * The scopes a plan is checked in: gateway, then the first PRD node and (cluster on) the first MBR
+ * node — of each address family with `perFamily`, else of whichever family comes first.
+ */
+export function scopesOf(plan: Plan, perFamily: boolean): Scope[] {
+  const nodes = expandPlan(plan).nodes;
+  const picked: Scope[] = [{ kind: 'gateway' }];
+  for (const role of ['PRD', 'MBR'] as const) {
+    for (const family of perFamily ? ([4, 6] as const) : [undefined]) {
+      const node = nodes.find((n) => n.role === role && (family === undefined || n.network.family === family));
+      if (node) picked.push({ kind: 'host', address: node.network.display });
+    }
+  }
+  return picked;
+}
+
+/** Every fixture plan × its scopes × with and without --default-drop. */
+export function exportCases({ perFamily = true }: { perFamily?: boolean } = {}): ExportCase[] {
+  const out: ExportCase[] = [];
+  for (const { name, plan } of fixturePlans()) {
+    for (const scope of scopesOf(plan, perFamily)) {
+      for (const defaultDrop of [true, false]) {
+        const where = scope.kind === 'gateway' ? 'gateway' : `host:${scope.address}`;
+        out.push({ planName: name, plan, scope, defaultDrop, title: `${name} ${where}${defaultDrop ? ' --default-drop' : ''}` });
+      }
+    }
+  }
+  return out;
+}
+
+export type ToolFormat = 'iptables' | 'ip6tables' | 'nftables' | 'ufw' | 'firewalld' | 'ipset';
+
+/** One export's text; throws when the engine refuses (which a fixture never should). */
+export function render(c: ExportCase, format: ToolFormat, extra: Partial<Pick<RenderOptions, 'ipset'>> = {}): string {
+  const r = exportPlan(c.plan, format, { scope: c.scope, defaultDrop: c.defaultDrop, ...extra });
+  if (!r.ok) throw new Error(`${c.title} ${format}: ${r.message}`);
+  return r.text;
+}
