@@ -5,7 +5,7 @@ import { renderSheetMarkdown } from '../../sheet/markdown.ts';
 import { buildRequest, buildSheetContent, isoDate, suggestions, type Sheet } from '../../sheet/model.ts';
 import { ChangeRequestForm } from './ChangeRequestForm.tsx';
 import { SheetView } from './SheetView.tsx';
-import { downloadText } from './download.ts';
+import { downloadText } from '../common/download.ts';
 import './ChangeRequestPanel.css';
 
 /**
