@@ -40,7 +40,7 @@ export function ChangeRequestPanel(props: { plan: Plan; ruleSet: RuleSet; onChan
             type="button"
             onClick={() => {
               const s = current();
-              downloadText(renderSheetHtml(s), sheetFileName(s, 'html'), 'text/html;charset=utf-8');
+              downloadText(renderSheetHtml(s), sheetFileName(s, 'html'), 'text/html');
             }}
           >
             Download PDF-ready HTML
@@ -49,7 +49,7 @@ export function ChangeRequestPanel(props: { plan: Plan; ruleSet: RuleSet; onChan
             type="button"
             onClick={() => {
               const s = current();
-              downloadText(renderSheetMarkdown(s), sheetFileName(s, 'md'), 'text/markdown;charset=utf-8');
+              downloadText(renderSheetMarkdown(s), sheetFileName(s, 'md'), 'text/markdown');
             }}
           >
             Download Markdown
