@@ -1,4 +1,4 @@
-import { SECTIONS, type AddressEntry, type ExpandedRule, type Protocol, type RuleSet, type SectionId } from '../../engine/index.ts';
+import { SECTIONS, type AddressEntry, type ExpandedRule, type RuleSet, type SectionId } from '../../engine/index.ts';
 
 export const SECTION_SHORT: Record<SectionId, string> = {
   'mgmt-out': 'Management (out)',
@@ -11,16 +11,8 @@ export const SECTION_SHORT: Record<SectionId, string> = {
 export const SECTION_ORDER: Record<SectionId, number> = Object.fromEntries(SECTIONS.map((s, i) => [s.id, i])) as Record<SectionId, number>;
 
 /** One line of the rules table: a whole rule, or one address pair of it. */
-export interface TableRow {
+export interface TableRow extends Pick<ExpandedRule, 'ruleId' | 'covers' | 'section' | 'service' | 'purpose' | 'protocol' | 'port' | 'defaultPort'> {
   readonly id: string;
-  readonly ruleId: string;
-  readonly covers: readonly string[];
-  readonly section: SectionId;
-  readonly service: string;
-  readonly purpose: string;
-  readonly protocol: Protocol;
-  readonly port: number;
-  readonly defaultPort: number;
   readonly family: 'IPv4' | 'IPv6';
   readonly sourceRole: string;
   readonly destinationRole: string;
