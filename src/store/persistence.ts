@@ -112,8 +112,9 @@ export const planStorage: PersistStorage<PersistedState> = {
     if (isRecord(value) && isRecord(value.state) && typeof value.version === 'number') {
       return { state: value.state as unknown as PersistedState, version: value.version };
     }
-    // not the autosave envelope: a bare plan file put there by hand or by an early build
-    return { state: { plan: value }, version: 0 };
+    // not the autosave envelope: a bare plan file put there by hand or by an early build;
+    // migrateSaved (version 0) wraps it into the state, so it is handed on as it is
+    return { state: value as PersistedState, version: 0 };
   },
   setItem(name, value) {
     const ls = storage();

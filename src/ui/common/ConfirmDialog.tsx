@@ -18,9 +18,15 @@ export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+    if (!dialog || !open) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!dialog.open) dialog.showModal();
+    return () => {
+      if (dialog.open) dialog.close();
+      // usually the dialog is unmounted while open, which drops the focus on <body>: a keyboard
+      // user would start again at the top of the page, so the focus goes back to what opened it
+      if (opener?.isConnected && (document.activeElement === null || document.activeElement === document.body)) opener.focus();
+    };
   }, [open]);
   return (
     <dialog

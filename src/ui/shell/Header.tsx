@@ -27,10 +27,10 @@ export function Header() {
     <header className="app-header app-chrome">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">fw</span>
-        <span className="brand-text">
-          <span className="brand-name">fwplan</span>
+        <div className="brand-text">
+          <h1 className="brand-name">fwplan</h1>
           <span className="brand-sub">senhasegura firewall planner</span>
-        </span>
+        </div>
       </div>
       <PlanName />
       <PlanIoToolbar />
