@@ -48,18 +48,24 @@ export function usePlan(): Plan {
  * The rule set of the current plan, with the plan it was made from. A small plan is expanded at
  * once. A large one (expansion takes tens of milliseconds) is expanded when edits pause for a
  * moment, so typing in a box of thousands of addresses does not wait for the whole expansion on
- * every keystroke; meanwhile the previous rule set is shown, marked stale.
+ * every keystroke; meanwhile the previous rule set is shown, marked stale. Edits that do not
+ * touch the addresses (services, ports, cluster) are shown at once.
  */
 export function useRuleSet(): { plan: Plan; ruleSet: RuleSet; stale: boolean } {
   const plan = usePlan();
   const [settled, setSettled] = useState(plan);
-  const immediate = rememberedFor(plan) !== undefined || lastExpandMs < SLOW_EXPAND_MS;
+  // only typing in the role boxes waits: a toggle, a port or the cluster switch is shown at once
+  const immediate = rememberedFor(plan) !== undefined || lastExpandMs < SLOW_EXPAND_MS || plan.roles === settled.roles;
   const shown = immediate ? plan : settled;
   useEffect(() => {
-    if (shown === plan) return;
+    if (shown === plan) {
+      // what is shown is what a later delayed edit keeps showing, never an older plan
+      if (settled !== plan) setSettled(plan);
+      return;
+    }
     const timer = window.setTimeout(() => setSettled(plan), SETTLE_MS);
     return () => window.clearTimeout(timer);
-  }, [plan, shown]);
+  }, [plan, shown, settled]);
   return { plan: shown, ruleSet: ruleSetOf(shown), stale: shown !== plan };
 }
 
