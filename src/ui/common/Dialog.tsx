@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import { useModalDialog } from './useModalDialog.ts';
 
 interface Props {
   open: boolean;
@@ -10,20 +11,8 @@ interface Props {
 
 /** An informational modal with one Close button. */
 export function Dialog({ open, title, children, onClose, wide = false }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || !open) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    return () => {
-      if (dialog.open) dialog.close();
-      // usually the dialog is unmounted while open, which drops the focus on <body>: a keyboard
-      // user would start again at the top of the page, so the focus goes back to what opened it
-      if (opener?.isConnected && (document.activeElement === null || document.activeElement === document.body)) opener.focus();
-    };
-  }, [open]);
   return (
     <dialog
       ref={ref}
