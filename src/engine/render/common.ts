@@ -53,12 +53,16 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Every (source, destination) address pair of a rule or group, skipping a node paired with itself. */
+/** Whether (s, d) is a pair of the rule: cluster rules never pair a node with itself. */
+export function isPair(rule: { distinctPairs: boolean }, s: AddressEntry, d: AddressEntry): boolean {
+  return !(rule.distinctPairs && s.network.cidr === d.network.cidr);
+}
+
+/** Every (source, destination) address pair of a rule or group. */
 export function* pairs(group: { source: Endpoint; destination: Endpoint; distinctPairs: boolean }): Generator<[AddressEntry, AddressEntry]> {
   for (const s of group.source.entries) {
     for (const d of group.destination.entries) {
-      if (group.distinctPairs && s.network.cidr === d.network.cidr) continue;
-      yield [s, d];
+      if (isPair(group, s, d)) yield [s, d];
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { AddressEntry } from '../model/rules.ts';
+import { isPair } from './common.ts';
 import { csvCell } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -33,7 +34,7 @@ export function renderCsv(input: RenderInput): RenderOutput {
       const pre = `${head},${cells(s)},${middle},`;
       const rows: string[] = [];
       r.destination.entries.forEach((d, i) => {
-        if (!(r.distinctPairs && d.network.cidr === s.network.cidr)) rows.push(pre + (rests[i] as string));
+        if (isPair(r, s, d)) rows.push(pre + (rests[i] as string));
       });
       chunks.push(rows.join(''));
     }
