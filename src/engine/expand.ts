@@ -232,5 +232,5 @@ export function expandPlan(plan: Plan, catalog: readonly CatalogRule[] = SENHASE
   }
 
   findings.push(...lintRules(plan, active));
-  return { rules, skipped, findings, nodes };
+  return { rules, skipped, findings, nodes, roles };
 }

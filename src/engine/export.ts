@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { catalogRule } from './catalog/senhasegura.ts';
-import { aggregateEntries, expandPlan, resolveRoles } from './expand.ts';
+import { aggregateEntries, expandPlan } from './expand.ts';
 import { PlanSchema, type Plan } from './model/plan.ts';
 import type { AddressEntry, ExpandedRule, Finding, RuleSet } from './model/rules.ts';
 import { slugify } from './render/common.ts';
@@ -20,9 +20,9 @@ const ADMIN_RULES = ['userw-prd-tcp-22', 'userw-prd-tcp-443'] as const;
  * it: SSH and HTTPS from USERW to the node come first. Without a USERW entry there is nothing to
  * keep, and the admin is warned.
  */
-export function antiLockout(plan: Plan, node: AddressEntry, scoped: readonly ExpandedRule[]): { rules: ExpandedRule[]; findings: Finding[] } {
+export function antiLockout(plan: Plan, ruleSet: RuleSet, node: AddressEntry, scoped: readonly ExpandedRule[]): { rules: ExpandedRule[]; findings: Finding[] } {
   const family = node.network.family;
-  const users = aggregateEntries('USERW', resolveRoles(plan).USERW).entries.filter((e) => e.network.family === family);
+  const users = aggregateEntries('USERW', ruleSet.roles.USERW).entries.filter((e) => e.network.family === family);
   if (users.length === 0) {
     return {
       rules: [],
@@ -70,7 +70,7 @@ export function exportPlan(plan: Plan, format: FormatId, options: RenderOptions,
   let rules = scoped.rules;
   const findings: Finding[] = [];
   if (options.defaultDrop && renderer.firewall) {
-    const kept = scoped.nodes.map((node) => antiLockout(plan, node, rules));
+    const kept = scoped.nodes.map((node) => antiLockout(plan, ruleSet, node, rules));
     rules = [...kept.flatMap((k) => k.rules), ...rules];
     findings.push(...kept.flatMap((k) => k.findings));
     for (const peer of dualStackPeers(ruleSet, scoped.nodes)) {

@@ -126,4 +126,6 @@ export interface RuleSet {
   readonly findings: readonly Finding[];
   /** PRD ∪ MBR with cluster on, PRD alone otherwise */
   readonly nodes: readonly AddressEntry[];
+  /** every role's entries as parsed (before aggregation), for what an export adds on its own */
+  readonly roles: Readonly<Record<RoleCode, readonly AddressEntry[]>>;
 }
