@@ -195,3 +195,19 @@ test('a host export with default drop filters or opens the node\'s outgoing traf
   expect(nft.text).toContain('hook output priority filter; policy accept;');
   expect(check('nft', ['-c', '-f', nft.path]).status).toBe(0);
 });
+
+test('a dual-stack node is protected in both families by one host export', async ({ page }) => {
+  const app = new AppPage(page);
+  await app.open();
+  const roles = new RolesPage(page);
+  await roles.paste('PRD', '192.0.2.10 # vault\n2001:db8::10 # vault');
+  await roles.paste('USERW', '198.51.100.0/24, 2001:db8:100::/48');
+  await app.goTo('Export');
+  const exporter = new ExportPage(page);
+  await exporter.scope('Host', 'PRD vault — 192.0.2.10 + 2001:db8::10 (dual-stack)');
+  await exporter.defaultDrop(true);
+  await expect(exporter.preview).toContainText('ip daddr 192.0.2.10 tcp dport');
+  await expect(exporter.preview).toContainText('ip6 daddr 2001:db8::10 tcp dport');
+  const nft = await exporter.download();
+  expect(check('nft', ['-c', '-f', nft.path]).status).toBe(0);
+});

@@ -33,7 +33,7 @@ export type {
 export { parseAddress, aggregate, contains, overlaps, compareNetworks } from './net/address.ts';
 export type { Family, Network, ParseResult } from './net/address.ts';
 export { expandPlan, resolveRoles } from './expand.ts';
-export { applyScope, parseScope, scopeLabel } from './scope.ts';
+export { applyScope, parseScope, sameNodeOtherFamily, scopeLabel } from './scope.ts';
 export type { Scope, ScopeResult } from './scope.ts';
 export { RENDERERS } from './render/registry.ts';
 export { FORMAT_IDS } from './render/types.ts';

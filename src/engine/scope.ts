@@ -62,14 +62,16 @@ export function applyScope(ruleSet: RuleSet, scope: Scope): ScopeResult {
   return { ok: true, rules: out, nodes };
 }
 
+/** The nodes of the other address family that carry the same label: the same machine, dual-stack. */
+export function sameNodeOtherFamily(all: readonly AddressEntry[], node: AddressEntry): AddressEntry[] {
+  if (node.label === undefined || node.label === '') return [];
+  return all.filter((n) => n.network.family !== node.network.family && n.label === node.label);
+}
+
 /**
- * Nodes of the other address family that look like the same machine (same label) as a scoped
- * node: a host export for one of them would lock the other family out.
+ * Nodes that look like the same machine as a scoped node but are left out of the scope: a host
+ * export for one family would lock the other out.
  */
 export function dualStackPeers(ruleSet: RuleSet, nodes: readonly AddressEntry[]): AddressEntry[] {
-  return nodes.flatMap((node) =>
-    node.label === undefined || node.label === ''
-      ? []
-      : ruleSet.nodes.filter((n) => n.network.family !== node.network.family && n.label === node.label && !nodes.includes(n)),
-  );
+  return nodes.flatMap((node) => sameNodeOtherFamily(ruleSet.nodes, node).filter((n) => !nodes.includes(n)));
 }

@@ -1,4 +1,4 @@
-import { FORMAT_IDS, RENDERERS, type AddressEntry, type FormatId } from '../../engine/index.ts';
+import { FORMAT_IDS, RENDERERS, sameNodeOtherFamily, type AddressEntry, type FormatId } from '../../engine/index.ts';
 import type { ExportOptions } from '../../store/slices/exportSlice.ts';
 import { FORMAT_NOTES, usesIpsetOption } from './exportHints.ts';
 
@@ -23,8 +23,7 @@ function egressText(options: ExportOptions, firewall: boolean): string {
 /** Nodes whose IPv4 and IPv6 entries carry the same label: one machine, protected by one export. */
 function dualStackNodes(nodes: readonly AddressEntry[]): [AddressEntry, AddressEntry][] {
   return nodes.flatMap((v4) => {
-    if (v4.network.family !== 4 || !v4.label) return [];
-    const v6 = nodes.find((n) => n.network.family === 6 && n.label === v4.label);
+    const v6 = v4.network.family === 4 ? sameNodeOtherFamily(nodes, v4)[0] : undefined;
     return v6 ? [[v4, v6] as [AddressEntry, AddressEntry]] : [];
   });
 }
