@@ -15,6 +15,7 @@ import {
   type FormatId,
   type Plan,
   type RuleSet,
+  type Scope,
 } from '../engine/index.ts';
 
 /** Thrown for bad usage or bad input: printed as lines, exit 2, never a stack trace. */
@@ -171,13 +172,19 @@ function rulesText(ruleSet: RuleSet): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** --scope, for export and verify: gateway (the default) or host:ADDRESS[,ADDRESS]. */
+function scopeOption(values: Record<string, string | boolean | undefined>): { scope: Scope; scopeText: string } {
+  const scopeText = typeof values.scope === 'string' ? values.scope : 'gateway';
+  const scope = parseScope(scopeText);
+  if (!scope) throw new UsageError([`--scope ${scopeText}: use gateway or host:ADDRESS`]);
+  return { scope, scopeText };
+}
+
 function exportCommand(io: Io, plan: Plan, values: Record<string, string | boolean | undefined>): number {
   const format = values.format;
   if (typeof format !== 'string') throw new UsageError([`--format is required: ${FORMAT_IDS.join(', ')}`]);
   if (!(FORMAT_IDS as readonly string[]).includes(format)) throw new UsageError([`--format ${format}: unknown format (use ${FORMAT_IDS.join(', ')})`]);
-  const scopeText = typeof values.scope === 'string' ? values.scope : 'gateway';
-  const scope = parseScope(scopeText);
-  if (!scope) throw new UsageError([`--scope ${scopeText}: use gateway or host:ADDRESS`]);
+  const { scope, scopeText } = scopeOption(values);
   const ruleSet = expandPlan(plan);
   if (values.ipset === true && format !== 'iptables' && format !== 'ip6tables') throw new UsageError(['--ipset applies to --format iptables and ip6tables']);
   const egress = values.egress ?? 'filter';
@@ -273,10 +280,7 @@ export function run(argv: readonly string[], io: Io): number {
         return exportCommand(io, readPlan(io, positionals[0]), values);
       case 'verify': {
         const plan = readPlan(io, positionals[0]);
-        const scopeText = typeof values.scope === 'string' ? values.scope : 'gateway';
-        const scope = parseScope(scopeText);
-        if (!scope) throw new UsageError([`--scope ${scopeText}: use gateway or host:ADDRESS`]);
-        const result = verifyScript(plan, scope);
+        const result = verifyScript(plan, scopeOption(values).scope);
         if (!result.ok) throw new UsageError([`--scope ${result.message}`]);
         if (typeof values.out === 'string') io.writeFile(values.out, result.text);
         else io.stdout(result.text);
