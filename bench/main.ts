@@ -28,14 +28,13 @@ import {
   aggregate,
   expandPlan,
   exportPlan,
-  parseAddress,
   parsePlanText,
   type FormatId,
   type Network,
   type Plan,
   type RenderOptions,
 } from '../src/engine/index.ts';
-import { countRules, RULE_COUNT_MEANING } from './count.ts';
+import { countMeaning, countRules } from './count.ts';
 import { benchPlan, type AddressMix, type BenchPlanSpec } from './plans.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -279,14 +278,9 @@ function runAggregation(spec: AggregationSpec): AggregationResult {
   const parsed = parsePlanText(JSON.stringify(benchPlan(planSpec)));
   if (!parsed.ok) throw new Error('the contiguous bench plan is invalid');
   const plan: Plan = parsed.plan;
-  const networksOf = (role: 'DVC' | 'USERW'): Network[] =>
-    (plan.roles[role] ?? []).map((e) => {
-      const r = parseAddress(typeof e === 'string' ? e : e.address);
-      if (!r.ok) throw new Error(r.reason);
-      return r.network;
-    });
-  const dvc = networksOf('DVC');
-  const userw = networksOf('USERW');
+  const groups = expandPlan(plan);
+  const dvc: Network[] = groups.deviceGroups.flatMap((g) => g.entries.map((e) => e.network));
+  const userw: Network[] = groups.userGroups.flatMap((g) => g.entries.map((e) => e.network));
   const aggTimes: number[] = [];
   const expandTimes: number[] = [];
   let networks = 0;
@@ -303,7 +297,7 @@ function runAggregation(spec: AggregationSpec): AggregationResult {
       aggTimes.push(t1 - t0);
       expandTimes.push(t2 - t1);
     }
-    mergedFindings = ruleSet.findings.filter((f) => f.code === 'merged').map((f) => f.message);
+    mergedFindings = ruleSet.findings.filter((f) => f.code === 'overlapping-entry' || f.code === 'duplicate-entry').map((f) => f.message);
     const out = exportPlan(plan, 'nftables', OPTIONS, ruleSet);
     if (out.ok) nft = out.text;
   }
@@ -571,7 +565,7 @@ function orchestrate(argv: readonly string[]): number {
     ));
     log('');
   }
-  log(`rules: ${FORMAT_IDS.map((f) => `${f} = ${RULE_COUNT_MEANING[f]}`).join('; ')}.`);
+  log(`rules: ${FORMAT_IDS.map((f) => `${f} = ${countMeaning(f)}`).join('; ')}.`);
   log('export ms = expand + render: the engine\'s in-process export of a validated plan; parse = zod validation of the plan text, which the CLI adds. cpu = user + system time of the process.');
   log('heap / rss MB = memory right after rendering, before any collection (the render\'s garbage included). runs marked * were measured once, without warm-up.');
   log('');
@@ -718,7 +712,7 @@ function orchestrate(argv: readonly string[]): number {
   const ourRows: string[][] = VARIANTS.map((v) => {
     const c = peerCase(v);
     const w = cli.find((x) => sameVariant(x, v));
-    return [`fwplan ${variantName(v)}`, seconds(w?.medianMs), c ? `${int(c.rules)} ${RULE_COUNT_MEANING[v.format]}` : '-', c ? ms(c.exportMs) : '-', c ? bytes(c.bytes) : '-'];
+    return [`fwplan ${variantName(v)}`, seconds(w?.medianMs), c ? `${int(c.rules)} ${countMeaning(v.format)}` : '-', c ? ms(c.exportMs) : '-', c ? bytes(c.bytes) : '-'];
   });
   log(`== Baseline: ${planName(PEER_SPEC)} (peers: whole process, median of 3, shared/reference/field-notes.md)`);
   log(table(['tool', 'whole process', 'output', 'in process ms', 'bytes'], [...peerRows.map((r) => [...r, '-', '-']), ...ourRows], [false, true, true, true, true]));
@@ -738,7 +732,7 @@ function orchestrate(argv: readonly string[]): number {
     generatedAt: new Date().toISOString(),
     machine: { node: process.version, cpus: availableParallelism(), model: cpus()[0]?.model ?? null, loadavg: loadavg(), bareNodeMs },
     options: { ...OPTIONS, runs: opts.runs, quick: opts.quick, slowRunMs: SLOW_RUN_MS },
-    ruleCountMeaning: RULE_COUNT_MEANING,
+    ruleCountMeaning: Object.fromEntries(FORMAT_IDS.map((f) => [f, countMeaning(f)])),
     cases,
     aggregation,
     wholeProcess: { plan: PEER_SPEC, runs: CLI_RUNS, results: cli },

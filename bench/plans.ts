@@ -6,7 +6,6 @@
  * overlapping): the rules really carry `dvc` and `userw` distinct networks. `contiguous` does the
  * opposite (every address next to the previous one) to measure aggregation itself.
  */
-import type { PlanInput } from '../src/engine/index.ts';
 
 export type AddressMix = 'v4' | 'dual';
 
@@ -82,7 +81,8 @@ function server(v4: string, v6: string, mix: AddressMix): string[] {
   return mix === 'dual' ? [v4, v6] : [v4];
 }
 
-export function benchPlan(spec: BenchPlanSpec): PlanInput {
+/** A version 1 plan file (read, like every v1 file, through the upgrade to version 2). */
+export function benchPlan(spec: BenchPlanSpec): Record<string, unknown> {
   const { mix } = spec;
   const contiguous = spec.contiguous === true;
   const dvc = Array.from({ length: spec.dvc }, (_, i) => dvcAddress(i, mix, contiguous));

@@ -30,7 +30,9 @@ describe('iptables with ipsets', () => {
     const used = new Set([...rules.matchAll(/--match-set (\S+) (?:src|dst)/g)].map((m) => m[1]));
     const defined = new Set([...sets.matchAll(/^create (\S+) hash:net/gm)].map((m) => m[1]));
     expect([...used].sort()).toEqual([...defined].sort());
-    expect(sets).toMatch(/^add fwplan-dvc-v4 10\.40\.0\.0\/15$/m);
+    // every entry as written: 10.40.0.0/16 and the two /17 halves of 10.41.0.0/16 (hash:net merges nothing away)
+    expect(sets).toMatch(/^add fwplan-dvc-managed-devices-v4 10\.40\.0\.0\/16$/m);
+    expect(sets).toMatch(/^add fwplan-dvc-managed-devices-v4 10\.41\.128\.0\/17$/m);
     // tens of rules instead of one per address
     expect(rules.split('\n').filter((l) => l.startsWith('-A ')).length).toBeLessThan(60);
     const chains = exportPlan(plan, 'iptables', { scope: { kind: 'gateway' }, defaultDrop: true });
@@ -41,7 +43,7 @@ describe('iptables with ipsets', () => {
     const ns = `fwpipset${process.pid}`;
     execFileSync('ip', ['netns', 'add', ns]);
     try {
-      for (const scope of [{ kind: 'gateway' } as const, { kind: 'host', address: '10.0.0.11' } as const]) {
+      for (const scope of [{ kind: 'gateway' } as const, { kind: 'host', node: 'vault-02' } as const]) {
         const { rules, sets } = both(scope);
         execFileSync('ip', ['netns', 'exec', ns, 'ipset', 'restore'], { input: sets });
         // loading twice works too: a changed plan can be re-applied

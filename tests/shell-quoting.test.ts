@@ -58,7 +58,7 @@ describe.each<FormatId>(['ufw', 'firewalld'])('%s script with hostile labels and
     fc.assert(
       fc.property(hostile, hostile, (label, name) => {
         const plan = planWith(label, name);
-        for (const scope of [{ kind: 'gateway' as const }, { kind: 'host' as const, address: '192.0.2.10' }]) {
+        for (const scope of [{ kind: 'gateway' as const }, { kind: 'host' as const, node: plan.nodes[0]?.name ?? '' }]) {
           const result = exportPlan(plan, format, { scope, defaultDrop: true });
           if (!result.ok) throw new Error(result.message);
           const calls = runScript(result.text);

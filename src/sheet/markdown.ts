@@ -4,6 +4,7 @@ import {
   VERIFY_NOTE,
   CHANGE_CATEGORIES,
   CHANGE_TYPES,
+  RULES_PART,
   familyName,
   partNumber,
   parts,
@@ -23,6 +24,7 @@ import { formatCount, mdCell, mdFence, mdParagraphs, plural } from './text.ts';
  */
 
 function heading(sheet: Sheet, id: PartId): string {
+  if (id === 'rules') return `## ${partNumber(sheet, id)}. ${RULES_PART[sheet.request.type].title}`;
   const part = parts(sheet).find((p) => p.id === id);
   return `## ${part?.n ?? ''}. ${part?.title ?? id}`;
 }
@@ -42,7 +44,7 @@ function freeText(sheet: Sheet, field: TextField): string[] {
 }
 
 function side(s: SheetSide, sheet: Sheet): string {
-  const head = `**${mdCell(s.role)}** (${mdCell(s.roleName)})`;
+  const head = `**${mdCell(s.name)}** (${mdCell(s.roleName)})`;
   if (s.addresses) {
     return `${head}: ${s.addresses.map((a) => `${mdCell(a.address)}${a.label ? ` (${mdCell(a.label)})` : ''}`).join(', ')}`;
   }
@@ -88,13 +90,18 @@ export function renderSheetMarkdown(sheet: Sheet): string {
     summary: () => {
       push(heading(sheet, 'summary'), '');
       push(
-        `- Rules to allow: **${formatCount(s.rules)}** (${plural(s.flows, 'address pair')})`,
+        `- ${RULES_PART[r.type].title}: **${formatCount(s.rules)}** (${plural(s.flows, 'address pair')})`,
         `- Catalog rules not included: **${formatCount(s.skipped)}**`,
-        `- Cluster mode: **${s.cluster ? `on, ${plural(s.nodes, 'node address', 'node addresses')}` : 'off'}**`,
-        '',
-        '### Roles',
+        `- Cluster mode: **${s.cluster ? `on, ${plural(s.nodes, 'node')}` : 'off'}**`,
         '',
       );
+      if (s.findingCounts.error > 0) {
+        push(`> **The plan has ${plural(s.findingCounts.error, 'error')}** (listed under Findings): fwplan makes no export until they are fixed, so this change cannot be implemented as it stands.`, '');
+      }
+      push('### senhasegura nodes', '');
+      if (s.nodeList.length === 0) push('No node.', '');
+      else push(...table(['Node', 'Role', 'Addresses'], s.nodeList.map((x) => [mdCell(x.name), `${x.role}${x.ignored ? ' (ignored: cluster mode is off)' : ''}`, mdCell(x.addresses.join(', '))])), '');
+      push('### Roles and groups', '');
       if (s.roles.length === 0) push('No role has entries.', '');
       else {
         push(
@@ -102,7 +109,7 @@ export function renderSheetMarkdown(sheet: Sheet): string {
             ['Role', 'Meaning', 'Entries', 'IPv4', 'IPv6'],
             s.roles.map((x) => [
               mdCell(x.role),
-              `${mdCell(x.description)}${x.ignored ? ' (ignored: cluster mode is off)' : ''}`,
+              `${x.group !== undefined ? `**${mdCell(x.group)}** · ` : ''}${mdCell(x.description)}${x.services ? ` (services: ${mdCell(x.services.join(', ') || 'none')})` : ''}${x.ignored ? ' (ignored: cluster mode is off)' : ''}${x.invalid > 0 ? ` (${plural(x.invalid, 'invalid entry', 'invalid entries')})` : ''}`,
               formatCount(x.entries),
               formatCount(x.ipv4),
               formatCount(x.ipv6),
@@ -125,10 +132,26 @@ export function renderSheetMarkdown(sheet: Sheet): string {
       }
       push(`> **Vendor note.** ${mdCell(s.proxyNote)}`, '');
     },
+    apply: () => {
+      const a = sheet.apply;
+      push(heading(sheet, 'apply'), '');
+      push(
+        ...table(
+          ['', ''],
+          [
+            ['Enforcement point', mdCell(a.where)],
+            ['Apply mode', `**${a.defaultDrop ? 'Complete policy (default drop)' : 'Append ALLOW rules'}**: ${mdCell(a.mode)}`],
+            ['Outgoing traffic', mdCell(a.egress)],
+            ...(a.otherNodes.length > 0 ? [['Other nodes', `${mdCell(a.otherNodes.join(', '))}: each needs its own host export and the same steps.`]] : []),
+          ],
+        ),
+        '',
+      );
+    },
     risk: () => push(heading(sheet, 'risk'), '', ...freeText(sheet, 'risk'), ''),
     implementation: () => push(heading(sheet, 'implementation'), '', ...freeText(sheet, 'implementation'), ''),
     rules: () => {
-      push(heading(sheet, 'rules'), '', 'Source port: any. Networks that are adjacent or overlap are merged as the rules use them.', '');
+      push(heading(sheet, 'rules'), '', `${RULES_PART[r.type].lead} Source port: any. Every entry is written as the plan has it, with its label.`, '');
       if (sheet.sections.length === 0) push('No rule: see the findings and the rules not included.', '');
       for (const section of sheet.sections) {
         push(`### ${mdCell(section.title)}`, '');

@@ -10,6 +10,7 @@
  */
 import { SENHASEGURA_CATALOG, type CatalogRule, type Plan, type RoleCode } from '../../src/engine/index.ts';
 import type { Family, HostAddress, HostSpec } from './netns.ts';
+import type { TopologyGroup } from './topologies.ts';
 
 export type Protocol = 'tcp' | 'udp';
 
@@ -43,12 +44,14 @@ function addressesOf(h: HostSpec): HostAddress[] {
  * between every ordered pair of distinct nodes; every other row naming PRD holds for every node.
  * A flow never mixes IPv4 and IPv6.
  */
-export function rowFlows(rule: CatalogRule, port: number, hosts: readonly HostSpec[], cluster: boolean, why: string): Flow[] {
+export function rowFlows(rule: CatalogRule, port: number, hosts: readonly HostSpec[], cluster: boolean, why: string, groups?: readonly TopologyGroup[]): Flow[] {
   const nodes = hosts.filter((h) => h.role === 'PRD' || (cluster && h.role === 'MBR'));
+  // with groups (a version 2 plan), a user or device host takes part in a row only if its group lists it
+  const inGroup = (h: HostSpec) => groups === undefined || h.group === undefined || groups.some((g) => g.name === h.group && g.role === h.role && g.services.includes(rule.id));
   const side = (role: RoleCode): readonly HostSpec[] => {
     if (role === 'PRD') return nodes;
     if (role === 'MBR') return cluster ? nodes : [];
-    return hosts.filter((h) => h.role === role);
+    return hosts.filter((h) => h.role === role && inGroup(h));
   };
   const sources = rule.section === 'cluster' ? nodes : side(rule.source);
   const destinations = rule.section === 'cluster' ? nodes : side(rule.destination);
@@ -74,12 +77,12 @@ function isActive(plan: Plan, rule: CatalogRule): boolean {
 }
 
 /** Every flow the plan allows. */
-export function plannedFlows(plan: Plan, hosts: readonly HostSpec[]): Flow[] {
+export function plannedFlows(plan: Plan, hosts: readonly HostSpec[], groups?: readonly TopologyGroup[]): Flow[] {
   const out = new Map<string, Flow>();
   for (const rule of SENHASEGURA_CATALOG) {
     if (!isActive(plan, rule)) continue;
     const port = plan.ports[rule.id] ?? rule.port;
-    for (const f of rowFlows(rule, port, hosts, plan.cluster, `planned: ${rule.id}`)) if (!out.has(flowKey(f))) out.set(flowKey(f), f);
+    for (const f of rowFlows(rule, port, hosts, plan.cluster, `planned: ${rule.id}`, groups)) if (!out.has(flowKey(f))) out.set(flowKey(f), f);
   }
   return [...out.values()];
 }
@@ -92,8 +95,8 @@ export interface FlowUniverse {
 }
 
 /** The planned flows plus a sample of flows the plan does not allow (never one it allows). */
-export function flowUniverse(plan: Plan, hosts: readonly HostSpec[]): FlowUniverse {
-  const planned = plannedFlows(plan, hosts);
+export function flowUniverse(plan: Plan, hosts: readonly HostSpec[], groups?: readonly TopologyGroup[]): FlowUniverse {
+  const planned = plannedFlows(plan, hosts, groups);
   const allowed = new Set(planned.map(flowKey));
   const negatives = new Map<string, Flow>();
   const add = (f: Flow) => {
@@ -112,6 +115,20 @@ export function flowUniverse(plan: Plan, hosts: readonly HostSpec[]): FlowUniver
     }
     if (plan.ports[rule.id] !== undefined && plan.ports[rule.id] !== rule.port) {
       rowFlows(rule, rule.port, hosts, plan.cluster, `the article's port of ${rule.id}, overridden to ${port}`).forEach(add);
+    }
+    // least privilege: a group row for the hosts of the groups that do not list it
+    if (groups !== undefined && isActive(plan, rule)) rowFlows(rule, port, hosts, plan.cluster, `${rule.id} for a group that does not list it`).forEach(add);
+  }
+  // the admin shell: nobody but the administrators' workstations may reach it
+  const shell = SENHASEGURA_CATALOG.find((r) => r.id === 'adminw-prd-tcp-59022');
+  if (shell) {
+    const port = plan.ports[shell.id] ?? shell.port;
+    const nodes = hosts.filter((h) => h.role === 'PRD' || (plan.cluster && h.role === 'MBR'));
+    for (const s of hosts.filter((h) => h.role !== 'ADMINW')) {
+      for (const n of nodes) {
+        if (s.id === n.id) continue;
+        for (const sa of addressesOf(s)) for (const da of addressesOf(n)) if (sa.family === da.family) add({ src: sa, dst: da, proto: 'tcp', port, why: `admin shell from ${s.role} ${s.id}, not an administrator` });
+      }
     }
   }
   for (const f of planned) add({ src: f.dst, dst: f.src, proto: f.proto, port: f.port, why: `reverse of ${f.why}` });
@@ -135,33 +152,32 @@ export function flowUniverse(plan: Plan, hosts: readonly HostSpec[]): FlowUniver
 }
 
 /**
- * Anti-lockout (issue 4): a host export with --default-drop always lets SSH and HTTPS in from USERW
- * to the node it protects — even where the plan disabled those rules — so applying it can never cut
- * the admin's own access. The ports follow the plan's overrides.
+ * Anti-lockout: a host export with --default-drop always lets the administrators' workstations
+ * (ADMINW) reach the admin shell (59022/tcp, or its override) of the node it protects — even where
+ * the plan disabled that rule — so applying it can never cut the admins' own way in.
  */
-export const ADMIN_RULE_IDS = ['userw-prd-tcp-22', 'userw-prd-tcp-443'] as const;
+export const ADMIN_RULE_IDS = ['adminw-prd-tcp-59022'] as const;
 
-export function antiLockoutFlows(plan: Plan, hosts: readonly HostSpec[], node: HostAddress): Flow[] {
+export function antiLockoutFlows(plan: Plan, hosts: readonly HostSpec[], node: readonly HostAddress[]): Flow[] {
   const out: Flow[] = [];
   for (const id of ADMIN_RULE_IDS) {
     const rule = SENHASEGURA_CATALOG.find((r) => r.id === id);
     if (!rule) throw new Error(`catalog has no ${id}`);
     const port = plan.ports[id] ?? rule.port;
     for (const h of hosts) {
-      if (h.role !== 'USERW') continue;
+      if (h.role !== 'ADMINW') continue;
       for (const a of addressesOf(h)) {
-        if (a.family === node.family) out.push({ src: a, dst: node, proto: 'tcp', port, why: `anti-lockout: ${id}` });
+        for (const n of node) if (a.family === n.family) out.push({ src: a, dst: n, proto: 'tcp', port, why: `anti-lockout: ${id}` });
       }
     }
   }
   return out;
 }
 
-/** The flows one firewall sees: of the given families, and in host scope only those of the node. */
-export function flowsFor(universe: FlowUniverse, families: readonly Family[], node?: HostAddress): Flow[] {
+/** The flows one firewall sees: of the given families, and in host scope only those of the node's addresses. */
+export function flowsFor(universe: FlowUniverse, families: readonly Family[], node?: readonly HostAddress[]): Flow[] {
+  const mine = new Set((node ?? []).map((a) => a.address));
   return [...universe.planned, ...universe.negatives].filter(
-    (f) =>
-      families.includes(f.src.family) &&
-      (node === undefined || f.src.address === node.address || f.dst.address === node.address),
+    (f) => families.includes(f.src.family) && (node === undefined || mine.has(f.src.address) || mine.has(f.dst.address)),
   );
 }

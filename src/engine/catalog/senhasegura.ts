@@ -1,4 +1,5 @@
-import type { CatalogRule, Protocol, RoleCode, SectionId } from '../model/rules.ts';
+import type { CatalogRule, Protocol, SectionId } from '../model/rules.ts';
+import type { GroupRole, RoleCode } from '../model/roles.ts';
 
 /**
  * The vendor article "Firewall rules" (senhasegura), row for row, in the article's order.
@@ -75,11 +76,12 @@ const FACTS: Record<string, PortFacts> = {
   'tcp/4444/METASPLOIT': { purpose: 'Galera state snapshot transfer (SST)' },
   'tcp/4248/SYNC': { purpose: 'senhasegura Sync' },
   'tcp/59022/SSH': { purpose: 'senhasegura SSH (cluster administration)' },
+  'tcp/59022/ADMIN-SSH': { purpose: 'senhasegura admin shell (Orbit CLI over SSH)' },
 };
 
 type Row = readonly [Protocol, RoleCode, RoleCode, number, string];
 
-function build(section: SectionId, rows: readonly Row[], origin: CatalogRule['origin'] = 'article'): CatalogRule[] {
+function build(section: SectionId, rows: readonly Row[], origin: CatalogRule['origin'] = 'article', cite?: CatalogRule['cite']): CatalogRule[] {
   return rows.map(([protocol, source, destination, port, label]) => {
     const facts = FACTS[`${protocol}/${port}/${label}`];
     if (!facts) throw new Error(`catalog: no facts for ${protocol}/${port}/${label}`);
@@ -94,7 +96,8 @@ function build(section: SectionId, rows: readonly Row[], origin: CatalogRule['or
       source,
       destination,
       origin,
-      optional: origin !== 'article',
+      optional: origin === 'newer-vendor-docs',
+      ...(cite ? { cite } : {}),
       ...(facts.standard ? { nonStandard: facts.standard } : {}),
       ...(facts.cleartext ? { cleartext: facts.cleartext } : {}),
     };
@@ -169,8 +172,18 @@ export const SENHASEGURA_CATALOG: readonly CatalogRule[] = [
       [p, 'MBR', 'PRD', port, label] as const,
     ]),
     'newer-vendor-docs',
+    { title: 'senhasegura replication requirements (TCP 4248 senhasegura Sync, TCP 59022 senhasegura SSH between nodes)', path: 'docs.senhasegura.io' },
   ),
+  // not a row of the article: the appliance's admin shell, on by default so a default-drop
+  // export never cuts the administrators' way in
+  ...build('users', [['tcp', 'ADMINW', 'PRD', 59022, 'ADMIN-SSH']], 'vendor-docs', {
+    title: 'Orbit CLI "via SSH (59022)"; GCP deployment guide: "59022 (SSH)" and "22 (Proxy SSH)"',
+    path: 'docs.senhasegura.io (Orbit Config Manager, GCP deployment guide)',
+  }),
 ];
+
+/** The catalog rule that keeps the administrators' shell: kept in every default-drop host export. */
+export const ADMIN_SHELL_RULE = 'adminw-prd-tcp-59022';
 
 const BY_ID = new Map(SENHASEGURA_CATALOG.map((r) => [r.id, r]));
 
@@ -181,3 +194,31 @@ export function catalogRule(id: string): CatalogRule | undefined {
 export function isRuleId(id: string): boolean {
   return BY_ID.has(id);
 }
+
+/** The rules a group of a role can list: user rows (USERW → nodes) or device rows (nodes → DVC). */
+export function groupServiceIds(role: GroupRole): string[] {
+  return SENHASEGURA_CATALOG.filter((r) => (role === 'USERW' ? r.source === 'USERW' : r.destination === 'DVC')).map((r) => r.id);
+}
+
+export interface ServicePreset {
+  readonly id: string;
+  readonly title: string;
+  readonly services: readonly string[];
+}
+
+/** Starting points for a group's services; the admin adds or removes services by hand. */
+export const SERVICE_PRESETS: Record<GroupRole, readonly ServicePreset[]> = {
+  DVC: [
+    { id: 'windows', title: 'Windows servers', services: ['prd-dvc-tcp-3389', 'prd-dvc-tcp-135', 'prd-dvc-tcp-139', 'prd-dvc-tcp-445'] },
+    { id: 'linux', title: 'Linux/Unix servers', services: ['prd-dvc-tcp-22'] },
+    { id: 'network', title: 'Network devices', services: ['prd-dvc-tcp-22', 'prd-dvc-tcp-443'] },
+    { id: 'databases', title: 'Databases', services: ['prd-dvc-tcp-1433', 'prd-dvc-tcp-5432', 'prd-dvc-tcp-3306', 'prd-dvc-tcp-7443'] },
+    { id: 'web', title: 'Web applications', services: ['prd-dvc-tcp-80', 'prd-dvc-tcp-443'] },
+    { id: 'all', title: 'Every device service of the article', services: groupServiceIds('DVC') },
+  ],
+  USERW: [
+    { id: 'administrators', title: 'Administrators (HTTPS, SSH, RDP)', services: ['userw-prd-tcp-443', 'userw-prd-tcp-22', 'userw-prd-tcp-3389'] },
+    { id: 'web', title: 'Everyone (HTTPS only)', services: ['userw-prd-tcp-443'] },
+    { id: 'all', title: 'Every user service of the article', services: groupServiceIds('USERW') },
+  ],
+};

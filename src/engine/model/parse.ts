@@ -1,15 +1,18 @@
 import type { z } from 'zod';
-import { PlanSchema, ROLE_CODES, type Plan } from './plan.ts';
+import { migrateV1 } from './migrate.ts';
+import { PlanSchema, PlanV1Schema, type Plan } from './plan.ts';
+import { LIST_ROLES } from './roles.ts';
 
 export interface PlanError {
-  /** JSON path: roles.PRD[0], ports["usr-x"], or "(file)" for the document itself */
+  /** JSON path: nodes[0].name, ports["usr-x"], or "(file)" for the document itself */
   readonly path: string;
   readonly message: string;
 }
 
-export type PlanParse = { ok: true; plan: Plan } | { ok: false; errors: PlanError[] };
+/** A valid plan (always version 2 inside fwplan) and the version it was written in. */
+export type PlanParse = { ok: true; plan: Plan; upgradedFrom?: 1 } | { ok: false; errors: PlanError[] };
 
-/** A plan file larger than this is refused before parsing: 20,000 addresses fit in well under 2 MB. */
+/** A plan file larger than this is refused before parsing (and reading stops there). */
 export const MAX_PLAN_BYTES = 8 * 1024 * 1024;
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -24,13 +27,20 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(plan)' : out;
 }
 
-function issueErrors(issue: z.core.$ZodIssue): PlanError[] {
+function unknownRoleMessage(version: 1 | 2, key: string): string {
+  if (version === 2) {
+    if (key === 'PRD' || key === 'MBR') return `${key} nodes are listed in "nodes" in a version 2 plan ({ "name", "role": "${key}", "addresses" })`;
+    if (key === 'USERW') return 'user workstations are listed in "userGroups" in a version 2 plan';
+    if (key === 'DVC') return 'managed devices are listed in "deviceGroups" in a version 2 plan';
+    return `unknown role code (expected one of ${LIST_ROLES.join(', ')})`;
+  }
+  return 'unknown role code (expected one of PRD, MBR, USERW, ADMINW, DVC, NTP, DNS, MAIL, LDAP, RADIUS, TACACS, LOG, BACKUP)';
+}
+
+function issueErrors(version: 1 | 2, issue: z.core.$ZodIssue): PlanError[] {
   if (issue.code === 'unrecognized_keys') {
     const inRoles = issue.path.length === 1 && issue.path[0] === 'roles';
-    return issue.keys.map((key) => ({
-      path: formatPath([...issue.path, key]),
-      message: inRoles ? `unknown role code (expected one of ${ROLE_CODES.join(', ')})` : 'unknown field',
-    }));
+    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: inRoles ? unknownRoleMessage(version, key) : 'unknown field' }));
   }
   if (issue.code === 'invalid_key') {
     return [{ path: formatPath(issue.path), message: issue.issues[0]?.message ?? 'invalid key' }];
@@ -41,32 +51,52 @@ function issueErrors(issue: z.core.$ZodIssue): PlanError[] {
 /**
  * `__proto__` keys survive JSON.parse as own properties and would set the prototype of any object
  * they are copied into; they are refused wherever they appear, before the schema sees the value.
+ * The walk uses an explicit stack: a deeply nested hostile file cannot exhaust the call stack.
  */
-function forbiddenKeys(value: unknown, path: PropertyKey[], out: PlanError[], depth = 0): void {
-  if (value === null || typeof value !== 'object' || depth > 12 || out.length >= 20) return;
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => forbiddenKeys(v, [...path, i], out, depth + 1));
-    return;
+function forbiddenKeys(root: unknown): PlanError[] {
+  const out: PlanError[] = [];
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0 && out.length < 20) {
+    const { value, path } = stack.pop() as { value: unknown; path: PropertyKey[] };
+    if (value === null || typeof value !== 'object' || path.length > 12) continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const v: unknown = value[i];
+        if (v !== null && typeof v === 'object') stack.push({ value: v, path: [...path, i] });
+      }
+      continue;
+    }
+    for (const key of Object.keys(value).reverse()) {
+      if (key === '__proto__') out.push({ path: formatPath([...path, key]), message: 'forbidden key "__proto__"' });
+      else stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    }
   }
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') out.push({ path: formatPath([...path, key]), message: 'forbidden key "__proto__"' });
-    else forbiddenKeys((value as Record<string, unknown>)[key], [...path, key], out, depth + 1);
-  }
+  return out;
 }
 
-/** Validate a parsed JSON value against the plan schema; every problem names its JSON path. */
+/** Validate a parsed JSON value; version 1 is upgraded to version 2. Every problem names its JSON path. */
 export function parsePlan(value: unknown): PlanParse {
-  const forbidden: PlanError[] = [];
-  forbiddenKeys(value, [], forbidden);
+  const forbidden = forbiddenKeys(value);
   if (forbidden.length > 0) return { ok: false, errors: forbidden };
+  const version = typeof value === 'object' && value !== null ? (value as { version?: unknown }).version : undefined;
+  if (version === 1) {
+    const v1 = PlanV1Schema.safeParse(value);
+    if (!v1.success) return { ok: false, errors: v1.error.issues.flatMap((i) => issueErrors(1, i)) };
+    return { ok: true, plan: migrateV1(v1.data), upgradedFrom: 1 };
+  }
+  if (version !== 2) {
+    const what = version === undefined ? 'is missing' : `is ${JSON.stringify(version)}`;
+    return { ok: false, errors: [{ path: 'version', message: `${what}: fwplan reads plan versions 1 and 2` }] };
+  }
   const result = PlanSchema.safeParse(value);
   if (result.success) return { ok: true, plan: result.data };
-  const errors = result.error.issues.flatMap(issueErrors);
-  return { ok: false, errors };
+  return { ok: false, errors: result.error.issues.flatMap((i) => issueErrors(2, i)) };
 }
 
-/** Parse a plan file's text: size limit, JSON syntax, then the schema. */
-export function parsePlanText(text: string): PlanParse {
+/** Parse a plan file's text: size limit, byte order mark, JSON syntax, then the schema. */
+export function parsePlanText(input: string): PlanParse {
+  // editors on Windows like to start a UTF-8 file with a byte order mark
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   if (text.length > MAX_PLAN_BYTES) {
     return { ok: false, errors: [{ path: '(file)', message: `the file is larger than ${MAX_PLAN_BYTES / 1024 / 1024} MB` }] };
   }
@@ -77,4 +107,42 @@ export function parsePlanText(text: string): PlanParse {
     return { ok: false, errors: [{ path: '(file)', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }] };
   }
   return parsePlan(value);
+}
+
+/**
+ * The WHATWG TextDecoder exists in every browser and in Node; the engine compiles without either
+ * type library, so it is typed here.
+ */
+const Utf8Decoder = (globalThis as unknown as { TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string } }).TextDecoder;
+
+/**
+ * A plan file's bytes to text: UTF-8 only. A Latin-1 or other legacy byte would otherwise turn
+ * into U+FFFD inside a label without a word.
+ */
+export function decodePlanBytes(bytes: Uint8Array): { ok: true; text: string } | { ok: false; errors: PlanError[] } {
+  if (bytes.length > MAX_PLAN_BYTES) {
+    return { ok: false, errors: [{ path: '(file)', message: `the file is larger than ${MAX_PLAN_BYTES / 1024 / 1024} MB` }] };
+  }
+  try {
+    return { ok: true, text: new Utf8Decoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    return {
+      ok: false,
+      errors: [{ path: '(file)', message: `is not UTF-8 text (byte 0x${(bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0')} at offset ${at}): save the plan file as UTF-8` }],
+    };
+  }
+}
+
+/** The offset of the first byte that does not belong to a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return Math.max(0, bytes.length - 1);
 }

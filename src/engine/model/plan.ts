@@ -1,71 +1,34 @@
 import { z } from 'zod';
-import { isRuleId, SENHASEGURA_CATALOG } from '../catalog/senhasegura.ts';
-import { parseAddress } from '../net/address.ts';
-
-export const ROLE_CODES = ['PRD', 'MBR', 'USERW', 'DVC', 'NTP', 'DNS', 'MAIL', 'LDAP', 'RADIUS', 'TACACS', 'LOG', 'BACKUP'] as const;
-export const RoleCodeSchema = z.enum(ROLE_CODES);
-export type RoleCode = z.infer<typeof RoleCodeSchema>;
-
-export const ROLE_DESCRIPTIONS: Record<RoleCode, string> = {
-  PRD: 'senhasegura primary application node(s)',
-  MBR: 'secondary cluster members (used only with cluster mode on)',
-  USERW: 'user workstations that reach senhasegura',
-  DVC: 'devices managed through senhasegura',
-  NTP: 'NTP servers',
-  DNS: 'DNS servers',
-  MAIL: 'mail (SMTP) servers',
-  LDAP: 'LDAP / Active Directory servers',
-  RADIUS: 'RADIUS servers',
-  TACACS: 'TACACS+ servers',
-  LOG: 'syslog servers',
-  BACKUP: 'backup servers (SSH, NFS, SMB)',
-};
+import { catalogRule, isRuleId } from '../catalog/senhasegura.ts';
+import { LIST_ROLES, ListRoleSchema, NODE_ROLES, RoleCodeSchema, type GroupRole } from './roles.ts';
 
 /** Bounds that keep a hostile or mistaken file from freezing the page. */
 export const LIMITS = {
   entriesPerRole: 50_000,
+  /** an entry as written; longer text is not an address, but is kept as typed up to this length */
+  entryLength: 256,
   labelLength: 200,
   nameLength: 120,
+  nodeNameLength: 63,
+  nodes: 256,
+  addressesPerNode: 8,
+  groups: 100,
   textLength: 4_000,
 } as const;
 
-function addressProblem(value: string): string | undefined {
-  const parsed = parseAddress(value);
-  return parsed.ok ? undefined : `"${value.slice(0, 60)}" ${parsed.reason}`;
-}
-
-const AddressText = z.string().superRefine((value, ctx) => {
-  const problem = addressProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-const Label = z.string().max(LIMITS.labelLength, `a label has at most ${LIMITS.labelLength} characters`).optional();
+/**
+ * An entry as the user wrote it. Whether it is a valid address is not the schema's business: an
+ * invalid entry is kept in the plan (nothing typed is lost) and reported as an error finding that
+ * names it, which blocks every export until it is fixed.
+ */
+const EntryText = z.string({ error: 'an address is a string' }).max(LIMITS.entryLength, `an entry has at most ${LIMITS.entryLength} characters`);
+const Label = z.string().max(LIMITS.labelLength, `a label has at most ${LIMITS.labelLength} characters`);
 const ENTRY_SHAPE = 'an entry is an address string or { "address", "label" }';
 
-/** One entry, address checked: for single entries and the JSON Schema. */
-export const EntrySchema = z.union([AddressText, z.strictObject({ address: AddressText, label: Label })], { error: ENTRY_SHAPE });
-
-/**
- * A role's entries. Addresses are checked once per list rather than by a refinement per entry:
- * thousands of entries are common, and zod's per-entry refinement costs more than the check
- * itself. `when` keeps address errors coming even where another entry of the list is malformed.
- */
-const RoleEntries = z
-  .array(z.union([z.string(), z.strictObject({ address: z.string(), label: Label })], { error: ENTRY_SHAPE }))
-  .max(LIMITS.entriesPerRole, `a role holds at most ${LIMITS.entriesPerRole} entries`)
-  .superRefine(
-    (list, ctx) => {
-      list.forEach((entry: unknown, i) => {
-        const isObject = typeof entry === 'object' && entry !== null;
-        const address = typeof entry === 'string' ? entry : isObject ? (entry as { address?: unknown }).address : undefined;
-        if (typeof address !== 'string') return;
-        const problem = addressProblem(address);
-        if (problem) ctx.addIssue({ code: 'custom', path: typeof entry === 'string' ? [i] : [i, 'address'], message: problem });
-      });
-    },
-    { when: (payload) => Array.isArray(payload.value) },
-  );
+export const EntrySchema = z.union([EntryText, z.strictObject({ address: EntryText, label: Label.optional() })], { error: ENTRY_SHAPE });
 export type Entry = z.infer<typeof EntrySchema>;
+
+const Entries = z.array(EntrySchema).max(LIMITS.entriesPerRole, `a role holds at most ${LIMITS.entriesPerRole} entries`);
 
 const Text = z.string().max(LIMITS.textLength).optional();
 
@@ -96,29 +59,99 @@ export type ChangeRequest = z.infer<typeof ChangeRequestSchema>;
 
 const RuleId = z.string().refine(isRuleId, { error: (issue) => `unknown rule id "${String(issue.input).slice(0, 60)}"` });
 const Port = z.int({ error: 'a port is a whole number' }).min(1, 'a port is 1–65535').max(65535, 'a port is 1–65535');
+const PlanName = z.string().max(LIMITS.nameLength, `a plan name has at most ${LIMITS.nameLength} characters`);
+const Cluster = z.boolean({ error: 'cluster is true or false' });
 
+/** The parts every version shares: rule switches, port overrides and the change request. */
+const ruleChoices = {
+  disabled: z.array(RuleId).default([]),
+  enabled: z.array(RuleId).default([]),
+  ports: z.record(RuleId, Port).default({}),
+  changeRequest: ChangeRequestSchema.optional(),
+};
+
+function optionalOnly(plan: { enabled: readonly string[] }, ctx: z.RefinementCtx): void {
+  plan.enabled.forEach((id, i) => {
+    const rule = catalogRule(id);
+    if (rule && !rule.optional) ctx.addIssue({ code: 'custom', path: ['enabled', i], message: `"${id}" is on by default; only optional rules are listed in "enabled"` });
+  });
+}
+
+/** Version 1: a flat list of entries per role (the first file format; still read, upgraded on the way in). */
+export const PlanV1Schema = z
+  .strictObject({
+    version: z.literal(1),
+    name: PlanName.optional(),
+    cluster: Cluster.default(false),
+    roles: z.partialRecord(RoleCodeSchema, Entries).default({}),
+    ...ruleChoices,
+  })
+  .superRefine(optionalOnly);
+export type PlanV1 = z.output<typeof PlanV1Schema>;
+
+export const NodeSchema = z.strictObject({
+  name: z.string({ error: 'a node has a name' }).max(LIMITS.nodeNameLength, `a node name has at most ${LIMITS.nodeNameLength} characters`),
+  role: z.enum(NODE_ROLES, { error: 'a node is PRD (primary) or MBR (cluster member)' }),
+  addresses: z.array(EntryText).max(LIMITS.addressesPerNode).default([]),
+});
+export type PlanNode = z.infer<typeof NodeSchema>;
+
+export const GroupSchema = z.strictObject({
+  name: z.string({ error: 'a group has a name' }).max(LIMITS.nameLength, `a group name has at most ${LIMITS.nameLength} characters`),
+  entries: Entries.default([]),
+  services: z.array(RuleId).default([]),
+});
+export type PlanGroup = z.infer<typeof GroupSchema>;
+
+/** Which catalog rules a group of a role may list: the rows that name that role. */
+export function isGroupService(role: GroupRole, ruleId: string): boolean {
+  const rule = catalogRule(ruleId);
+  if (rule === undefined) return false;
+  return role === 'USERW' ? rule.source === 'USERW' : rule.destination === 'DVC';
+}
+
+function groupServices(role: GroupRole, key: 'userGroups' | 'deviceGroups') {
+  return (plan: Record<'userGroups' | 'deviceGroups', readonly PlanGroup[]>, ctx: z.RefinementCtx) => {
+    plan[key].forEach((group, g) => {
+      group.services.forEach((id, i) => {
+        if (isRuleId(id) && !isGroupService(role, id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, g, 'services', i],
+            message: `"${id}" is not a ${role === 'USERW' ? 'user service (user groups list rules from USERW to the nodes)' : 'device service (device groups list rules from the nodes to DVC)'}`,
+          });
+        }
+      });
+    });
+  };
+}
+
+/**
+ * Version 2: objects. Named nodes with one address per family, named user and device groups with
+ * the services each needs, plain lists for the other roles.
+ */
 export const PlanSchema = z
   .strictObject({
-    version: z.literal(1, { error: 'only plan version 1 is understood' }),
-    name: z.string().max(LIMITS.nameLength, `a plan name has at most ${LIMITS.nameLength} characters`).optional(),
-    cluster: z.boolean({ error: 'cluster is true or false' }).default(false),
-    roles: z.partialRecord(RoleCodeSchema, RoleEntries).default({}),
-    disabled: z.array(RuleId).default([]),
-    enabled: z.array(RuleId).default([]),
-    ports: z.record(RuleId, Port).default({}),
-    changeRequest: ChangeRequestSchema.optional(),
+    version: z.literal(2),
+    name: PlanName.optional(),
+    cluster: Cluster.default(false),
+    nodes: z.array(NodeSchema).max(LIMITS.nodes, `a plan has at most ${LIMITS.nodes} nodes`).default([]),
+    roles: z.partialRecord(ListRoleSchema, Entries).default({}),
+    userGroups: z.array(GroupSchema).max(LIMITS.groups).default([]),
+    deviceGroups: z.array(GroupSchema).max(LIMITS.groups).default([]),
+    ...ruleChoices,
   })
-  .superRefine((plan, ctx) => {
-    plan.enabled.forEach((id, i) => {
-      const rule = SENHASEGURA_CATALOG.find((r) => r.id === id);
-      if (rule && !rule.optional) ctx.addIssue({ code: 'custom', path: ['enabled', i], message: `"${id}" is on by default; only optional rules are listed in "enabled"` });
-    });
-  });
+  .superRefine(optionalOnly)
+  .superRefine(groupServices('USERW', 'userGroups'))
+  .superRefine(groupServices('DVC', 'deviceGroups'));
 
 /** The plan as written in a file (defaults not yet applied). */
 export type PlanInput = z.input<typeof PlanSchema>;
-/** The plan after validation, defaults applied. */
+/** The plan after validation, defaults applied: always version 2 inside fwplan. */
 export type Plan = z.output<typeof PlanSchema>;
+
+export const PLAN_VERSION = 2;
+export const LIST_ROLE_CODES = LIST_ROLES;
 
 export function entryAddress(entry: Entry): string {
   return typeof entry === 'string' ? entry : entry.address;
@@ -129,5 +162,5 @@ export function entryLabel(entry: Entry): string | undefined {
 }
 
 export function emptyPlan(name = 'New plan'): Plan {
-  return { version: 1, name, cluster: false, roles: {}, disabled: [], enabled: [], ports: {} };
+  return { version: 2, name, cluster: false, nodes: [], roles: {}, userGroups: [], deviceGroups: [], disabled: [], enabled: [], ports: {} };
 }

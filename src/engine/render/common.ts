@@ -1,12 +1,18 @@
-import type { AddressEntry, Direction, Endpoint, ExpandedRule, Protocol } from '../model/rules.ts';
+import type { Direction, Endpoint, ExpandedRule, Protocol } from '../model/rules.ts';
 import type { Family } from '../net/address.ts';
 import { scopeLabel, type Scope } from '../scope.ts';
-import type { RenderInput, RenderOptions } from './types.ts';
+import { slugify } from '../text.ts';
 import { lineComment } from './quote.ts';
+import type { RenderInput, RenderOptions } from './types.ts';
 
 /** Whether this export drops, by default, what the plan does not allow in direction `d`. */
 export function dropsDirection(options: RenderOptions, d: Direction): boolean {
   return options.defaultDrop && !(d === 'out' && options.egress === 'open');
+}
+
+/** The directions a scope's firewall filters: forwarded traffic, or the node's in and out. */
+export function directionsOf(scope: Scope): Direction[] {
+  return scope.kind === 'host' ? ['in', 'out'] : ['forward'];
 }
 
 /** Rules that differ only in port, gathered so a format can match several ports at once. */
@@ -53,57 +59,70 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Whether (s, d) is a pair of the rule: cluster rules never pair a node with itself. */
-export function isPair(rule: { distinctPairs: boolean }, s: AddressEntry, d: AddressEntry): boolean {
-  return !(rule.distinctPairs && s.network.cidr === d.network.cidr);
-}
-
-/** Every (source, destination) address pair of a rule or group. */
-export function* pairs(group: { source: Endpoint; destination: Endpoint; distinctPairs: boolean }): Generator<[AddressEntry, AddressEntry]> {
-  for (const s of group.source.entries) {
-    for (const d of group.destination.entries) {
-      if (isPair(group, s, d)) yield [s, d];
-    }
-  }
-}
-
 export function groupComment(group: PortGroup): string {
-  const ids = group.rules.map((r) => r.ruleId).join(' ');
-  return `fwplan ${group.source.role}->${group.destination.role} ${group.protocol} ${group.ports.join(',')} ${ids}`;
-}
-
-/** "HQ vault!" → "hq-vault": a file-name-safe slug, never empty. */
-export function slugify(name: string | undefined): string {
-  const slug = (name ?? '')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/g, '');
-  return slug === '' ? 'fwplan' : slug;
+  const ids = [...new Set(group.rules.map((r) => r.ruleId))].join(' ');
+  return `fwplan ${group.source.name} -> ${group.destination.name} ${group.protocol} ${group.ports.join(',')} ${ids}`;
 }
 
 export function scopeSlug(scope: Scope): string {
-  return scope.kind === 'gateway' ? 'gateway' : `host-${scope.address.replace(/[^0-9A-Za-z]+/g, '-')}`;
+  return scope.kind === 'gateway' ? 'gateway' : `host-${slugify(scope.node, 'node')}`;
 }
 
-/** The common header of every firewall file: what it is, for which plan, and what was left out. */
-export function headerLines(input: RenderInput, format: string, prefix = '# '): string[] {
+/** `<plan>-<scope><suffix>`: every export's file name says which plan and which firewall it is for. */
+export function exportFileName(planName: string | undefined, scope: Scope, suffix: string): string {
+  return `${slugify(planName)}-${scopeSlug(scope)}${suffix}`;
+}
+
+/**
+ * The common header of every firewall file: what it is, for which plan and scope, and how many
+ * rules it really holds (`written`, counted the way the format's countRules counts them).
+ */
+export function headerLines(input: RenderInput, format: string, written: number, what = 'firewall rules', prefix = '# '): string[] {
   const { plan, ruleSet, options } = input;
+  const families = [...new Set(input.rules.map((r) => r.family))];
   const lines = [
     `fwplan export — ${format}`,
     `plan: ${plan.name ?? '(unnamed)'}`,
     `scope: ${scopeLabel(options.scope)} · cluster: ${plan.cluster ? 'on' : 'off'} · default-drop: ${options.defaultDrop ? 'yes' : 'no'}`,
-    `rules: ${input.rules.length} (from ${ruleSet.rules.length} in the plan); skipped catalog rows: ${ruleSet.skipped.length} (see fwplan lint)`,
+    `${what} in this file: ${written}, for ${input.rules.length} plan rule${input.rules.length === 1 ? '' : 's'}${families.length > 0 ? ` (IPv${families.sort().join(' and IPv')})` : ''}; skipped catalog rows: ${ruleSet.skipped.length} (see fwplan lint)`,
   ];
   return lines.map((l) => `${prefix}${lineComment(l)}`);
 }
 
+/** Lines that start with one of the prefixes, counted without splitting a (possibly huge) text. */
+export function countLines(text: string, ...prefixes: string[]): number {
+  let count = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (prefixes.some((p) => text.startsWith(p, start))) count++;
+    start = end + 1;
+  }
+  return count;
+}
+
+export function countOccurrences(text: string, needle: string): number {
+  let count = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) count++;
+  return count;
+}
+
+/** Cut a name to `max` characters; a cut name gets a short hash of the whole, so cut names stay unique. */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  const tag = h.toString(36).padStart(7, '0').slice(0, 6);
+  return `${name.slice(0, max - tag.length - 1)}-${tag}`;
+}
+
 /** Kernel ipset and firewalld ipset names: at most 31 characters of letters, digits and -. */
 export function ipsetName(ep: Endpoint): string {
-  return `fwplan-${ep.key.replace(/[^A-Za-z0-9]+/g, '-')}`.toLowerCase().slice(0, 31);
+  return fitName(`fwplan-${ep.key.replace(/[^A-Za-z0-9]+/g, '-')}`.toLowerCase(), 31);
 }
 
 /**
@@ -117,4 +136,9 @@ export function addressSets(groups: readonly PortGroup[]): Map<string, Endpoint>
     for (const ep of [g.source, g.destination]) if (ep.entries.length > 1) sets.set(ipsetName(ep), ep);
   }
   return new Map([...sets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Append without spreading: `push(...list)` fails on lists longer than the call stack allows. */
+export function append<T>(target: T[], items: Iterable<T>): void {
+  for (const item of items) target.push(item);
 }

@@ -11,7 +11,8 @@ export interface RulesTableState {
   section: SectionId | 'all';
   protocol: Protocol | 'all';
   family: 'all' | 'IPv4' | 'IPv6';
-  groupBySection: boolean;
+  /** rows under a heading per section, per group or role (the object a rule is about), or none */
+  groupBy: 'section' | 'object' | 'none';
   /** one row per rule, or one row per (source address, destination address) pair */
   rowMode: 'rules' | 'pairs';
   sorting: RulesTableSort[];
@@ -27,7 +28,7 @@ export const DEFAULT_RULES_TABLE: RulesTableState = {
   section: 'all',
   protocol: 'all',
   family: 'all',
-  groupBySection: true,
+  groupBy: 'section',
   rowMode: 'rules',
   sorting: [],
 };

@@ -1,9 +1,9 @@
 import { useDeferredValue, useMemo, useState, type JSX } from 'react';
 import type { ChangeRequest, Plan, RuleSet } from '../../engine/index.ts';
-import { renderSheetHtml, sheetFileName } from '../../sheet/html.ts';
 import { renderSheetMarkdown } from '../../sheet/markdown.ts';
-import { buildRequest, buildSheetContent, isoDate, suggestions, type Sheet } from '../../sheet/model.ts';
+import { buildRequest, buildSheetContent, isoDate, sheetFileName, suggestions, type Enforcement, type Sheet } from '../../sheet/model.ts';
 import { ChangeRequestForm } from './ChangeRequestForm.tsx';
+import { sheetDocument } from './sheetDocument.tsx';
 import { SheetView } from './SheetView.tsx';
 import { downloadText } from '../common/download.ts';
 import './ChangeRequestPanel.css';
@@ -13,15 +13,19 @@ import './ChangeRequestPanel.css';
  * through onChange), and the sheet itself, which is what gets printed. Print CSS hides everything
  * on the page but the sheet.
  */
-export function ChangeRequestPanel(props: { plan: Plan; ruleSet: RuleSet; onChange: (cr: ChangeRequest) => void }): JSX.Element {
-  const { plan, ruleSet, onChange } = props;
+export function ChangeRequestPanel(props: { plan: Plan; ruleSet: RuleSet; enforcement: Enforcement; onChange: (cr: ChangeRequest) => void }): JSX.Element {
+  const { plan, ruleSet, enforcement, onChange } = props;
   const [date] = useState(() => isoDate(new Date()));
-  const { name, cluster, roles, disabled, enabled, ports } = plan;
+  const { name, cluster, nodes, roles, userGroups, deviceGroups, disabled, enabled, ports } = plan;
+  const type = plan.changeRequest?.type ?? 'new';
 
-  // the parts decided by roles and rules are rebuilt only when those change, not on every keystroke
-  const facts = useMemo(() => ({ name, cluster, roles, disabled, enabled, ports }), [name, cluster, roles, disabled, enabled, ports]);
-  const content = useMemo(() => buildSheetContent(facts, ruleSet), [facts, ruleSet]);
-  const suggested = useMemo(() => suggestions(facts, ruleSet), [facts, ruleSet]);
+  // the parts decided by objects and rules are rebuilt only when those change, not on every keystroke
+  const facts = useMemo(
+    () => ({ name, cluster, nodes, roles, userGroups, deviceGroups, disabled, enabled, ports }),
+    [name, cluster, nodes, roles, userGroups, deviceGroups, disabled, enabled, ports],
+  );
+  const content = useMemo(() => buildSheetContent(facts, ruleSet, enforcement, type), [facts, ruleSet, enforcement, type]);
+  const suggested = useMemo(() => suggestions(facts, ruleSet, enforcement, type), [facts, ruleSet, enforcement, type]);
   const cr = plan.changeRequest ?? {};
 
   // the form follows every keystroke; the sheet may lag behind on a very large plan
@@ -40,7 +44,7 @@ export function ChangeRequestPanel(props: { plan: Plan; ruleSet: RuleSet; onChan
             type="button"
             onClick={() => {
               const s = current();
-              downloadText(renderSheetHtml(s), sheetFileName(s, 'html'), 'text/html');
+              downloadText(sheetDocument(s), sheetFileName(s, 'html'), 'text/html');
             }}
           >
             Download PDF-ready HTML

@@ -7,6 +7,7 @@ import {
   CHANGE_CATEGORIES,
   CHANGE_TYPES,
   PART_TITLES,
+  RULES_PART,
   VERIFY_NOTE,
   familyName,
   groupLines,
@@ -14,6 +15,8 @@ import {
   ranges,
   windowText,
   type AddressGroup,
+  type ApplySummary,
+  type ChangeType,
   type PartId,
   type Sheet,
   type SheetContent,
@@ -27,10 +30,10 @@ import {
 import { formatCount, plural } from '../../sheet/text.ts';
 
 /**
- * The printable sheet. Same markup and classes as src/sheet/html.ts (the standalone download),
- * so one stylesheet serves both; React escapes every piece of text. The heavy parts (rule table,
- * address groups, commands) only depend on the plan's roles and rules and are memoised, so typing
- * into the request form does not re-render thousands of rows.
+ * The printable sheet: the page in the app, and (rendered to static markup) the standalone HTML
+ * download — one view, one stylesheet; React escapes every piece of text. The heavy parts (rule
+ * table, address groups, commands) only depend on the plan's objects and rules and are memoised,
+ * so typing into the request form does not re-render thousands of rows.
  */
 
 type Numbers = Record<PartId, number>;
@@ -44,11 +47,11 @@ const GROUP_PLACEHOLDER: AddressGroup = { id: '', name: '', role: 'DVC', roleNam
 /** Part numbers depend only on whether there are address groups: two fixed objects keep memo() useful. */
 const NUMBERS = { withGroups: numbering(true), withoutGroups: numbering(false) } as const;
 
-function Heading({ n, id }: { n: Numbers; id: PartId }): JSX.Element {
+function Heading({ n, id, title }: { n: Numbers; id: PartId; title?: string }): JSX.Element {
   return (
     <h2>
       <span className="crs-num">{n[id]}</span>
-      {PART_TITLES[id]}
+      {title ?? PART_TITLES[id]}
     </h2>
   );
 }
@@ -116,9 +119,9 @@ function RequestPart({ sheet, n }: { sheet: Sheet; n: Numbers }): JSX.Element {
   );
 }
 
-const SummaryPart = memo(function SummaryPart({ summary, n }: { summary: SheetContent['summary']; n: Numbers }): JSX.Element {
+const SummaryPart = memo(function SummaryPart({ summary, n, type }: { summary: SheetContent['summary']; n: Numbers; type: ChangeType }): JSX.Element {
   const s = summary;
-  const figures = summaryFigures(s);
+  const figures = summaryFigures(s, type);
   const changes = changeRows(s);
   const c = s.findingCounts;
   return (
@@ -132,7 +135,39 @@ const SummaryPart = memo(function SummaryPart({ summary, n }: { summary: SheetCo
           </div>
         ))}
       </div>
-      <h3>Roles</h3>
+      {c.error > 0 && (
+        <div className="crs-callout crs-callout-error">
+          <b>The plan has {plural(c.error, 'error')}</b> (listed under Findings below): fwplan makes no export until they are fixed, so this change
+          cannot be implemented as it stands.
+        </div>
+      )}
+      <h3>senhasegura nodes</h3>
+      {s.nodeList.length === 0 ? (
+        <p>No node.</p>
+      ) : (
+        <table className="crs-data">
+          <thead>
+            <tr>
+              <th>Node</th>
+              <th>Role</th>
+              <th>Addresses</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.nodeList.map((node) => (
+              <tr key={node.name}>
+                <td><b>{node.name}</b></td>
+                <td>
+                  {node.role}
+                  {node.ignored && <> <span className="crs-tag crs-tag-warn">ignored: cluster mode is off</span></>}
+                </td>
+                <td>{node.addresses.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Roles and groups</h3>
       {s.roles.length === 0 ? (
         <p>No role has entries.</p>
       ) : (
@@ -148,11 +183,13 @@ const SummaryPart = memo(function SummaryPart({ summary, n }: { summary: SheetCo
           </thead>
           <tbody>
             {s.roles.map((r) => (
-              <tr key={r.role}>
+              <tr key={`${r.role}/${r.group ?? ''}`}>
                 <td><b>{r.role}</b></td>
                 <td>
-                  {r.description}
+                  {r.group !== undefined ? <><b>{r.group}</b> · {r.description}</> : r.description}
+                  {r.services && <span className="crs-meta">services: {r.services.length > 0 ? r.services.join(', ') : 'none'}</span>}
                   {r.ignored && <> <span className="crs-tag crs-tag-warn">ignored: cluster mode is off</span></>}
+                  {r.invalid > 0 && <> <span className="crs-tag crs-tag-warn">{plural(r.invalid, 'invalid entry', 'invalid entries')}</span></>}
                 </td>
                 <td className="crs-right">{formatCount(r.entries)}</td>
                 <td className="crs-right">{formatCount(r.ipv4)}</td>
@@ -223,7 +260,7 @@ function SideCell({ side, n }: { side: SheetSide; n: Numbers }): JSX.Element {
   return (
     <>
       <div className="crs-role">
-        {side.role} <span>· {side.roleName}</span>
+        {side.name} <span>· {side.roleName}</span>
       </div>
       {side.addresses ? (
         <ul className="crs-addrs">
@@ -279,12 +316,13 @@ function RuleRow({ row, n }: { row: SheetRow; n: Numbers }): JSX.Element {
   );
 }
 
-const RulesPart = memo(function RulesPart({ sections, n }: { sections: readonly SheetSection[]; n: Numbers }): JSX.Element {
+const RulesPart = memo(function RulesPart({ sections, n, type }: { sections: readonly SheetSection[]; n: Numbers; type: ChangeType }): JSX.Element {
   return (
     <section className="crs-section" id="crs-rules">
-      <Heading n={n} id="rules" />
+      <Heading n={n} id="rules" title={RULES_PART[type].title} />
       <p className="crs-lead">
-        Source port: any. Every address is written in full; sets too large for a row are address groups (section {n.groups || '–'}). Networks that are adjacent or overlap are merged as the rules use them.
+        {RULES_PART[type].lead} Source port: any. Every entry is written as the plan has it, with its label; sets too large for a row are address groups
+        (section {n.groups || '–'}).
       </p>
       {sections.length === 0 ? (
         <p>No rule: see the findings and the rules not included.</p>
@@ -517,6 +555,38 @@ function ClosurePart({ n }: { n: Numbers }): JSX.Element {
   );
 }
 
+function ApplyPart({ apply, n }: { apply: ApplySummary; n: Numbers }): JSX.Element {
+  return (
+    <section className="crs-section" id="crs-apply">
+      <Heading n={n} id="apply" />
+      <table className="crs-kv">
+        <tbody>
+          <tr>
+            <th scope="row">Enforcement point</th>
+            <td>{apply.where}</td>
+          </tr>
+          <tr>
+            <th scope="row">Apply mode</th>
+            <td>
+              {apply.defaultDrop ? <b>Complete policy (default drop)</b> : <b>Append ALLOW rules</b>}: {apply.mode}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Outgoing traffic</th>
+            <td>{apply.egress}</td>
+          </tr>
+          {apply.otherNodes.length > 0 && (
+            <tr>
+              <th scope="row">Other nodes</th>
+              <td>{apply.otherNodes.join(', ')}: each needs its own host export and the same steps.</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 function TextPart({ id, request, n, field }: { id: PartId; request: SheetRequest; n: Numbers; field: TextField }): JSX.Element {
   return (
     <section className="crs-section" id={`crs-${id}`}>
@@ -531,10 +601,11 @@ export function SheetView({ sheet }: { sheet: Sheet }): JSX.Element {
   const n = sheet.groups.length > 0 ? NUMBERS.withGroups : NUMBERS.withoutGroups;
   const render: Record<PartId, () => JSX.Element | null> = {
     request: () => <RequestPart sheet={sheet} n={n} />,
-    summary: () => <SummaryPart summary={sheet.summary} n={n} />,
+    summary: () => <SummaryPart summary={sheet.summary} n={n} type={r.type} />,
+    apply: () => <ApplyPart apply={sheet.apply} n={n} />,
     risk: () => <TextPart id="risk" field="risk" request={r} n={n} />,
     implementation: () => <TextPart id="implementation" field="implementation" request={r} n={n} />,
-    rules: () => <RulesPart sections={sheet.sections} n={n} />,
+    rules: () => <RulesPart sections={sheet.sections} n={n} type={r.type} />,
     groups: () => <GroupsPart groups={sheet.groups} n={n} />,
     skipped: () => <SkippedPart skipped={sheet.skipped} n={n} />,
     verification: () => (

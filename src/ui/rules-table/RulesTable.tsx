@@ -1,13 +1,13 @@
 import { flexRender, getCoreRowModel, getFilteredRowModel, getSortedRowModel, useReactTable, type Row, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
-import { SECTIONS, type SectionId } from '../../engine/index.ts';
+import { SECTIONS } from '../../engine/index.ts';
 import type { RulesTableState } from '../../store/slices/rulesTableSlice.ts';
 import { count } from '../common/format.ts';
 import { COLUMNS, globalText } from './columns.tsx';
 import type { TableRow } from './rows.ts';
 
-type Item = { kind: 'group'; section: SectionId; title: string; rows: number } | { kind: 'row'; row: Row<TableRow> };
+type Item = { kind: 'group'; key: string; title: string; rows: number } | { kind: 'row'; row: Row<TableRow> };
 
 interface Props {
   rows: TableRow[];
@@ -31,7 +31,7 @@ export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
     data: rows,
     columns: COLUMNS,
     // grouped by section, the section column would only repeat the group heading
-    state: { sorting: state.sorting, globalFilter: state.text, columnFilters, columnVisibility: { section: !state.groupBySection } },
+    state: { sorting: state.sorting, globalFilter: state.text, columnFilters, columnVisibility: { section: state.groupBy !== 'section' } },
     onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(state.sorting) : updater),
     globalFilterFn: globalText,
     getColumnCanGlobalFilter: (column) => column.id === 'service',
@@ -46,16 +46,19 @@ export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
   const visibleRows = table.getRowModel().rows;
 
   const items = useMemo<Item[]>(() => {
-    if (!state.groupBySection) return visibleRows.map((row) => ({ kind: 'row', row }));
+    if (state.groupBy === 'none') return visibleRows.map((row) => ({ kind: 'row', row }));
+    const headings: { key: string; title: string; rows: Row<TableRow>[] }[] =
+      state.groupBy === 'section'
+        ? SECTIONS.map((s) => ({ key: `section:${s.id}`, title: s.title, rows: visibleRows.filter((r) => r.original.section === s.id) }))
+        : [...new Set(visibleRows.map((r) => r.original.object))].map((o) => ({ key: `object:${o}`, title: o, rows: visibleRows.filter((r) => r.original.object === o) }));
     const out: Item[] = [];
-    for (const section of SECTIONS) {
-      const inSection = visibleRows.filter((r) => r.original.section === section.id);
-      if (inSection.length === 0) continue;
-      out.push({ kind: 'group', section: section.id, title: section.title, rows: inSection.length });
-      for (const row of inSection) out.push({ kind: 'row', row });
+    for (const h of headings) {
+      if (h.rows.length === 0) continue;
+      out.push({ kind: 'group', key: h.key, title: h.title, rows: h.rows.length });
+      for (const row of h.rows) out.push({ kind: 'row', row });
     }
     return out;
-  }, [visibleRows, state.groupBySection]);
+  }, [visibleRows, state.groupBy]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -65,7 +68,7 @@ export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
     getItemKey: (i) => {
       const item = items[i];
       if (!item) return i;
-      return item.kind === 'group' ? `group:${item.section}` : item.row.id;
+      return item.kind === 'group' ? item.key : item.row.id;
     },
     overscan: 12,
   });

@@ -46,10 +46,14 @@ export function RulesToolbar({ state, onChange }: Props) {
           <option value="pairs">One per address pair</option>
         </select>
       </div>
-      <label className="toolbar-check">
-        <input type="checkbox" checked={state.groupBySection} onChange={(e) => onChange({ groupBySection: e.target.checked })} />
-        Group by section
-      </label>
+      <div className="toolbar-field">
+        <label htmlFor="rules-group-by">Group by</label>
+        <select id="rules-group-by" value={state.groupBy} onChange={(e) => onChange({ groupBy: e.target.value as RulesTableState['groupBy'] })}>
+          <option value="section">Section</option>
+          <option value="object">Group or role</option>
+          <option value="none">Nothing</option>
+        </select>
+      </div>
       {(state.text !== '' || state.section !== 'all' || state.protocol !== 'all' || state.family !== 'all' || state.sorting.length > 0) && (
         <button type="button" className="button button-small" onClick={() => onChange({ text: '', section: 'all', protocol: 'all', family: 'all', sorting: [] })}>
           Clear filters

@@ -1,14 +1,24 @@
 import { createColumnHelper, type FilterFn } from '@tanstack/react-table';
+import { parseAddress } from '../../engine/index.ts';
 import { AddressList } from './AddressList.tsx';
-import { SECTION_ORDER, SECTION_SHORT, type TableRow } from './rows.ts';
+import { SECTION_ORDER, SECTION_SHORT, rowHoldsAddress, type TableRow } from './rows.ts';
 
 const col = createColumnHelper<TableRow>();
 
 const equals: FilterFn<TableRow> = (row, columnId, value) => value === 'all' || row.getValue(columnId) === value;
 
+/**
+ * Every word must match: as text (service, port, label, group …), or — a word that is an address
+ * or network — by containment, so 10.30.1.77 finds the rules of 10.30.1.0/24.
+ */
 export const globalText: FilterFn<TableRow> = (row, _columnId, value) => {
   const needle = String(value).trim().toLowerCase();
-  return needle === '' || needle.split(/\s+/).every((word) => row.original.search.includes(word));
+  if (needle === '') return true;
+  return needle.split(/\s+/).every((word) => {
+    if (row.original.search.includes(word)) return true;
+    const parsed = /[.:]/.test(word) ? parseAddress(word) : undefined;
+    return parsed !== undefined && parsed.ok && rowHoldsAddress(row.original, parsed.network);
+  });
 };
 
 export const COLUMNS = [
@@ -49,16 +59,16 @@ export const COLUMNS = [
     size: 90,
   }),
   col.accessor('family', { header: 'Family', filterFn: equals, size: 70 }),
-  col.accessor('sourceRole', {
+  col.accessor('sourceName', {
     id: 'source',
     header: 'Source',
-    cell: (c) => <AddressList role={c.row.original.sourceRole} entries={c.row.original.source} />,
+    cell: (c) => <AddressList name={c.row.original.sourceName} entries={c.row.original.source} />,
     size: 260,
   }),
-  col.accessor('destinationRole', {
+  col.accessor('destinationName', {
     id: 'destination',
     header: 'Destination',
-    cell: (c) => <AddressList role={c.row.original.destinationRole} entries={c.row.original.destination} />,
+    cell: (c) => <AddressList name={c.row.original.destinationName} entries={c.row.original.destination} />,
     size: 260,
   }),
 ];

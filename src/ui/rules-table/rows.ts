@@ -1,4 +1,4 @@
-import { SECTIONS, type AddressEntry, type ExpandedRule, type RuleSet, type SectionId } from '../../engine/index.ts';
+import { SECTIONS, pairCount, pairs, type AddressEntry, type ExpandedRule, type Network, type RuleSet, type SectionId } from '../../engine/index.ts';
 
 export const SECTION_SHORT: Record<SectionId, string> = {
   'mgmt-out': 'Management (out)',
@@ -14,8 +14,11 @@ export const SECTION_ORDER: Record<SectionId, number> = Object.fromEntries(SECTI
 export interface TableRow extends Pick<ExpandedRule, 'ruleId' | 'covers' | 'section' | 'service' | 'purpose' | 'protocol' | 'port' | 'defaultPort'> {
   readonly id: string;
   readonly family: 'IPv4' | 'IPv6';
-  readonly sourceRole: string;
-  readonly destinationRole: string;
+  /** what each side stands for: a group, a node, a role ("DVC Windows servers", "CLUSTER") */
+  readonly sourceName: string;
+  readonly destinationName: string;
+  /** the group or role the rule is about: the side that is not the senhasegura nodes */
+  readonly object: string;
   readonly source: readonly AddressEntry[];
   readonly destination: readonly AddressEntry[];
   /** address pairs this line stands for */
@@ -28,17 +31,11 @@ export interface TableRow extends Pick<ExpandedRule, 'ruleId' | 'covers' | 'sect
 export const MAX_PAIR_ROWS = 250_000;
 
 function entryText(e: AddressEntry): string {
-  return e.label ? `${e.network.display} ${e.label}` : e.network.display;
+  return e.label ? `${e.written} ${e.network.display} ${e.label}` : `${e.written} ${e.network.display}`;
 }
 
-function pairCount(rule: ExpandedRule): number {
-  const s = rule.source.entries.length;
-  const d = rule.destination.entries.length;
-  if (!rule.distinctPairs) return s * d;
-  let same = 0;
-  const dst = new Set(rule.destination.entries.map((e) => e.network.cidr));
-  for (const e of rule.source.entries) if (dst.has(e.network.cidr)) same++;
-  return s * d - same;
+function isNodes(name: string): boolean {
+  return name === 'CLUSTER' || name === 'PRD';
 }
 
 function baseOf(rule: ExpandedRule) {
@@ -52,8 +49,9 @@ function baseOf(rule: ExpandedRule) {
     port: rule.port,
     defaultPort: rule.defaultPort,
     family: rule.family === 4 ? ('IPv4' as const) : ('IPv6' as const),
-    sourceRole: rule.source.role,
-    destinationRole: rule.destination.role,
+    sourceName: rule.source.name,
+    destinationName: rule.destination.name,
+    object: isNodes(rule.source.name) ? (isNodes(rule.destination.name) ? 'senhasegura cluster' : rule.destination.name) : rule.source.name,
   };
 }
 
@@ -68,7 +66,7 @@ export function ruleRows(ruleSet: RuleSet): TableRow[] {
     source: rule.source.entries,
     destination: rule.destination.entries,
     pairs: pairCount(rule),
-    search: `${head(rule)} ${rule.source.role} ${rule.source.entries.map(entryText).join(' ')} ${rule.destination.role} ${rule.destination.entries.map(entryText).join(' ')}`.toLowerCase(),
+    search: `${head(rule)} ${rule.source.name} ${rule.source.entries.map(entryText).join(' ')} ${rule.destination.name} ${rule.destination.entries.map(entryText).join(' ')}`.toLowerCase(),
   }));
 }
 
@@ -77,20 +75,23 @@ export function pairRows(ruleSet: RuleSet): { rows: TableRow[]; truncated: boole
   for (const rule of ruleSet.rules) {
     const base = baseOf(rule);
     const text = head(rule);
-    for (const s of rule.source.entries) {
-      for (const d of rule.destination.entries) {
-        if (rule.distinctPairs && s.network.cidr === d.network.cidr) continue;
-        if (rows.length >= MAX_PAIR_ROWS) return { rows, truncated: true };
-        rows.push({
-          id: `${rule.key}|${s.network.cidr}|${d.network.cidr}`,
-          ...base,
-          source: [s],
-          destination: [d],
-          pairs: 1,
-          search: `${text} ${rule.source.role} ${entryText(s)} ${rule.destination.role} ${entryText(d)}`.toLowerCase(),
-        });
-      }
+    for (const [s, d] of pairs(rule)) {
+      if (rows.length >= MAX_PAIR_ROWS) return { rows, truncated: true };
+      rows.push({
+        id: `${rule.key}|${s.network.cidr}|${d.network.cidr}`,
+        ...base,
+        source: [s],
+        destination: [d],
+        pairs: 1,
+        search: `${text} ${rule.source.name} ${entryText(s)} ${rule.destination.name} ${entryText(d)}`.toLowerCase(),
+      });
     }
   }
   return { rows, truncated: false };
+}
+
+/** Whether a row holds an entry that overlaps the network: 10.30.1.77 finds the rules of 10.30.1.0/24. */
+export function rowHoldsAddress(row: TableRow, n: Network): boolean {
+  const hits = (e: AddressEntry) => e.network.family === n.family && e.network.start <= n.end && n.start <= e.network.end;
+  return row.source.some(hits) || row.destination.some(hits);
 }
