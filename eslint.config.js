@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   {
     // The faces see the engine through its one entry only.
-    files: ['src/ui/**/*.{ts,tsx}', 'src/store/**/*.ts', 'src/cli/**/*.ts', 'src/sheet/**/*.ts', 'src/main.tsx'],
+    files: ['src/ui/**/*.{ts,tsx}', 'src/main.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts'], message: 'Import the engine through src/engine/index.ts only.' }],
@@ -41,10 +41,49 @@ export default tseslint.config(
     },
   },
   {
-    // the sheet's Markdown and HTML writers are pure too: the app and the tests share them
+    // the change-request model and its Markdown writer are a pure layer of their own: no React, no
+    // store, no DOM; the app's sheet view and the tests build on it
     files: ['src/sheet/**/*.ts'],
     ignores: ['src/sheet/**/*.test.ts'],
-    rules: { 'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'navigator', 'process'] },
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts'], message: 'Import the engine through src/engine/index.ts only.' },
+          { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/sheet is pure: the view lives in src/ui/change-request.' },
+          { group: ['zustand', 'zustand/*', 'zundo'], message: 'src/sheet must not depend on the store.' },
+          { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'src/sheet runs in the browser too: no node modules.' },
+          { group: ['**/ui/**', '**/store/**', '**/cli/**'], message: 'src/sheet must not import the faces.' },
+        ],
+      }],
+      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'navigator', 'process'],
+    },
+  },
+  {
+    // the command line is a face of the engine: it never reaches into the web app or its store
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/cli/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts'], message: 'Import the engine through src/engine/index.ts only.' },
+          { group: ['**/ui/**', '**/store/**', '**/sheet/**', 'react', 'react-dom', 'zustand'], message: 'src/cli must not import the web app.' },
+        ],
+      }],
+    },
+  },
+  {
+    // the store holds the document and the view state; components read it, never the reverse
+    files: ['src/store/**/*.ts'],
+    ignores: ['src/store/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts'], message: 'Import the engine through src/engine/index.ts only.' },
+          { group: ['**/ui/**'], message: 'src/store must not import the UI.' },
+        ],
+      }],
+    },
   },
   {
     files: ['src/ui/**/*.tsx', 'src/main.tsx'],

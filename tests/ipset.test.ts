@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,15 +13,12 @@ const plan = (() => {
   return r.plan;
 })();
 
-function both(scope: Scope, family: 'iptables' | 'ip6tables' = 'iptables') {
+export function both(scope: Scope, family: 'iptables' | 'ip6tables' = 'iptables') {
   const rules = exportPlan(plan, family, { scope, defaultDrop: true, ipset: true });
   const sets = exportPlan(plan, 'ipset', { scope, defaultDrop: true });
   if (!rules.ok || !sets.ok) throw new Error('export failed');
   return { rules: rules.text, sets: sets.text };
 }
-
-const root = process.getuid?.() === 0;
-const mustRun = process.env.CI === 'true';
 
 describe('iptables with ipsets', () => {
   it('matches every multi-address role through a set that the companion defines', () => {
@@ -39,19 +35,4 @@ describe('iptables with ipsets', () => {
     expect(chains.ok && chains.text.split('\n').filter((l) => l.startsWith('-A ')).length).toBeGreaterThan(150);
   });
 
-  it.skipIf(!root && !mustRun)('is accepted by ipset restore and iptables-restore --test in a scratch namespace', () => {
-    const ns = `fwpipset${process.pid}`;
-    execFileSync('ip', ['netns', 'add', ns]);
-    try {
-      for (const scope of [{ kind: 'gateway' } as const, { kind: 'host', node: 'vault-02' } as const]) {
-        const { rules, sets } = both(scope);
-        execFileSync('ip', ['netns', 'exec', ns, 'ipset', 'restore'], { input: sets });
-        // loading twice works too: a changed plan can be re-applied
-        execFileSync('ip', ['netns', 'exec', ns, 'ipset', 'restore'], { input: sets });
-        execFileSync('ip', ['netns', 'exec', ns, 'iptables-restore', '--test'], { input: rules });
-      }
-    } finally {
-      execFileSync('ip', ['netns', 'del', ns]);
-    }
-  });
 });
