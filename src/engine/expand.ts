@@ -1,7 +1,7 @@
 import { assertNever } from './assert.ts';
 import { SENHASEGURA_CATALOG } from './catalog/senhasegura.ts';
 import { lintRules } from './lint.ts';
-import type { Plan } from './model/plan.ts';
+import { portSpan, spanText, type Plan, type PortSpan } from './model/plan.ts';
 import { isGroupRole, isNodeRole, type GroupRole, type ListRole, type RoleCode } from './model/roles.ts';
 import type {
   AddressEntry,
@@ -18,7 +18,8 @@ import type {
   SkippedRule,
 } from './model/rules.ts';
 import type { Family } from './net/address.ts';
-import { resolvePlan } from './resolve.ts';
+import { resolvePlan, type FlowSideRef } from './resolve.ts';
+import { quoted } from './text.ts';
 
 export const FAMILIES: readonly Family[] = [4, 6];
 
@@ -41,9 +42,10 @@ export function makeEndpoint(ref: EndpointRef, family: Family, entries: readonly
 export interface EndpointSlugs {
   readonly node?: string;
   readonly group?: string;
+  readonly flow?: string;
 }
 
-function describeRef(ref: EndpointRef, slugs: EndpointSlugs): { key: string; name: string; role: RoleCode | 'CLUSTER' } {
+function describeRef(ref: EndpointRef, slugs: EndpointSlugs): { key: string; name: string; role: RoleCode | 'CLUSTER' | 'SITE' } {
   switch (ref.kind) {
     case 'role':
       return { key: ref.role, name: ref.role, role: ref.role };
@@ -59,6 +61,8 @@ function describeRef(ref: EndpointRef, slugs: EndpointSlugs): { key: string; nam
       const base = describeRef(ref.base, slugs);
       return { key: `${base.key}-not-${slugs.node ?? ref.node}`, name: `${base.name} except ${ref.node}`, role: base.role };
     }
+    case 'flow':
+      return { key: `SITE-${slugs.flow ?? ref.index}-${ref.side === 'source' ? 'src' : 'dst'}`, name: `${ref.flow} (${ref.side})`, role: 'SITE' };
     default:
       return assertNever(ref);
   }
@@ -66,7 +70,7 @@ function describeRef(ref: EndpointRef, slugs: EndpointSlugs): { key: string; nam
 
 export interface RuleSpec {
   readonly rule: CatalogRule;
-  readonly port: number;
+  readonly port: PortSpan;
   readonly family: Family;
   readonly source: Endpoint;
   readonly destination: Endpoint;
@@ -76,9 +80,11 @@ export interface RuleSpec {
   readonly origin?: ExpandedRule['origin'];
   /** the group a group row is made for: part of the key, so each group's rule is its own */
   readonly group?: GroupRef;
+  readonly owner?: string;
+  readonly expires?: string;
 }
 
-/** The one rule factory: expansion, host scopes and anti-lockout all make rules here. */
+/** The one rule factory: expansion, site flows, host scopes and anti-lockout all make rules here. */
 export function makeRule(spec: RuleSpec): ExpandedRule {
   const { rule, port, family } = spec;
   const groupPart = spec.group ? `@${spec.group.slug}` : '';
@@ -88,11 +94,15 @@ export function makeRule(spec: RuleSpec): ExpandedRule {
     ruleId: rule.id,
     covers: spec.covers ?? [rule.id],
     section: rule.section,
-    service: `${rule.label} ${port}/${rule.protocol}`,
+    service: `${rule.label} ${spanText(port)}/${rule.protocol}`,
     purpose: rule.purpose,
     protocol: rule.protocol,
-    port,
+    port: port.from,
+    portEnd: port.to,
     defaultPort: rule.port,
+    provenance: rule.origin,
+    ...(spec.owner !== undefined ? { owner: spec.owner } : {}),
+    ...(spec.expires !== undefined ? { expires: spec.expires } : {}),
     family,
     source: spec.source,
     destination: spec.destination,
@@ -117,8 +127,10 @@ export function withRuleOn<P extends Pick<Plan, 'disabled' | 'enabled'>>(plan: P
   return { ...plan, disabled: on ? disabled : [...disabled, rule.id] };
 }
 
-export function effectivePort(plan: Pick<Plan, 'ports'>, rule: CatalogRule): number {
-  return plan.ports[rule.id] ?? rule.port;
+/** The port a rule uses: the plan's override (one port or a range), else the catalog's. */
+export function effectivePort(plan: Pick<Plan, 'ports'>, rule: CatalogRule): PortSpan {
+  const override = plan.ports[rule.id];
+  return (override === undefined ? undefined : portSpan(override)) ?? { from: rule.port, to: rule.portEnd ?? rule.port };
 }
 
 function familiesOf(entries: readonly AddressEntry[]): Family[] {
@@ -141,6 +153,8 @@ function skipMessage(rule: CatalogRule, reason: SkipReason): string {
       return `${head}: no ${reason.role === 'USERW' ? 'user' : 'device'} group lists this service`;
     case 'single-node':
       return `${head} needs two cluster nodes of the same address family`;
+    case 'expired':
+      return `${head} expired on ${reason.on}`;
     case 'no-common-family':
       return `${head}: ${rule.source} has only IPv${reason.sourceFamilies.join('/IPv')} and ${rule.destination} only IPv${reason.destinationFamilies.join('/IPv')} entries, and a rule never mixes IPv4 and IPv6`;
     default:
@@ -154,6 +168,26 @@ interface Side {
   readonly ref: EndpointRef;
   readonly entries: readonly AddressEntry[];
   readonly group?: GroupRef;
+  readonly node?: PlanNodeRef;
+}
+
+/** The role code a site flow's side is filed under (a literal list counts as DVC-like entries). */
+function sideRole(s: FlowSideRef): RoleCode {
+  switch (s.kind) {
+    case 'nodes':
+      return 'PRD';
+    case 'role':
+      return s.role;
+    case 'groups':
+      return s.role;
+    case 'node':
+      return s.node.role;
+    case 'entries':
+    case 'unknown':
+      return 'DVC';
+    default:
+      return assertNever(s);
+  }
 }
 
 /**
@@ -166,7 +200,17 @@ interface Side {
  * - a rule is made per address family and never pairs IPv4 with IPv6;
  * - entries are used as written: nothing is merged or widened here.
  */
-export function expandPlan(plan: Plan, catalog: readonly CatalogRule[] = SENHASEGURA_CATALOG): RuleSet {
+export interface ExpandOptions {
+  readonly catalog?: readonly CatalogRule[];
+  /**
+   * Today, YYYY-MM-DD: site flows that expire before it are skipped with a finding. Without it no
+   * expiry is applied (the output then depends on the plan alone).
+   */
+  readonly today?: string;
+}
+
+export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
+  const catalog = options.catalog ?? SENHASEGURA_CATALOG;
   const resolved = resolvePlan(plan);
   const findings: Finding[] = [...resolved.findings];
   const skipped: SkippedRule[] = [];
@@ -215,7 +259,7 @@ export function expandPlan(plan: Plan, catalog: readonly CatalogRule[] = SENHASE
     const port = effectivePort(plan, rule);
 
     if (rule.section === 'cluster') {
-      const key = `${rule.protocol}/${port}`;
+      const key = `${rule.protocol}/${spanText(port)}`;
       const made = clusterDone.get(key);
       if (made !== undefined) {
         // this row is realised by the rule already made for its port: say so on that rule
@@ -297,6 +341,86 @@ export function expandPlan(plan: Plan, catalog: readonly CatalogRule[] = SENHASE
       path: has.group ? `${has.group.path}.entries` : `roles.${has.role}`,
       message: `${who} has IPv${family} entries but ${isNodeRole(gap.role) ? (plan.cluster ? 'no cluster node has an' : 'no PRD node has an') : `${gap.role} has no`} IPv${family} address: those entries get no rule (${rule.id} and others)`,
     });
+  }
+
+  // site flows: the same engine and every output, marked as the site's own
+  for (const flow of resolved.flows) {
+    const f = flow.flow;
+    const rule: CatalogRule = {
+      id: `site-${flow.slug}`,
+      section: 'site',
+      service: f.name,
+      label: f.name,
+      purpose: f.reason.trim() === '' ? f.name : f.reason,
+      protocol: f.protocol,
+      port: flow.port.from,
+      ...(flow.port.to !== flow.port.from ? { portEnd: flow.port.to } : {}),
+      source: sideRole(flow.source),
+      destination: sideRole(flow.destination),
+      origin: 'site',
+      optional: false,
+    };
+    if (f.expires !== undefined && options.today !== undefined && f.expires < options.today) {
+      const message = `site flow ${quoted(f.name)} expired on ${f.expires}: it is left out`;
+      skipped.push({ ruleId: rule.id, reason: { kind: 'expired', on: f.expires }, message });
+      findings.push({ code: 'flow-expired', severity: 'warning', path: flow.path, message });
+      continue;
+    }
+    const sides = (s: FlowSideRef, which: 'source' | 'destination'): Side[] => {
+      switch (s.kind) {
+        case 'nodes':
+          return [{ role: 'PRD', ref: nodesRef, entries: nodeEntries }];
+        case 'role':
+          return [{ role: s.role, ref: { kind: 'role', role: s.role }, entries: resolved.roles[s.role] }];
+        case 'groups':
+          return s.groups.map((g) => ({ role: s.role, ref: { kind: 'group', role: s.role, group: g.name, index: g.index }, entries: g.entries, group: g }));
+        case 'node': {
+          const entries = [s.node.v4, s.node.v6].filter((a): a is AddressEntry => a !== undefined);
+          return [{ role: s.node.role, ref: { kind: 'node', node: s.node.name }, entries, node: s.node }];
+        }
+        case 'entries':
+          return [{ role: 'DVC', ref: { kind: 'flow', flow: f.name, side: which, index: flow.index }, entries: s.entries }];
+        case 'unknown':
+          return [];
+        default:
+          return assertNever(s);
+      }
+    };
+    const sources = sides(flow.source, 'source');
+    const destinations = sides(flow.destination, 'destination');
+    const nodeSide = (s: FlowSideRef) => s.kind === 'nodes' || s.kind === 'node';
+    const made: ExpandedRule[] = [];
+    for (const src of sources) {
+      for (const dst of destinations) {
+        for (const family of FAMILIES) {
+          const s = src.entries.filter((e) => e.network.family === family);
+          const d = dst.entries.filter((e) => e.network.family === family);
+          if (s.length === 0 || d.length === 0) continue;
+          const group = src.group ?? dst.group;
+          const slugs = { flow: flow.slug, ...(group ? { group: group.slug } : {}), ...(src.node ?? dst.node ? { node: (src.node ?? dst.node)?.slug } : {}) };
+          made.push(
+            makeRule({
+              rule,
+              port: flow.port,
+              family,
+              source: makeEndpoint(src.ref, family, s, slugs),
+              destination: makeEndpoint(dst.ref, family, d, slugs),
+              distinctPairs: nodeSide(flow.source) && nodeSide(flow.destination),
+              ...(group ? { group } : {}),
+              ...(f.owner !== undefined ? { owner: f.owner } : {}),
+              ...(f.expires !== undefined ? { expires: f.expires } : {}),
+            }),
+          );
+        }
+      }
+    }
+    if (made.length === 0) {
+      const message = `site flow ${quoted(f.name)} makes no rule: one of its sides has no entry, or the sides share no address family`;
+      skipped.push({ ruleId: rule.id, reason: { kind: 'role-empty', role: rule.source }, message });
+      findings.push({ code: 'rule-skipped', severity: 'warning', path: flow.path, message });
+      continue;
+    }
+    rules.push(...made);
   }
 
   findings.push(...lintRules(plan, active));

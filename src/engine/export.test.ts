@@ -149,7 +149,7 @@ describe('exportPlan', () => {
   it('the CSV says the port used, the entry as written, its label and object', () => {
     const p = v1({ roles: { PRD: [{ address: '192.0.2.10', label: 'vault-01' }], MAIL: [{ address: '192.0.2.25', label: 'smtp-relay' }] }, ports: { 'prd-mail-tcp-420': 587 } });
     const csv = text(exportPlan(p, 'csv', { scope: { kind: 'gateway' }, defaultDrop: false }));
-    expect(csv.split('\r\n')[1]).toBe('prd-mail-tcp-420,mgmt-out,SMTP 587/tcp,Mail submission (SMTP),forward,IPv4,tcp,587,420,PRD,vault-01,192.0.2.10,,MAIL,MAIL,192.0.2.25,smtp-relay,prd-mail-tcp-420,plan');
+    expect(csv.split('\r\n')[1]).toBe('prd-mail-tcp-420,mgmt-out,SMTP 587/tcp,Mail submission (SMTP),forward,IPv4,tcp,587,420,PRD,vault-01,192.0.2.10,,MAIL,MAIL,192.0.2.25,smtp-relay,prd-mail-tcp-420,article');
   });
 
   it('keeps the nftables rule count independent of the address count', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ADMIN_SHELL_RULE, catalogRule } from './catalog/senhasegura.ts';
 import { effectivePort, expandPlan, makeEndpoint, nodeFamilies } from './expand.ts';
-import { PlanSchema, type Plan } from './model/plan.ts';
+import { PlanSchema, spanText, type Plan } from './model/plan.ts';
 import type { ExpandedRule, Finding, PlanNodeRef, RuleSet } from './model/rules.ts';
 import type { Family } from './net/address.ts';
 import { exportFileName } from './render/common.ts';
@@ -35,7 +35,7 @@ function antiLockout(plan: Plan, ruleSet: RuleSet, node: PlanNodeRef, scoped: re
         code: 'no-admin-access',
         severity: 'warning',
         path: 'roles.ADMINW',
-        message: `ADMINW has no IPv${family} entry: after this default-drop change nobody can reach the admin shell (${port}/tcp) of ${quoted(node.name)} over IPv${family}. Add the administrators' workstations to ADMINW, or keep a console at hand`,
+        message: `ADMINW has no IPv${family} entry: after this default-drop change nobody can reach the admin shell (${spanText(port)}/tcp) of ${quoted(node.name)} over IPv${family}. Add the administrators' workstations to ADMINW, or keep a console at hand`,
       });
       continue;
     }
@@ -62,7 +62,7 @@ function gatewayAdminAccess(plan: Plan, ruleSet: RuleSet): Finding[] {
     code: 'no-admin-access',
     severity: 'warning',
     path: 'roles.ADMINW',
-    message: `${why}: after this default-drop change nothing lets the administrators through the gateway to the admin shell (${rule ? effectivePort(plan, rule) : 59022}/tcp) of any node`,
+    message: `${why}: after this default-drop change nothing lets the administrators through the gateway to the admin shell (${rule ? spanText(effectivePort(plan, rule)) : '59022'}/tcp) of any node`,
   }];
 }
 

@@ -36,6 +36,8 @@ export interface Flow {
   readonly family: Family;
   readonly protocol: Protocol;
   readonly port: number;
+  /** the last port of a range (equal to port for one) */
+  readonly portEnd: number;
   readonly source: AddressEntry;
   readonly destination: AddressEntry;
   /** the group or role each side stands for: "USERW Administrators" */
@@ -53,6 +55,7 @@ export function* flowsOf(rules: readonly ExpandedRule[]): Generator<Flow> {
         family: rule.family,
         protocol: rule.protocol,
         port: rule.port,
+        portEnd: rule.portEnd,
         source,
         destination,
         sourceName: rule.source.name,
@@ -63,6 +66,7 @@ export function* flowsOf(rules: readonly ExpandedRule[]): Generator<Flow> {
 }
 
 /** A flow's identity for comparing plans: what passes, between which written entries. */
-export function flowKey(f: Pick<Flow, 'protocol' | 'port' | 'source' | 'destination'>): string {
-  return `${f.protocol}/${f.port} ${f.source.network.cidr} > ${f.destination.network.cidr}`;
+export function flowKey(f: Pick<Flow, 'protocol' | 'port' | 'portEnd' | 'source' | 'destination'>): string {
+  const port = f.portEnd === f.port ? String(f.port) : `${f.port}-${f.portEnd}`;
+  return `${f.protocol}/${port} ${f.source.network.cidr} > ${f.destination.network.cidr}`;
 }

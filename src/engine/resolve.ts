@@ -1,5 +1,5 @@
-import { entryAddress, entryLabel, type Entry, type Plan } from './model/plan.ts';
-import { LIST_ROLES, type GroupRole, type ListRole } from './model/roles.ts';
+import { entryAddress, entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
+import { LIST_ROLES, isGroupRole, isNodeRole, type GroupRole, type ListRole } from './model/roles.ts';
 import type { AddressEntry, EntryOwner, Finding, GroupRef, PlanNodeRef } from './model/rules.ts';
 import { compareNetworks, contains, familyBits, isHost, parseAddress } from './net/address.ts';
 import { plural, printable, quoted, uniqueSlugs } from './text.ts';
@@ -7,12 +7,33 @@ import { plural, printable, quoted, uniqueSlugs } from './text.ts';
 /** At most this many findings of one kind per list are given one by one; the rest are counted. */
 const PER_LIST_DETAIL = 25;
 
+/** What one side of a site flow stands for, resolved against the plan's objects. */
+export type FlowSideRef =
+  | { readonly kind: 'nodes' }
+  | { readonly kind: 'role'; readonly role: ListRole }
+  | { readonly kind: 'groups'; readonly role: GroupRole; readonly groups: readonly GroupRef[] }
+  | { readonly kind: 'node'; readonly node: PlanNodeRef }
+  | { readonly kind: 'entries'; readonly entries: readonly AddressEntry[] }
+  | { readonly kind: 'unknown' };
+
+export interface ResolvedFlow {
+  readonly index: number;
+  readonly name: string;
+  readonly slug: string;
+  readonly path: string;
+  readonly source: FlowSideRef;
+  readonly destination: FlowSideRef;
+  readonly flow: CustomFlow;
+  readonly port: PortSpan;
+}
+
 /** The plan's objects with every address parsed once, and what is wrong with them. */
 export interface ResolvedPlan {
   readonly allNodes: readonly PlanNodeRef[];
   readonly roles: Readonly<Record<ListRole, readonly AddressEntry[]>>;
   readonly userGroups: readonly GroupRef[];
   readonly deviceGroups: readonly GroupRef[];
+  readonly flows: readonly ResolvedFlow[];
   readonly findings: readonly Finding[];
 }
 
@@ -208,6 +229,41 @@ function dualStackPartners(nodes: readonly PlanNodeRef[], out: Finding[]): void 
   });
 }
 
+function resolveFlows(plan: Plan, nodes: readonly PlanNodeRef[], users: readonly GroupRef[], devices: readonly GroupRef[], findings: Finding[], capped: Capped): ResolvedFlow[] {
+  const slugs = uniqueSlugs(plan.customFlows.map((f) => f.name), 'flow');
+  const names = new Map<string, string>();
+  return plan.customFlows.map((flow, index) => {
+    const path = `customFlows[${index}]`;
+    const other = names.get(flow.name.trim().toLowerCase());
+    if (other !== undefined) findings.push({ code: 'flow-side', severity: 'error', path: `${path}.name`, message: `two site flows are named ${quoted(flow.name)} (also ${other})` });
+    else names.set(flow.name.trim().toLowerCase(), `${path}.name`);
+    const side = (s: FlowSide, which: 'source' | 'destination'): FlowSideRef => {
+      const at = `${path}.${which}`;
+      const unknown = (what: string): FlowSideRef => {
+        findings.push({ code: 'flow-side', severity: 'error', path: at, message: `site flow ${quoted(flow.name)}: ${what}` });
+        return { kind: 'unknown' };
+      };
+      if ('role' in s) {
+        if (isNodeRole(s.role)) return { kind: 'nodes' };
+        if (isGroupRole(s.role)) return { kind: 'groups', role: s.role, groups: s.role === 'USERW' ? users : devices };
+        return { kind: 'role', role: s.role };
+      }
+      if ('userGroup' in s || 'deviceGroup' in s) {
+        const [role, name, list] = 'userGroup' in s ? (['USERW', s.userGroup, users] as const) : (['DVC', s.deviceGroup, devices] as const);
+        const group = list.find((g) => g.name === name);
+        return group ? { kind: 'groups', role, groups: [group] } : unknown(`no ${role === 'USERW' ? 'user' : 'device'} group is named ${quoted(name)}`);
+      }
+      if ('node' in s) {
+        const node = nodes.find((n) => n.name === s.node);
+        return node ? { kind: 'node', node } : unknown(`no node is named ${quoted(s.node)}`);
+      }
+      return { kind: 'entries', entries: resolveEntries(s.entries, `${at}.entries`, { kind: 'flow', flow: flow.name, side: which }, capped) };
+    };
+    const port = portSpan(flow.ports) ?? { from: 1, to: 1 };
+    return { index, name: flow.name, slug: slugs[index] as string, path, source: side(flow.source, 'source'), destination: side(flow.destination, 'destination'), flow, port };
+  });
+}
+
 export function resolvePlan(plan: Plan): ResolvedPlan {
   const findings: Finding[] = [];
   const capped = new Capped(findings);
@@ -220,9 +276,10 @@ export function resolvePlan(plan: Plan): ResolvedPlan {
   }
   const userGroups = resolveGroups('USERW', plan.userGroups, 'userGroups', findings, capped);
   const deviceGroups = resolveGroups('DVC', plan.deviceGroups, 'deviceGroups', findings, capped);
+  const flows = resolveFlows(plan, allNodes, userGroups, deviceGroups, findings, capped);
   capped.flush();
   const activeNodes = allNodes.filter((n) => n.role === 'PRD' || plan.cluster);
   roleOverlaps(activeNodes, roles, [...userGroups, ...deviceGroups], findings);
   dualStackPartners(activeNodes, findings);
-  return { allNodes, roles, userGroups, deviceGroups, findings };
+  return { allNodes, roles, userGroups, deviceGroups, flows, findings };
 }

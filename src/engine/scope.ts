@@ -2,6 +2,7 @@ import { FAMILIES, makeEndpoint, makeRule, nodeAddress, nodeFamilies } from './e
 import { catalogRule } from './catalog/senhasegura.ts';
 import type { AddressEntry, Endpoint, EndpointRef, ExpandedRule, PlanNodeRef, RuleSet } from './model/rules.ts';
 import { contains, parseAddress, type Family } from './net/address.ts';
+import type { PortSpan } from './model/plan.ts';
 import { quoted } from './text.ts';
 
 /** Where an export runs: a router between the zones, or the host firewall of one node (by name). */
@@ -96,7 +97,7 @@ export function applyScope(ruleSet: RuleSet, scope: Scope): ScopeResult {
 }
 
 /** A rule for a host export made outside the plan's rules (anti-lockout): built by the one factory. */
-export function hostRule(node: PlanNodeRef, family: Family, ruleId: string, port: number, source: Endpoint): ExpandedRule | undefined {
+export function hostRule(node: PlanNodeRef, family: Family, ruleId: string, port: PortSpan, source: Endpoint): ExpandedRule | undefined {
   const rule = catalogRule(ruleId);
   const self = nodeAddress(node, family);
   if (!rule || !self) return undefined;

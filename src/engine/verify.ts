@@ -21,6 +21,8 @@ export interface VerifyCheck {
   readonly command: string;
   /** set when the check aims at the first host of a network */
   readonly firstHostOf?: string;
+  /** set for a port range: the check tries its first port */
+  readonly range?: string;
 }
 
 export interface VerifyBlock {
@@ -64,6 +66,7 @@ export function verificationPlan(rules: readonly ExpandedRule[], sampleAbove = I
             to: d,
             command: `nc ${rule.protocol === 'udp' ? '-zuv' : '-zv'} -w 3 ${target.host} ${rule.port}`,
             ...(target.firstHostOf ? { firstHostOf: target.firstHostOf } : {}),
+            ...(rule.portEnd !== rule.port ? { range: `${rule.port}-${rule.portEnd}` } : {}),
           });
           listed = true;
           if (sampled) break;
@@ -96,7 +99,10 @@ export function verifyScript(plan: Plan, scope: Scope, ruleSet: RuleSet = expand
     lines.push(`if [ "$FROM" = all ] || [ "$FROM" = ${shellWord(n.display)} ]; then`);
     append(
       lines,
-      checks.map((c) => `  check ${c.rule.protocol} ${shellWord(c.rule.ruleId)} ${c.command}${c.firstHostOf ? `  # ${lineComment(`first host of ${c.firstHostOf}: use a real one`)}` : ''}`),
+      checks.map((c) => {
+        const notes = [c.firstHostOf ? `first host of ${c.firstHostOf}: use a real one` : '', c.range ? `range ${c.range}: the first port is tried` : ''].filter(Boolean).join('; ');
+        return `  check ${c.rule.protocol} ${shellWord(c.rule.ruleId)} ${c.command}${notes ? `  # ${lineComment(notes)}` : ''}`;
+      }),
     );
     lines.push('fi');
   }

@@ -73,7 +73,7 @@ export interface SheetAddress {
 }
 
 export interface SheetSide {
-  readonly role: RoleCode | 'CLUSTER';
+  readonly role: RoleCode | 'CLUSTER' | 'SITE';
   /** the group or node the side stands for, or the role's short name: "DVC Windows servers" */
   readonly name: string;
   readonly roleName: string;
@@ -114,7 +114,7 @@ export interface AddressGroup {
   readonly id: string;
   /** DVC-IPv4 */
   readonly name: string;
-  readonly role: RoleCode | 'CLUSTER';
+  readonly role: RoleCode | 'CLUSTER' | 'SITE';
   readonly roleName: string;
   readonly family: 4 | 6;
   readonly addresses: readonly SheetAddress[];
@@ -168,7 +168,8 @@ export interface RuleChange {
 
 export interface PortOverride extends RuleChange {
   readonly articlePort: number;
-  readonly port: number;
+  /** one port, or a range "5000-5100" */
+  readonly port: number | string;
 }
 
 export interface SheetFinding {
@@ -392,6 +393,8 @@ function skipReasonText(reason: SkipReason, message: string): string {
       return `no ${reason.role === 'USERW' ? 'user' : 'device'} group lists this service`;
     case 'single-node':
       return 'needs two cluster nodes of the same address family';
+    case 'expired':
+      return `expired on ${reason.on}`;
     case 'no-common-family': {
       // the engine's message says which families each side has
       const colon = message.indexOf(': ');
@@ -504,6 +507,12 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet, enforcement
       if (rule.distinctPairs) notes.push('every pair of distinct nodes, both ways');
       if (catalog?.origin === 'newer-vendor-docs') notes.push('from newer vendor documentation');
       if (catalog?.origin === 'vendor-docs') notes.push('not in the article: vendor documentation');
+      if (rule.provenance === 'site') {
+        notes.push('site flow: this site’s own, not from the vendor');
+        if (rule.owner) notes.push(`owner ${oneLine(rule.owner)}`);
+        if (rule.expires) notes.push(`expires ${rule.expires}`);
+      }
+      if (rule.portEnd !== rule.port) notes.push(`ports ${rule.port}–${rule.portEnd}`);
       rows.push({
         n,
         key: rule.key,
@@ -561,7 +570,7 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet, enforcement
   const portOverrides: PortOverride[] = [];
   for (const [id, port] of Object.entries(plan.ports)) {
     const rule = catalogRule(id);
-    if (rule === undefined || port === rule.port) continue;
+    if (rule === undefined || String(port) === String(rule.port)) continue;
     portOverrides.push({ ...change(id), articlePort: rule.port, port });
   }
   const findings = ruleSet.findings

@@ -21,6 +21,20 @@ export interface Flow {
   readonly port: number;
   /** why this flow is probed: the rule that allows it, or why it must be dropped */
   readonly why: string;
+  /** a planned flow of a port range: the whole range it stands for (its probes are the ends and the middle) */
+  readonly range?: { readonly from: number; readonly to: number };
+}
+
+/** A port or a range, as the plan writes it: 443 or "5000-5100". */
+export function spanOf(value: number | string): { from: number; to: number } {
+  if (typeof value === 'number') return { from: value, to: value };
+  const [a, b] = value.split('-').map(Number);
+  return { from: a as number, to: (b ?? a) as number };
+}
+
+/** The ports probed for a span: both ends and the middle. */
+function probePorts(span: { from: number; to: number }): number[] {
+  return [...new Set([span.from, Math.floor((span.from + span.to) / 2), span.to])];
 }
 
 export function flowKey(f: Pick<Flow, 'src' | 'dst' | 'proto' | 'port'>): string {
@@ -44,7 +58,8 @@ function addressesOf(h: HostSpec): HostAddress[] {
  * between every ordered pair of distinct nodes; every other row naming PRD holds for every node.
  * A flow never mixes IPv4 and IPv6.
  */
-export function rowFlows(rule: CatalogRule, port: number, hosts: readonly HostSpec[], cluster: boolean, why: string, groups?: readonly TopologyGroup[]): Flow[] {
+export function rowFlows(rule: CatalogRule, portSpec: number | string, hosts: readonly HostSpec[], cluster: boolean, why: string, groups?: readonly TopologyGroup[]): Flow[] {
+  const span = spanOf(portSpec);
   const nodes = hosts.filter((h) => h.role === 'PRD' || (cluster && h.role === 'MBR'));
   // with groups (a version 2 plan), a user or device host takes part in a row only if its group lists it
   const inGroup = (h: HostSpec) => groups === undefined || h.group === undefined || groups.some((g) => g.name === h.group && g.role === h.role && g.services.includes(rule.id));
@@ -61,7 +76,8 @@ export function rowFlows(rule: CatalogRule, port: number, hosts: readonly HostSp
       if (s.id === d.id) continue;
       for (const sa of addressesOf(s)) {
         for (const da of addressesOf(d)) {
-          if (sa.family === da.family) out.push({ src: sa, dst: da, proto: rule.protocol, port, why });
+          if (sa.family !== da.family) continue;
+          for (const port of probePorts(span)) out.push({ src: sa, dst: da, proto: rule.protocol, port, why, ...(span.from !== span.to ? { range: span } : {}) });
         }
       }
     }
@@ -94,6 +110,29 @@ export interface FlowUniverse {
   readonly allowed: ReadonlySet<string>;
 }
 
+/**
+ * The plan's site flows whose sides are literal entries: every host whose address is one of the
+ * entries, each port of the range probed at its ends and middle.
+ */
+function siteFlows(plan: Plan, hosts: readonly HostSpec[]): Flow[] {
+  const out: Flow[] = [];
+  for (const flow of plan.customFlows) {
+    const side = (s: (typeof flow)['source']): HostAddress[] => {
+      if (!('entries' in s)) throw new Error('the oracle reads site flows of literal entries only');
+      const written = new Set(s.entries.map((e) => (typeof e === 'string' ? e : e.address)));
+      return hosts.flatMap(addressesOf).filter((a) => written.has(a.address));
+    };
+    const span = spanOf(flow.ports);
+    for (const sa of side(flow.source)) {
+      for (const da of side(flow.destination)) {
+        if (sa.family !== da.family || sa.host === da.host) continue;
+        for (const port of probePorts(span)) out.push({ src: sa, dst: da, proto: flow.protocol, port, why: `site flow ${flow.name}`, ...(span.from !== span.to ? { range: span } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
 /** The planned flows plus a sample of flows the plan does not allow (never one it allows). */
 export function flowUniverse(plan: Plan, hosts: readonly HostSpec[], groups?: readonly TopologyGroup[]): FlowUniverse {
   const planned = plannedFlows(plan, hosts, groups);
@@ -113,7 +152,7 @@ export function flowUniverse(plan: Plan, hosts: readonly HostSpec[], groups?: re
     } else if (rule.optional && !plan.enabled.includes(rule.id)) {
       rowFlows(rule, port, hosts, plan.cluster, `optional rule ${rule.id}, not enabled`).forEach(add);
     }
-    if (plan.ports[rule.id] !== undefined && plan.ports[rule.id] !== rule.port) {
+    if (plan.ports[rule.id] !== undefined && String(plan.ports[rule.id]) !== String(rule.port)) {
       rowFlows(rule, rule.port, hosts, plan.cluster, `the article's port of ${rule.id}, overridden to ${port}`).forEach(add);
     }
     // least privilege: a group row for the hosts of the groups that do not list it
@@ -122,7 +161,7 @@ export function flowUniverse(plan: Plan, hosts: readonly HostSpec[], groups?: re
   // the admin shell: nobody but the administrators' workstations may reach it
   const shell = SENHASEGURA_CATALOG.find((r) => r.id === 'adminw-prd-tcp-59022');
   if (shell) {
-    const port = plan.ports[shell.id] ?? shell.port;
+    const port = spanOf(plan.ports[shell.id] ?? shell.port).from;
     const nodes = hosts.filter((h) => h.role === 'PRD' || (plan.cluster && h.role === 'MBR'));
     for (const s of hosts.filter((h) => h.role !== 'ADMINW')) {
       for (const n of nodes) {
@@ -131,10 +170,16 @@ export function flowUniverse(plan: Plan, hosts: readonly HostSpec[], groups?: re
       }
     }
   }
+  // site flows, from the topology's own description of them
+  for (const s of siteFlows(plan, hosts)) {
+    if (!allowed.has(flowKey(s))) planned.push(s);
+    allowed.add(flowKey(s));
+  }
   for (const f of planned) add({ src: f.dst, dst: f.src, proto: f.proto, port: f.port, why: `reverse of ${f.why}` });
   for (const f of planned) {
-    add({ ...f, port: f.port - 1, why: `port below ${f.why}` });
-    add({ ...f, port: f.port + 1, why: `port above ${f.why}` });
+    const { range, ...plain } = f;
+    add({ ...plain, port: (range?.from ?? f.port) - 1, why: `port below ${f.why}` });
+    add({ ...plain, port: (range?.to ?? f.port) + 1, why: `port above ${f.why}` });
   }
   // address pairs with no rule between them at all: one probe each, on a port open elsewhere
   const services = [...new Map(planned.map((f) => [`${f.proto}/${f.port}`, { proto: f.proto, port: f.port }])).values()];
@@ -163,7 +208,7 @@ export function antiLockoutFlows(plan: Plan, hosts: readonly HostSpec[], node: r
   for (const id of ADMIN_RULE_IDS) {
     const rule = SENHASEGURA_CATALOG.find((r) => r.id === id);
     if (!rule) throw new Error(`catalog has no ${id}`);
-    const port = plan.ports[id] ?? rule.port;
+    const port = spanOf(plan.ports[id] ?? rule.port).from;
     for (const h of hosts) {
       if (h.role !== 'ADMINW') continue;
       for (const a of addressesOf(h)) {

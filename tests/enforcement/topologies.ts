@@ -24,6 +24,8 @@ export interface Topology {
   readonly ports?: Readonly<Record<string, number>>;
   /** set: a version 2 plan with these groups (and named nodes); unset: a version 1 plan */
   readonly groups?: readonly TopologyGroup[];
+  /** site flows between hosts (version 2 plans): every address of the hosts on each side */
+  readonly siteFlows?: readonly { name: string; from: readonly string[]; to: readonly string[]; protocol: 'tcp' | 'udp'; ports: number | string }[];
 }
 
 type Written = string | { address: string; label: string };
@@ -61,7 +63,20 @@ export function planInput(t: Topology): Record<string, unknown> {
     (t.groups ?? [])
       .filter((g) => g.role === role)
       .map((g) => ({ name: g.name, services: [...g.services], entries: t.hosts.filter((h) => h.role === role && h.group === g.name).flatMap(entriesOf) }));
-  return { version: 2, ...common, nodes, roles, userGroups: groups('USERW'), deviceGroups: groups('DVC') };
+  const addressesOf = (ids: readonly string[]) =>
+    ids.flatMap((id) => {
+      const h = t.hosts.find((x) => x.id === id);
+      return [h?.v4?.address, h?.v6?.address].filter((a): a is string => a !== undefined);
+    });
+  const customFlows = (t.siteFlows ?? []).map((f) => ({
+    name: f.name,
+    source: { entries: addressesOf(f.from) },
+    destination: { entries: addressesOf(f.to) },
+    protocol: f.protocol,
+    ports: f.ports,
+    reason: `kernel test: ${f.name}`,
+  }));
+  return { version: 2, ...common, nodes, roles, userGroups: groups('USERW'), deviceGroups: groups('DVC'), customFlows };
 }
 
 /**
@@ -194,4 +209,29 @@ export const SPLIT: Topology = {
     { id: 'admin', role: 'ADMINW', v4: link4('198.51.100', 2), v6: link6(0x5) },
     { id: 'userw', role: 'USERW', v4: link4('198.51.100', 0), v6: link6(0x100) },
   ],
+};
+
+/**
+ * Components beyond the article and the site's own flows (issue 14): a two-node cluster with an
+ * Arbitrator (the optional Galera/Elasticsearch rows with every node, enabled) and a site flow
+ * with a port range from a monitoring host to both nodes.
+ */
+const ARBITRATOR_ROWS = ['tcp-3306', 'tcp-4444', 'tcp-4567', 'udp-4567', 'tcp-4568', 'tcp-9300'].flatMap((p) => [`prd-arb-${p}`, `arb-prd-${p}`]);
+
+export const COMPONENTS: Topology = {
+  name: 'comp',
+  title: 'enforcement components and site flows',
+  cluster: true,
+  groups: [{ role: 'USERW', name: 'Users', services: ['userw-prd-tcp-443'] }],
+  enabled: ARBITRATOR_ROWS,
+  hosts: [
+    { id: 'prd', role: 'PRD', label: 'vault-01', v4: link4('192.0.2', 0), v6: link6(0x10) },
+    { id: 'mbr', role: 'MBR', label: 'vault-02', v4: link4('192.0.2', 1), v6: link6(0x11) },
+    { id: 'arb', role: 'ARB', v4: link4('192.0.2', 2), v6: link6(0x12) },
+    { id: 'admin', role: 'ADMINW', v4: link4('198.51.100', 2) },
+    { id: 'users', role: 'USERW', group: 'Users', v4: link4('198.51.100', 0) },
+    // a monitoring host that only the site flow names (its role is never used by a catalog row here)
+    { id: 'mon', role: 'NMS', v4: link4('203.0.113', 0), v6: link6(0x300) },
+  ],
+  siteFlows: [{ name: 'monitoring agents', from: ['mon'], to: ['prd', 'mbr'], protocol: 'tcp', ports: '7000-7010' }],
 };

@@ -73,6 +73,7 @@ export function migrateV1(v1: PlanV1): Plan {
     roles,
     userGroups: users.length > 0 ? [{ name: V1_USER_GROUP, entries: users, services: groupServiceIds('USERW') }] : [],
     deviceGroups: devices.length > 0 ? [{ name: V1_DEVICE_GROUP, entries: devices, services: groupServiceIds('DVC') }] : [],
+    customFlows: [],
     disabled: v1.disabled,
     enabled: v1.enabled,
     ports: v1.ports,

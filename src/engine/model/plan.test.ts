@@ -57,11 +57,11 @@ describe('plan schema', () => {
       disabled: [], enabled: [], ports: {}, changeRequest: {},
     };
     const r = parsePlan(v2);
-    expect(r).toEqual({ ok: true, plan: v2 });
+    expect(r).toEqual({ ok: true, plan: { ...v2, customFlows: [] } });
   });
 
   it('fills defaults for what a minimal plan leaves out', () => {
-    expect(parsePlan({ version: 2 })).toEqual({ ok: true, plan: { version: 2, cluster: false, nodes: [], roles: {}, userGroups: [], deviceGroups: [], disabled: [], enabled: [], ports: {} } });
+    expect(parsePlan({ version: 2 })).toEqual({ ok: true, plan: { version: 2, cluster: false, nodes: [], roles: {}, userGroups: [], deviceGroups: [], customFlows: [], disabled: [], enabled: [], ports: {} } });
   });
 
   it('keeps what the user typed: invalid addresses are not schema errors (lint reports them)', () => {
@@ -97,7 +97,7 @@ describe('plan schema', () => {
     expect(errorsOf({ version })[0]?.path).toBe('version');
   });
 
-  it.each([0, 65536, 1.5, '25'])('refuses port %j', (port) => {
+  it.each([0, 65536, 1.5, '5100-5000', 'smtp', true])('refuses port %j', (port) => {
     expect(errorsOf({ version: 1, ports: { 'prd-mail-tcp-420': port } })[0]?.path).toBe('ports["prd-mail-tcp-420"]');
   });
 

@@ -13,6 +13,7 @@ export const LIMITS = {
   nodes: 256,
   addressesPerNode: 8,
   groups: 100,
+  customFlows: 500,
   textLength: 4_000,
 } as const;
 
@@ -59,6 +60,33 @@ export type ChangeRequest = z.infer<typeof ChangeRequestSchema>;
 
 const RuleId = z.string().refine(isRuleId, { error: (issue) => `unknown rule id "${String(issue.input).slice(0, 60)}"` });
 const Port = z.int({ error: 'a port is a whole number' }).min(1, 'a port is 1–65535').max(65535, 'a port is 1–65535');
+
+/** One port or an inclusive range: 443, or "5000-5100". */
+export interface PortSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
+const RANGE = /^([1-9]\d{0,4})-([1-9]\d{0,4})$/;
+
+/** "5000-5100" → {from, to}; a number → that port; anything else → undefined. */
+export function portSpan(value: number | string): PortSpan | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= 65535 ? { from: value, to: value } : undefined;
+  const m = RANGE.exec(value);
+  if (!m) return /^[1-9]\d{0,4}$/.test(value) && Number(value) <= 65535 ? { from: Number(value), to: Number(value) } : undefined;
+  const from = Number(m[1]);
+  const to = Number(m[2]);
+  return from <= to && to <= 65535 ? { from, to } : undefined;
+}
+
+export function spanText(span: PortSpan, separator = '-'): string {
+  return span.from === span.to ? String(span.from) : `${span.from}${separator}${span.to}`;
+}
+
+/** A port override or a site flow's ports: one port (1–65535) or a range "5000-5100". */
+const PortSpec = z.union([Port, z.string()], { error: 'a port is 1–65535, or a range such as "5000-5100"' }).superRefine((value, ctx) => {
+  if (typeof value === 'string' && portSpan(value) === undefined) ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 20)}" is not a port (1–65535) or a range "low-high" with low ≤ high` });
+});
 const PlanName = z.string().max(LIMITS.nameLength, `a plan name has at most ${LIMITS.nameLength} characters`);
 const Cluster = z.boolean({ error: 'cluster is true or false' });
 
@@ -66,7 +94,7 @@ const Cluster = z.boolean({ error: 'cluster is true or false' });
 const ruleChoices = {
   disabled: z.array(RuleId).default([]),
   enabled: z.array(RuleId).default([]),
-  ports: z.record(RuleId, Port).default({}),
+  ports: z.record(RuleId, PortSpec).default({}),
   changeRequest: ChangeRequestSchema.optional(),
 };
 
@@ -126,6 +154,33 @@ function groupServices(role: GroupRole, key: 'userGroups' | 'deviceGroups') {
   };
 }
 
+/** One side of a site flow: a role, a group, a node, or entries written in the flow itself. */
+export const FlowSideSchema = z.union(
+  [
+    z.strictObject({ role: RoleCodeSchema }),
+    z.strictObject({ userGroup: z.string().max(LIMITS.nameLength) }),
+    z.strictObject({ deviceGroup: z.string().max(LIMITS.nameLength) }),
+    z.strictObject({ node: z.string().max(LIMITS.nodeNameLength) }),
+    z.strictObject({ entries: Entries }),
+  ],
+  { error: 'a side is { "role" }, { "userGroup" }, { "deviceGroup" }, { "node" } or { "entries" }' },
+);
+export type FlowSide = z.infer<typeof FlowSideSchema>;
+
+/** A flow of the site's own (a jump host, the update proxy, a monitor): same engine, every output. */
+export const CustomFlowSchema = z.strictObject({
+  name: z.string({ error: 'a flow has a name' }).min(1, 'a flow has a name').max(LIMITS.nameLength),
+  source: FlowSideSchema,
+  destination: FlowSideSchema,
+  protocol: z.enum(['tcp', 'udp'], { error: 'protocol is tcp or udp' }),
+  ports: PortSpec,
+  reason: z.string().max(LIMITS.textLength).default(''),
+  owner: z.string().max(LIMITS.nameLength).optional(),
+  /** YYYY-MM-DD: from that day on the flow is skipped, with a finding */
+  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD').optional(),
+});
+export type CustomFlow = z.infer<typeof CustomFlowSchema>;
+
 /**
  * Version 2: objects. Named nodes with one address per family, named user and device groups with
  * the services each needs, plain lists for the other roles.
@@ -139,6 +194,7 @@ export const PlanSchema = z
     roles: z.partialRecord(ListRoleSchema, Entries).default({}),
     userGroups: z.array(GroupSchema).max(LIMITS.groups).default([]),
     deviceGroups: z.array(GroupSchema).max(LIMITS.groups).default([]),
+    customFlows: z.array(CustomFlowSchema).max(LIMITS.customFlows).default([]),
     ...ruleChoices,
   })
   .superRefine(optionalOnly)
@@ -162,5 +218,5 @@ export function entryLabel(entry: Entry): string | undefined {
 }
 
 export function emptyPlan(name = 'New plan'): Plan {
-  return { version: 2, name, cluster: false, nodes: [], roles: {}, userGroups: [], deviceGroups: [], disabled: [], enabled: [], ports: {} };
+  return { version: 2, name, cluster: false, nodes: [], roles: {}, userGroups: [], deviceGroups: [], customFlows: [], disabled: [], enabled: [], ports: {} };
 }

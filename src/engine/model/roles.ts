@@ -5,7 +5,11 @@ import { z } from 'zod';
  * admin-shell documentation). PRD and MBR are the senhasegura nodes; USERW and DVC hold named
  * groups in a version 2 plan; the others are plain lists of servers.
  */
-export const ROLE_CODES = ['PRD', 'MBR', 'USERW', 'ADMINW', 'DVC', 'NTP', 'DNS', 'MAIL', 'LDAP', 'RADIUS', 'TACACS', 'LOG', 'BACKUP'] as const;
+export const ROLE_CODES = [
+  'PRD', 'MBR', 'USERW', 'ADMINW', 'DVC', 'NTP', 'DNS', 'MAIL', 'LDAP', 'RADIUS', 'TACACS', 'LOG', 'BACKUP',
+  // components from other vendor pages (catalog rows off by default)
+  'ARB', 'NCAGENT', 'NMS', 'HSM', 'CA', 'MIRROR', 'LB', 'DOMUM',
+] as const;
 export const RoleCodeSchema = z.enum(ROLE_CODES);
 export type RoleCode = z.infer<typeof RoleCodeSchema>;
 
@@ -18,7 +22,10 @@ export const GROUP_ROLES = ['USERW', 'DVC'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
 
 /** Roles that stay plain lists of entries in a version 2 plan. */
-export const LIST_ROLES = ['ADMINW', 'NTP', 'DNS', 'MAIL', 'LDAP', 'RADIUS', 'TACACS', 'LOG', 'BACKUP'] as const;
+export const LIST_ROLES = ['ADMINW', 'NTP', 'DNS', 'MAIL', 'LDAP', 'RADIUS', 'TACACS', 'LOG', 'BACKUP', 'ARB', 'NCAGENT', 'NMS', 'HSM', 'CA', 'MIRROR', 'LB', 'DOMUM'] as const;
+
+/** The plain roles that serve components outside the vendor article: their rows are off by default. */
+export const COMPONENT_ROLES = ['ARB', 'NCAGENT', 'NMS', 'HSM', 'CA', 'MIRROR', 'LB', 'DOMUM'] as const;
 export const ListRoleSchema = z.enum(LIST_ROLES);
 export type ListRole = z.infer<typeof ListRoleSchema>;
 
@@ -44,10 +51,18 @@ export const ROLE_DESCRIPTIONS: Record<RoleCode, string> = {
   TACACS: 'TACACS+ servers',
   LOG: 'syslog servers',
   BACKUP: 'backup servers (SSH, NFS, SMB)',
+  ARB: 'Arbitrator: a cluster quorum node (Galera and Elasticsearch with every node)',
+  NCAGENT: 'Network Connector agents (connect out to the nodes)',
+  NMS: 'network monitoring (SNMP polling and traps)',
+  HSM: 'hardware security modules (Thales Luna NTLS)',
+  CA: 'Microsoft certificate authorities (Certificate Manager, WinRM)',
+  MIRROR: 'the vendor package mirrors (deb/security.senhasegura.com, resolved)',
+  LB: 'load balancer: its virtual address and the balancer itself',
+  DOMUM: 'Domum Gateway (the vendor cloud tunnel)',
 };
 
 /** Short names for table cells and object names. */
-export const ROLE_NAMES: Record<RoleCode | 'CLUSTER', string> = {
+export const ROLE_NAMES: Record<RoleCode | 'CLUSTER' | 'SITE', string> = {
   PRD: 'senhasegura primary',
   MBR: 'cluster members',
   USERW: 'user workstations',
@@ -61,5 +76,14 @@ export const ROLE_NAMES: Record<RoleCode | 'CLUSTER', string> = {
   TACACS: 'TACACS+ servers',
   LOG: 'syslog servers',
   BACKUP: 'backup servers',
+  ARB: 'arbitrators',
+  NCAGENT: 'Network Connector agents',
+  NMS: 'monitoring servers',
+  HSM: 'HSMs',
+  CA: 'certificate authorities',
+  MIRROR: 'package mirrors',
+  LB: 'load balancers',
+  DOMUM: 'Domum gateway',
   CLUSTER: 'PRD + MBR',
+  SITE: 'site entries',
 };

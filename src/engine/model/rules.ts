@@ -4,10 +4,10 @@ import type { GroupRole, ListRole, NodeRole, RoleCode } from './roles.ts';
 export type { RoleCode } from './roles.ts';
 
 export type Protocol = 'tcp' | 'udp';
-export type SectionId = 'mgmt-out' | 'mgmt-in' | 'users' | 'devices' | 'cluster';
+export type SectionId = 'mgmt-out' | 'mgmt-in' | 'users' | 'devices' | 'cluster' | 'components' | 'site';
 
 /** Where a catalog row comes from: the firewall article, or another vendor page (cited). */
-export type RuleOrigin = 'article' | 'newer-vendor-docs' | 'vendor-docs';
+export type RuleOrigin = 'article' | 'newer-vendor-docs' | 'vendor-docs' | 'site';
 
 /** One row of the vendor table (or of other vendor pages), as data. */
 export interface CatalogRule {
@@ -32,13 +32,18 @@ export interface CatalogRule {
   readonly nonStandard?: string;
   /** set for protocols that carry credentials or data in clear text */
   readonly cleartext?: string;
+  /** where the vendor text leaves something open (a direction, a health check): said, not guessed */
+  readonly ambiguity?: string;
+  /** the last port of a range (a site flow's 5000-5100); absent for one port */
+  readonly portEnd?: number;
 }
 
 /** Who an entry belongs to in the plan. */
 export type EntryOwner =
   | { readonly kind: 'node'; readonly node: string; readonly role: NodeRole }
   | { readonly kind: 'group'; readonly role: GroupRole; readonly group: string }
-  | { readonly kind: 'role'; readonly role: ListRole };
+  | { readonly kind: 'role'; readonly role: ListRole }
+  | { readonly kind: 'flow'; readonly flow: string; readonly side: 'source' | 'destination' };
 
 /** A plan entry after parsing: its network, and who it is — as written, with its label. */
 export interface AddressEntry {
@@ -90,7 +95,9 @@ export type EndpointRef =
   /** the other nodes of the cluster, in a host export */
   | { readonly kind: 'other-nodes'; readonly node: string }
   /** a side cut down in a host export to what excludes the node itself */
-  | { readonly kind: 'without-node'; readonly base: EndpointRef; readonly node: string };
+  | { readonly kind: 'without-node'; readonly base: EndpointRef; readonly node: string }
+  /** the entries written in a site flow itself */
+  | { readonly kind: 'flow'; readonly flow: string; readonly side: 'source' | 'destination'; readonly index: number };
 
 /** A set of addresses on one side of a rule, of one family. */
 export interface Endpoint {
@@ -99,8 +106,8 @@ export interface Endpoint {
   readonly key: string;
   /** what a person reads: "USERW Administrators", "CLUSTER", "node vault-02" */
   readonly name: string;
-  /** the role code the side belongs to: PRD, MBR, USERW … or CLUSTER for PRD ∪ MBR */
-  readonly role: RoleCode | 'CLUSTER';
+  /** the role code the side belongs to: PRD, MBR, USERW …, CLUSTER for PRD ∪ MBR, SITE for a site flow's own entries */
+  readonly role: RoleCode | 'CLUSTER' | 'SITE';
   readonly family: Family;
   readonly entries: readonly AddressEntry[];
 }
@@ -118,7 +125,10 @@ export interface ExpandedRule {
   readonly service: string;
   readonly purpose: string;
   readonly protocol: Protocol;
+  /** the port, or the first port of a range */
   readonly port: number;
+  /** the last port of a range; equal to port for one port */
+  readonly portEnd: number;
   /** the catalog's port, where the plan overrides it */
   readonly defaultPort: number;
   readonly family: Family;
@@ -130,6 +140,11 @@ export interface ExpandedRule {
   readonly direction: Direction;
   /** a rule of the plan, or one a host export keeps so the admins are never locked out */
   readonly origin: 'plan' | 'anti-lockout';
+  /** where the row comes from: the article, other vendor pages, or the site's own flows */
+  readonly provenance: RuleOrigin;
+  /** site flows: who asked for it, and until when */
+  readonly owner?: string;
+  readonly expires?: string;
 }
 
 export type SkipReason =
@@ -139,6 +154,7 @@ export type SkipReason =
   | { kind: 'role-empty'; role: RoleCode }
   | { kind: 'no-group'; role: GroupRole }
   | { kind: 'single-node' }
+  | { kind: 'expired'; on: string }
   | { kind: 'no-common-family'; sourceFamilies: Family[]; destinationFamilies: Family[] };
 
 export interface SkippedRule {
@@ -170,6 +186,8 @@ export type FindingCode =
   | 'cleartext'
   | 'family-gap'
   | 'group-without-services'
+  | 'flow-side'
+  | 'flow-expired'
   // one export
   | 'anti-lockout'
   | 'no-admin-access'

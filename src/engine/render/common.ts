@@ -1,3 +1,4 @@
+import { spanText, type PortSpan } from '../model/plan.ts';
 import type { Direction, Endpoint, ExpandedRule, Protocol } from '../model/rules.ts';
 import type { Family } from '../net/address.ts';
 import { scopeLabel, type Scope } from '../scope.ts';
@@ -23,21 +24,49 @@ export interface PortGroup {
   readonly source: Endpoint;
   readonly destination: Endpoint;
   readonly distinctPairs: boolean;
-  readonly ports: readonly number[];
+  /** one port or a range each, in first-seen order */
+  readonly ports: readonly PortSpan[];
   readonly rules: readonly ExpandedRule[];
+}
+
+/** A group's ports in a format's syntax: "22,5000:5100" (iptables, ufw) or "22, 5000-5100" (nft). */
+export function portList(ports: readonly PortSpan[], rangeSeparator: string, listSeparator: string): string {
+  return ports.map((p) => spanText(p, rangeSeparator)).join(listSeparator);
+}
+
+/**
+ * Split ports into lists a multiport match takes: at most 15 ports, a range counting as two
+ * (iptables multiport, and ufw which hands lists to it).
+ */
+export function multiportChunks(ports: readonly PortSpan[], max = 15): PortSpan[][] {
+  const out: PortSpan[][] = [];
+  let current: PortSpan[] = [];
+  let used = 0;
+  for (const p of ports) {
+    const cost = p.from === p.to ? 1 : 2;
+    if (used + cost > max) {
+      out.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(p);
+    used += cost;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 /** Group rules by (direction, family, protocol, source set, destination set), in first-seen order. */
 export function groupByPorts(rules: readonly ExpandedRule[]): PortGroup[] {
-  const groups = new Map<string, { head: ExpandedRule; ports: number[]; rules: ExpandedRule[] }>();
+  const groups = new Map<string, { head: ExpandedRule; ports: PortSpan[]; rules: ExpandedRule[] }>();
   for (const r of rules) {
     const key = `${r.direction}|${r.family}|${r.protocol}|${r.source.key}|${r.destination.key}|${r.distinctPairs}`;
     const g = groups.get(key);
     if (g) {
-      if (!g.ports.includes(r.port)) g.ports.push(r.port);
+      if (!g.ports.some((p) => p.from === r.port && p.to === r.portEnd)) g.ports.push({ from: r.port, to: r.portEnd });
       g.rules.push(r);
     } else {
-      groups.set(key, { head: r, ports: [r.port], rules: [r] });
+      groups.set(key, { head: r, ports: [{ from: r.port, to: r.portEnd }], rules: [r] });
     }
   }
   return [...groups.values()].map(({ head, ports, rules: rs }) => ({
@@ -61,7 +90,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 export function groupComment(group: PortGroup): string {
   const ids = [...new Set(group.rules.map((r) => r.ruleId))].join(' ');
-  return `fwplan ${group.source.name} -> ${group.destination.name} ${group.protocol} ${group.ports.join(',')} ${ids}`;
+  const site = group.rules.some((r) => r.provenance === 'site') ? ' (site flow)' : '';
+  return `fwplan ${group.source.name} -> ${group.destination.name} ${group.protocol} ${portList(group.ports, '-', ',')} ${ids}${site}`;
 }
 
 export function scopeSlug(scope: Scope): string {

@@ -17,6 +17,8 @@ function objectName(ep: Endpoint, e: AddressEntry): string {
       return e.owner.node;
     case 'group':
       return e.owner.group;
+    case 'flow':
+      return e.owner.flow;
     default:
       return ep.role;
   }
@@ -40,9 +42,10 @@ export function* csvChunks(rules: readonly ExpandedRule[]): Generator<string> {
       }
       return c;
     };
-    const head = [r.ruleId, r.section, r.service, r.purpose, r.direction, `IPv${r.family}`, r.protocol, String(r.port), String(r.defaultPort), r.source.role].map(csvCell).join(',');
+    const port = r.portEnd === r.port ? String(r.port) : `${r.port}-${r.portEnd}`;
+    const head = [r.ruleId, r.section, r.service, r.purpose, r.direction, `IPv${r.family}`, r.protocol, port, r.provenance === 'site' ? '' : String(r.defaultPort), r.source.role].map(csvCell).join(',');
     const middle = csvCell(r.destination.role);
-    const tail = `,${csvCell(r.covers.join(' '))},${csvCell(r.origin)}\r\n`;
+    const tail = `,${csvCell(r.covers.join(' '))},${csvCell(r.origin === 'anti-lockout' ? 'anti-lockout' : r.provenance)}\r\n`;
     const rests = r.destination.entries.map((d) => `${cells(r.destination, d)}${tail}`);
     for (const s of r.source.entries) {
       const pre = `${head},${cells(r.source, s)},${middle},`;

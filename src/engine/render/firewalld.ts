@@ -1,4 +1,5 @@
 import { pairs } from '../flows.ts';
+import { spanText } from '../model/plan.ts';
 import type { Direction, Endpoint } from '../model/rules.ts';
 import { append, chunk, countOccurrences, directionsOf, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName } from './common.ts';
 import { lineComment, shellWord } from './quote.ts';
@@ -78,7 +79,7 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
       : [`${side(g.source, 'source')} ${side(g.destination, 'destination')}`];
     const rules: string[] = [];
     for (const m of matches) {
-      for (const port of g.ports) rules.push(`rule family="${family}" ${m} port port="${port}" protocol="${g.protocol}" accept`);
+      for (const port of g.ports) rules.push(`rule family="${family}" ${m} port port="${spanText(port, '-')}" protocol="${g.protocol}" accept`);
     }
     // one firewall-cmd call per batch: each call costs a D-Bus round trip and a config write
     for (const batch of chunk(rules, RULES_PER_CALL)) {

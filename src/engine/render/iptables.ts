@@ -1,8 +1,9 @@
 import { pairs } from '../flows.ts';
+import type { PortSpan } from '../model/plan.ts';
 import type { AddressEntry, Direction, Endpoint, Finding } from '../model/rules.ts';
 import { aggregate, contains, type Family } from '../net/address.ts';
 import { BASELINE, baselineSummary, type Icmp4Type, type Icmp6Type } from './baseline.ts';
-import { append, chunk, countLines, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
+import { append, countLines, multiportChunks, portList, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
 import { iptablesComment, lineComment } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -24,10 +25,10 @@ function writePairs(s: number, d: number): boolean {
   return s * d <= Math.min(s, d) + 1;
 }
 
-function ports(group: PortGroup, list: readonly number[]): string {
+function ports(group: PortGroup, list: readonly PortSpan[]): string {
   const proto = `-p ${group.protocol}`;
-  if (list.length === 1) return `${proto} -m ${group.protocol} --dport ${list[0]}`;
-  return `${proto} -m multiport --dports ${list.join(',')}`;
+  if (list.length === 1) return `${proto} -m ${group.protocol} --dport ${portList(list, ':', ',')}`;
+  return `${proto} -m multiport --dports ${portList(list, ':', ',')}`;
 }
 
 function addr(e: AddressEntry): string {
@@ -169,7 +170,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     const comment = iptablesComment(groupComment(g));
     const s = g.source.entries.length;
     const dN = g.destination.entries.length;
-    for (const list of chunk(g.ports, MULTIPORT_MAX)) {
+    for (const list of multiportChunks(g.ports, MULTIPORT_MAX)) {
       const match = ports(g, list);
       if (options.ipset && !g.distinctPairs) {
         body.push(`-A ${chain} ${setMatch(g.source, 'src')} ${setMatch(g.destination, 'dst')} ${match} -m comment --comment ${comment} -j ACCEPT`);

@@ -4,7 +4,7 @@ import { scopeLabel } from '../scope.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
 function entryJson(e: AddressEntry) {
-  const owner = e.owner.kind === 'node' ? { node: e.owner.node } : e.owner.kind === 'group' ? { group: e.owner.group } : {};
+  const owner = e.owner.kind === 'node' ? { node: e.owner.node } : e.owner.kind === 'group' ? { group: e.owner.group } : e.owner.kind === 'flow' ? { flow: e.owner.flow } : {};
   return { address: e.written, ...(e.network.display !== e.written ? { normalised: e.network.display } : {}), ...(e.label !== undefined ? { label: e.label } : {}), ...owner };
 }
 
@@ -24,7 +24,11 @@ export function ruleJson(r: ExpandedRule) {
     family: r.family,
     protocol: r.protocol,
     port: r.port,
-    ...(r.port !== r.defaultPort ? { articlePort: r.defaultPort } : {}),
+    ...(r.portEnd !== r.port ? { portEnd: r.portEnd } : {}),
+    ...(r.provenance !== 'site' && r.port !== r.defaultPort ? { articlePort: r.defaultPort } : {}),
+    provenance: r.provenance,
+    ...(r.owner !== undefined ? { owner: r.owner } : {}),
+    ...(r.expires !== undefined ? { expires: r.expires } : {}),
     allPairs: !r.distinctPairs,
     ...(r.origin !== 'plan' ? { origin: r.origin } : {}),
     source: endpointJson(r.source),

@@ -1,6 +1,6 @@
 import type { Direction, Endpoint } from '../model/rules.ts';
 import { BASELINE, baselineSummary, type Icmp6Type } from './baseline.ts';
-import { append, chunk, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines } from './common.ts';
+import { append, chunk, directionsOf, portList, dropsDirection, fitName, groupByPorts, groupComment, headerLines } from './common.ts';
 import { nftString } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -85,7 +85,7 @@ export function renderNftables(input: RenderInput): RenderOutput {
   for (const g of groupByPorts(input.rules)) {
     const body = chains.get(g.direction);
     if (!body) continue;
-    const portMatch = g.ports.length === 1 ? `${g.protocol} dport ${g.ports[0]}` : `${g.protocol} dport { ${g.ports.join(', ')} }`;
+    const portMatch = g.ports.length === 1 ? `${g.protocol} dport ${portList(g.ports, '-', '')}` : `${g.protocol} dport { ${portList(g.ports, '-', ', ')} }`;
     const src = match(g.source, 'saddr', sets);
     const dst = match(g.destination, 'daddr', sets);
     body.push(`${src} ${dst} ${portMatch} accept comment ${nftString(groupComment(g))}`);

@@ -1,5 +1,5 @@
 import { pairs } from '../flows.ts';
-import { chunk, countLines, dropsDirection, groupByPorts, groupComment, headerLines } from './common.ts';
+import { countLines, multiportChunks, portList, dropsDirection, groupByPorts, groupComment, headerLines } from './common.ts';
 import { shellWord } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -38,9 +38,9 @@ export function renderUfw(input: RenderInput): RenderOutput {
       }
       return c;
     };
-    for (const list of chunk(g.ports, PORTS_PER_RULE)) {
+    for (const list of multiportChunks(g.ports, PORTS_PER_RULE)) {
       const head = `ufw ${verb} proto ${g.protocol} from `;
-      const tail = ` port ${list.join(',')} comment `;
+      const tail = ` port ${portList(list, ':', ',')} comment `;
       for (const [s, d] of pairs(g)) {
         const label = s.label && d.label ? `${s.label} -> ${d.label}` : (s.label || d.label || '');
         lines.push(`${head}${s.network.display} to ${d.network.display}${tail}${commentFor(label)}`);

@@ -17,6 +17,8 @@ function reasonLabel(reason: SkipReason): string {
       return `no ${reason.role === 'USERW' ? 'user' : 'device'} group lists it`;
     case 'single-node':
       return 'one node only';
+    case 'expired':
+      return `expired ${reason.on}`;
     case 'no-common-family':
       return 'no common family';
     default: {

@@ -6,6 +6,8 @@ export const SECTION_SHORT: Record<SectionId, string> = {
   users: 'Users',
   devices: 'Managed devices',
   cluster: 'Cluster',
+  components: 'Other components',
+  site: 'Site flows',
 };
 
 export const SECTION_ORDER: Record<SectionId, number> = Object.fromEntries(SECTIONS.map((s, i) => [s.id, i])) as Record<SectionId, number>;
