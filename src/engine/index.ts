@@ -8,6 +8,7 @@ export {
   ROLE_CODES,
   ROLE_DESCRIPTIONS,
   ROLE_NAMES,
+  COMPONENT_ROLES,
   isGroupRole,
   isNodeRole,
 } from './model/roles.ts';
@@ -22,8 +23,10 @@ export {
   entryAddress,
   entryLabel,
   isGroupService,
+  portSpan,
+  spanText,
 } from './model/plan.ts';
-export type { Plan, PlanInput, PlanNode, PlanGroup, Entry, ChangeRequest } from './model/plan.ts';
+export type { Plan, PlanInput, PlanNode, PlanGroup, Entry, ChangeRequest, CustomFlow, FlowSide, PortSpan } from './model/plan.ts';
 export { V1_DEVICE_GROUP, V1_USER_GROUP, migrateV1 } from './model/migrate.ts';
 export { decodePlanBytes, parsePlan, parsePlanText, formatPath, MAX_PLAN_BYTES } from './model/parse.ts';
 export type { PlanError, PlanParse } from './model/parse.ts';

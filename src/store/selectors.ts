@@ -15,6 +15,7 @@ interface Remembered {
   readonly nodes: Plan['nodes'];
   readonly userGroups: Plan['userGroups'];
   readonly deviceGroups: Plan['deviceGroups'];
+  readonly customFlows: Plan['customFlows'];
   readonly roles: Plan['roles'];
   readonly disabled: Plan['disabled'];
   readonly enabled: Plan['enabled'];
@@ -35,6 +36,7 @@ function rememberedFor(plan: Plan): RuleSet | undefined {
       r.nodes === plan.nodes &&
       r.userGroups === plan.userGroups &&
       r.deviceGroups === plan.deviceGroups &&
+      r.customFlows === plan.customFlows &&
       r.roles === plan.roles &&
       r.disabled === plan.disabled &&
       r.enabled === plan.enabled &&
@@ -48,7 +50,18 @@ export function ruleSetOf(plan: Plan): RuleSet {
   const started = performance.now();
   const ruleSet = expandPlan(plan);
   lastExpandMs = performance.now() - started;
-  remembered.unshift({ cluster: plan.cluster, nodes: plan.nodes, userGroups: plan.userGroups, deviceGroups: plan.deviceGroups, roles: plan.roles, disabled: plan.disabled, enabled: plan.enabled, ports: plan.ports, ruleSet });
+  remembered.unshift({
+    cluster: plan.cluster,
+    nodes: plan.nodes,
+    userGroups: plan.userGroups,
+    deviceGroups: plan.deviceGroups,
+    customFlows: plan.customFlows,
+    roles: plan.roles,
+    disabled: plan.disabled,
+    enabled: plan.enabled,
+    ports: plan.ports,
+    ruleSet,
+  });
   remembered.length = Math.min(remembered.length, REMEMBER);
   return ruleSet;
 }

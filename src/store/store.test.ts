@@ -136,3 +136,15 @@ describe('plan store', () => {
     expect(Object.values(store.getState()).some((v) => v === before)).toBe(false);
   });
 });
+
+describe('derived rule set', () => {
+  it('follows every part of the plan that changes the rules, site flows included', () => {
+    const store = createAppStore();
+    store.getState().replacePlan(examplePlan());
+    const before = ruleSetOf(store.getState().plan);
+    store.getState().addCustomFlow({ name: 'jump', source: { entries: ['198.51.100.50'] }, destination: { role: 'PRD' }, protocol: 'tcp', ports: '5000-5100', reason: '' });
+    const after = ruleSetOf(store.getState().plan);
+    expect(after).not.toBe(before);
+    expect(after.rules.some((r) => r.ruleId === 'site-jump' && r.portEnd === 5100)).toBe(true);
+  });
+});

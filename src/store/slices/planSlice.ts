@@ -6,6 +6,7 @@ import {
   groupServiceIds,
   withRuleOn,
   type ChangeRequest,
+  type CustomFlow,
   type GroupRole,
   type ListRole,
   type NodeRole,
@@ -45,7 +46,10 @@ export interface PlanSlice {
   setCluster: (on: boolean) => void;
   setRuleOn: (ruleId: string, on: boolean) => void;
   /** undefined (or the article's own port) removes the override */
-  setPortOverride: (ruleId: string, port: number | undefined) => void;
+  setPortOverride: (ruleId: string, port: number | string | undefined) => void;
+  addCustomFlow: (flow: CustomFlow) => void;
+  updateCustomFlow: (index: number, flow: CustomFlow) => void;
+  removeCustomFlow: (index: number) => void;
   setChangeRequest: (changeRequest: ChangeRequest) => void;
   /** import, share link, example, new plan: the boxes are rewritten from the plan (upgraded: said so) */
   replacePlan: (plan: Plan, read?: { upgradedFrom?: 1 }) => void;
@@ -197,6 +201,21 @@ export const createPlanSlice: SliceCreator<PlanSlice> = (set) => {
         if (port === undefined || port === rule.port) return { plan: { ...s.plan, ports } };
         return { plan: { ...s.plan, ports: { ...ports, [ruleId]: port } } };
       });
+    },
+
+    addCustomFlow: (flow) => {
+      markEdit();
+      set((s) => ({ plan: { ...s.plan, customFlows: [...s.plan.customFlows, flow] } }));
+    },
+
+    updateCustomFlow: (index, flow) => {
+      markEdit(`flow:${index}`);
+      set((s) => ({ plan: { ...s.plan, customFlows: s.plan.customFlows.map((f, i) => (i === index ? flow : f)) } }));
+    },
+
+    removeCustomFlow: (index) => {
+      markEdit();
+      set((s) => ({ plan: { ...s.plan, customFlows: s.plan.customFlows.filter((_, i) => i !== index) } }));
     },
 
     setChangeRequest: (changeRequest) => {

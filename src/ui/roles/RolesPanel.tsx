@@ -1,4 +1,4 @@
-import { LIST_ROLES, type ListRole } from '../../engine/index.ts';
+import { COMPONENT_ROLES, LIST_ROLES, type ListRole } from '../../engine/index.ts';
 import { useStore } from '../../store/store.ts';
 import { NextStep } from '../shell/NextStep.tsx';
 import { GettingStarted } from './GettingStarted.tsx';
@@ -6,7 +6,29 @@ import { GroupList } from './GroupCard.tsx';
 import { RoleCard } from './RoleCard.tsx';
 import './roles.css';
 
-const SERVERS: ListRole[] = LIST_ROLES.filter((r) => r !== 'ADMINW');
+const COMPONENTS: readonly ListRole[] = COMPONENT_ROLES;
+const SERVERS: ListRole[] = LIST_ROLES.filter((r) => r !== 'ADMINW' && !COMPONENTS.includes(r));
+
+/** The roles of components outside the article: folded away until one is used. */
+function Components() {
+  const used = useStore((s) => COMPONENTS.some((r) => (s.roleText[r] ?? '').trim() !== ''));
+  return (
+    <details className="role-group" open={used}>
+      <summary>
+        <h3 className="group-title inline-heading">Other senhasegura components</h3>
+      </summary>
+      <p className="group-intro">
+        Arbitrator, Network Connector agents, monitoring (SNMP), HSMs, certificate authorities, package mirrors, load balancer, Domum. Their rows come from
+        other vendor pages and are off until you switch them on under Services.
+      </p>
+      <div className="role-grid">
+        {COMPONENTS.map((role) => (
+          <RoleCard key={role} role={role} />
+        ))}
+      </div>
+    </details>
+  );
+}
 
 function ClusterNote() {
   const cluster = useStore((s) => s.plan.cluster);
@@ -66,6 +88,7 @@ export function RolesPanel() {
           ))}
         </div>
       </section>
+      <Components />
       <NextStep to="services" label="Next: choose services" />
     </div>
   );
