@@ -47,7 +47,8 @@ export const COLUMNS = [
     header: 'Port',
     cell: (c) => {
       const r = c.row.original;
-      return r.port !== r.defaultPort ? (
+      if (r.portEnd !== r.port) return `${r.port}–${r.portEnd}`;
+      return r.provenance !== 'site' && r.port !== r.defaultPort ? (
         <span title={`overrides the article’s ${r.defaultPort}`}>
           {r.port} <span className="badge badge-info">was {r.defaultPort}</span>
         </span>

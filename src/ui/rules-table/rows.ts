@@ -13,7 +13,7 @@ export const SECTION_SHORT: Record<SectionId, string> = {
 export const SECTION_ORDER: Record<SectionId, number> = Object.fromEntries(SECTIONS.map((s, i) => [s.id, i])) as Record<SectionId, number>;
 
 /** One line of the rules table: a whole rule, or one address pair of it. */
-export interface TableRow extends Pick<ExpandedRule, 'ruleId' | 'covers' | 'section' | 'service' | 'purpose' | 'protocol' | 'port' | 'defaultPort'> {
+export interface TableRow extends Pick<ExpandedRule, 'ruleId' | 'covers' | 'section' | 'service' | 'purpose' | 'protocol' | 'port' | 'portEnd' | 'defaultPort' | 'provenance'> {
   readonly id: string;
   readonly family: 'IPv4' | 'IPv6';
   /** what each side stands for: a group, a node, a role ("DVC Windows servers", "CLUSTER") */
@@ -49,7 +49,9 @@ function baseOf(rule: ExpandedRule) {
     purpose: rule.purpose,
     protocol: rule.protocol,
     port: rule.port,
+    portEnd: rule.portEnd,
     defaultPort: rule.defaultPort,
+    provenance: rule.provenance,
     family: rule.family === 4 ? ('IPv4' as const) : ('IPv6' as const),
     sourceName: rule.source.name,
     destinationName: rule.destination.name,
@@ -58,7 +60,8 @@ function baseOf(rule: ExpandedRule) {
 }
 
 function head(rule: ExpandedRule): string {
-  return `${rule.ruleId} ${rule.covers.join(' ')} ${SECTION_SHORT[rule.section]} ${rule.service} ${rule.purpose} ${rule.protocol} ${rule.port} ipv${rule.family}`;
+  const site = rule.provenance === 'site' ? ` site flow ${rule.owner ?? ''}` : '';
+  return `${rule.ruleId} ${rule.covers.join(' ')} ${SECTION_SHORT[rule.section]} ${rule.service} ${rule.purpose} ${rule.protocol} ${rule.port} ${rule.portEnd} ipv${rule.family}${site}`;
 }
 
 export function ruleRows(ruleSet: RuleSet): TableRow[] {
