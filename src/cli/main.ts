@@ -37,7 +37,7 @@ export interface Io {
   writeFile: (path: string, chunks: Iterable<string>) => void;
 }
 
-type OptionName = 'json' | 'format' | 'scope' | 'default-drop' | 'ipset' | 'egress' | 'out';
+type OptionName = 'json' | 'format' | 'scope' | 'default-drop' | 'ipset' | 'egress' | 'from' | 'to' | 'device-group' | 'out';
 type Values = Partial<Record<OptionName, string | boolean>>;
 
 interface Context {
@@ -64,6 +64,9 @@ const OPTION_SPEC = {
   'default-drop': { type: 'boolean' },
   ipset: { type: 'boolean' },
   egress: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'device-group': { type: 'string' },
   out: { type: 'string', short: 'o' },
 } as const;
 
@@ -217,7 +220,7 @@ source and destination entries as written, then every skipped catalog rule with 
   },
   export: {
     summary: `one export (${FORMAT_IDS.join(', ')})`,
-    usage: 'fwplan export PLAN --format F [--scope S] [--default-drop] [--egress filter|open] [--ipset] [--out FILE]',
+    usage: 'fwplan export PLAN --format F [--scope S] [--default-drop] [--egress filter|open] [--ipset] [--from X --to Y] [--device-group G] [--out FILE]',
     help: `  --format F       ${FORMAT_IDS.join(', ')}
   --scope S        ${SCOPE_HELP}
   --default-drop   a complete policy: default DROP, established/related, loopback, essential ICMP,
@@ -228,11 +231,14 @@ source and destination entries as written, then every skipped catalog rule with 
   --ipset          iptables/ip6tables: match roles of several addresses through kernel ipsets
                    instead of address chains (tens of rules instead of thousands); load the sets
                    first from the companion export: fwplan export PLAN --format ipset | ipset restore
+  --from X, --to Y firewalls in the path: where the policy sits (FortiGate interfaces, PAN-OS zones,
+                   ASA interfaces); each format names them and has defaults
+  --device-group G formats for the managed devices (Windows Firewall): only the rules of group G
   --out FILE       write to FILE instead of standard output
 
 The export alone goes to standard output; findings go to standard error. A plan with errors
 gives no export (exit 1): fix what fwplan lint lists first.`,
-    options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'out'],
+    options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'from', 'to', 'device-group', 'out'],
     takesPlan: true,
     run({ io, values, plan }) {
       const format = values.format;
@@ -244,13 +250,23 @@ gives no export (exit 1): fix what fwplan lint lists first.`,
       if (values.ipset === true && !renderer.options.ipset) throw new UsageError([`--ipset applies to --format ${FORMAT_IDS.filter((f) => RENDERERS[f].options.ipset).join(' and ')}`]);
       const egress = values.egress ?? 'filter';
       if (egress !== 'filter' && egress !== 'open') throw new UsageError([`--egress ${String(egress)}: use filter or open`]);
+      const placement = renderer.options.placement;
+      for (const key of ['from', 'to'] as const) {
+        if (values[key] !== undefined && !placement) throw new UsageError([`--${key} applies to formats placed in the path: ${FORMAT_IDS.filter((f) => RENDERERS[f].options.placement).join(', ') || 'none'}`]);
+      }
+      if (values['device-group'] !== undefined && !renderer.options.deviceGroup) throw new UsageError([`--device-group applies to ${FORMAT_IDS.filter((f) => RENDERERS[f].options.deviceGroup).join(', ') || 'no format'}`]);
+      const where = {
+        ...(typeof values.from === 'string' ? { from: values.from } : {}),
+        ...(typeof values.to === 'string' ? { to: values.to } : {}),
+        ...(typeof values['device-group'] === 'string' ? { deviceGroup: values['device-group'] } : {}),
+      };
       if (ruleSet.hasErrors) {
         for (const f of bySeverity(ruleSet.findings).filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
         io.stderr(line(`fwplan: no export: the plan has errors (${summary(ruleSet.findings)}); fix them first`));
         return 1;
       }
       const { scope, scopeText } = scopeOption(ruleSet, values);
-      const result = exportPlanChunks(p, format, { scope, defaultDrop: values['default-drop'] === true, ipset: values.ipset === true, egress }, ruleSet);
+      const result = exportPlanChunks(p, format, { scope, defaultDrop: values['default-drop'] === true, ipset: values.ipset === true, egress, ...where }, ruleSet);
       if (!result.ok) throw new UsageError([result.message]);
       writeOut(io, values, result.chunks);
       for (const f of [...ruleSet.findings, ...result.findings].filter((x) => x.severity !== 'note')) io.stderr(line(`fwplan: ${findingLine(f)}`));

@@ -21,7 +21,7 @@ describe('autosave reading', () => {
     expect(loaded.groupText.DVC).toEqual(['203.0.113.5']);
     // text that no longer matches the plan is not trusted
     expect(loaded.roleText.NTP).toBeUndefined();
-    expect(loaded.exportOptions).toEqual({ format: 'ufw', scope: 'host', hostNode: '192.0.2.10', defaultDrop: true, ipset: false, egress: 'filter' });
+    expect(loaded.exportOptions).toEqual({ format: 'ufw', scope: 'host', hostNode: '192.0.2.10', defaultDrop: true, ipset: false, egress: 'filter', from: '', to: '', deviceGroup: '' });
   });
 
   it('keeps the valid part of a partly broken plan', () => {

@@ -44,7 +44,7 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
         );
         for (const f of input.openFamilies ?? []) {
           lines.push(`# no IPv${f} address of this node in the plan, but another node has only IPv${f}: IPv${f} is left open, not dropped`);
-          lines.push(`firewall-cmd --permanent --zone="$ZONE" --add-rich-rule=${shellWord(`rule family="ipv${f}" accept`)}`);
+          lines.push(`firewall-cmd --permanent --zone="$ZONE" --add-rich-rule=${shellWord(`rule family="ipv${f}" source address="${f === 4 ? '0.0.0.0/0' : '::/0'}" accept`)}`);
         }
       }
       continue;
@@ -57,7 +57,7 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
       `firewall-cmd --permanent --policy=${p.name} --set-target=${dropsDirection(options, d) ? 'DROP' : 'CONTINUE'}`,
     );
     if (d === 'out' && dropsDirection(options, d)) {
-      for (const f of input.openFamilies ?? []) lines.push(`firewall-cmd --permanent --policy=${p.name} --add-rich-rule=${shellWord(`rule family="ipv${f}" accept`)}`);
+      for (const f of input.openFamilies ?? []) lines.push(`firewall-cmd --permanent --policy=${p.name} --add-rich-rule=${shellWord(`rule family="ipv${f}" destination address="${f === 4 ? '0.0.0.0/0' : '::/0'}" accept`)}`);
     }
   }
   const ipsets = new Map<string, Endpoint>();

@@ -17,6 +17,14 @@ export interface RenderOptions {
    * 'open' leaves the node's outbound traffic alone (its outbound rules are still written).
    */
   readonly egress?: 'filter' | 'open';
+  /**
+   * Firewalls in the path (FortiGate, PAN-OS, ASA …): where the policy sits — the interface or
+   * zone traffic comes from and goes to. A format says in `placement` what it calls them.
+   */
+  readonly from?: string;
+  readonly to?: string;
+  /** formats written for the managed devices (Windows Firewall): only this device group's rules */
+  readonly deviceGroup?: string;
 }
 
 export interface RenderInput {
@@ -48,6 +56,10 @@ export interface FormatOptions {
   readonly defaultDrop: boolean;
   readonly ipset: boolean;
   readonly egress: boolean;
+  /** what `from` and `to` are called for this format ("source interface", "zone"), and their defaults */
+  readonly placement?: { readonly from: string; readonly to: string; readonly defaultFrom: string; readonly defaultTo: string };
+  /** the export can be cut to one device group */
+  readonly deviceGroup?: boolean;
 }
 
 /**

@@ -12,6 +12,11 @@ export interface ExportOptions {
   ipset: boolean;
   /** host scope with default drop: filter the node's outbound traffic too, or leave it open */
   egress: 'filter' | 'open';
+  /** firewalls in the path: the interface or zone the policy sits between ('' = the format's default) */
+  from: string;
+  to: string;
+  /** formats for the managed devices: one device group's rules ('' = every group) */
+  deviceGroup: string;
 }
 
 export interface ExportSlice {
@@ -19,7 +24,7 @@ export interface ExportSlice {
   setExportOptions: (patch: Partial<ExportOptions>) => void;
 }
 
-export const DEFAULT_EXPORT_OPTIONS: ExportOptions = { format: 'nftables', scope: 'gateway', hostNode: '', defaultDrop: false, ipset: false, egress: 'filter' };
+export const DEFAULT_EXPORT_OPTIONS: ExportOptions = { format: 'nftables', scope: 'gateway', hostNode: '', defaultDrop: false, ipset: false, egress: 'filter', from: '', to: '', deviceGroup: '' };
 
 /** Saved options come from storage: keep only what is well formed (an older save named the node by address). */
 export function sanitizeExportOptions(value: unknown): ExportOptions {
@@ -33,6 +38,9 @@ export function sanitizeExportOptions(value: unknown): ExportOptions {
     defaultDrop: v.defaultDrop === true,
     ipset: v.ipset === true,
     egress: v.egress === 'open' ? 'open' : 'filter',
+    from: typeof v.from === 'string' ? v.from.slice(0, 63) : '',
+    to: typeof v.to === 'string' ? v.to.slice(0, 63) : '',
+    deviceGroup: typeof v.deviceGroup === 'string' ? v.deviceGroup.slice(0, 120) : '',
   };
 }
 

@@ -5,6 +5,7 @@ interface Props {
   options: ExportOptions;
   nodes: readonly PlanNodeRef[];
   hostNode: string | undefined;
+  deviceGroups: readonly string[];
   onChange: (patch: Partial<ExportOptions>) => void;
 }
 
@@ -25,7 +26,7 @@ function nodeText(n: PlanNodeRef): string {
   return `${n.role} ${n.name} — ${addresses.join(' + ')}${families}`;
 }
 
-export function ExportOptionsForm({ options, nodes, hostNode, onChange }: Props) {
+export function ExportOptionsForm({ options, nodes, hostNode, deviceGroups, onChange }: Props) {
   const renderer = RENDERERS[options.format];
   const firewall = renderer.options.defaultDrop;
   return (
@@ -84,6 +85,32 @@ export function ExportOptionsForm({ options, nodes, hostNode, onChange }: Props)
             : 'Only for firewall formats.'}
         </span>
       </fieldset>
+
+      {renderer.options.placement && (
+        <fieldset className="field">
+          <legend className="field-label">Where the policy sits</legend>
+          <label className="field nested">
+            <span className="field-label">{renderer.options.placement.from}</span>
+            <input type="text" value={options.from} placeholder={renderer.options.placement.defaultFrom} maxLength={63} onChange={(e) => onChange({ from: e.target.value })} />
+          </label>
+          <label className="field nested">
+            <span className="field-label">{renderer.options.placement.to}</span>
+            <input type="text" value={options.to} placeholder={renderer.options.placement.defaultTo} maxLength={63} onChange={(e) => onChange({ to: e.target.value })} />
+          </label>
+        </fieldset>
+      )}
+
+      {renderer.options.deviceGroup && (
+        <div className="field">
+          <label className="field-label" htmlFor="export-device-group">Device group</label>
+          <select id="export-device-group" value={options.deviceGroup} onChange={(e) => onChange({ deviceGroup: e.target.value })}>
+            <option value="">Every device group</option>
+            {deviceGroups.map((g) => (
+              <option key={g} value={g}>{g}</option>
+            ))}
+          </select>
+        </div>
+      )}
 
       {renderer.options.ipset && (
         <fieldset className="field">

@@ -28,7 +28,16 @@ import './export.css';
 const PREVIEW_MAX = 200_000;
 
 function renderOptions(options: ExportOptions, scope: Scope, format: FormatId): RenderOptions {
-  return { scope, defaultDrop: options.defaultDrop, ipset: options.ipset && RENDERERS[format].options.ipset, egress: options.egress };
+  const r = RENDERERS[format].options;
+  return {
+    scope,
+    defaultDrop: options.defaultDrop,
+    ipset: options.ipset && r.ipset,
+    egress: options.egress,
+    ...(r.placement && options.from.trim() !== '' ? { from: options.from.trim() } : {}),
+    ...(r.placement && options.to.trim() !== '' ? { to: options.to.trim() } : {}),
+    ...(r.deviceGroup && options.deviceGroup !== '' ? { deviceGroup: options.deviceGroup } : {}),
+  };
 }
 
 /** The node the options name, or the first node when the saved one is gone from the plan. */
@@ -100,7 +109,7 @@ export function ExportPanel() {
         <p className="panel-intro">Pick a format and where it runs; the preview follows every change. Download the file, or copy it.</p>
       </div>
       <div className="export-layout">
-        <ExportOptionsForm options={effective} nodes={nodes} hostNode={node?.name} onChange={setExportOptions} />
+        <ExportOptionsForm options={effective} nodes={nodes} hostNode={node?.name} deviceGroups={plan.deviceGroups.map((g) => g.name)} onChange={setExportOptions} />
         <section className="card export-output" aria-label="Export preview">
           {result.ok ? (
             <>
