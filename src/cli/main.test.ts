@@ -35,7 +35,7 @@ const objects = join(FIXTURES, 'objects.json');
 
 describe('fwplan CLI', () => {
   it('prints help for every command, exit 0', () => {
-    for (const c of ['catalog', 'schema', 'lint', 'rules', 'export', 'verify', 'migrate']) {
+    for (const c of ['catalog', 'schema', 'lint', 'rules', 'export', 'verify', 'diff', 'migrate']) {
       const r = cli([c, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`Usage: fwplan ${c}`));
@@ -171,6 +171,21 @@ describe('fwplan CLI', () => {
     expect(r.stdout).toMatch(/check tcp 'userw-prd-tcp-443' nc -zv -w 3 192\.0\.2\.10 443/);
     expect(r.stdout).toMatch(/check udp 'prd-ntp-udp-123' nc -zuv -w 3 192\.0\.2\.1 123/);
     execFileSync('bash', ['-n'], { input: r.stdout });
+  });
+
+  it('diff: the flows a change adds and removes; exit 0 when equal, 1 when different, 2 for a file that is not a plan', () => {
+    const DIFFS = join(import.meta.dirname, '../../tests/fixtures/diffs');
+    const same = cli(['diff', join(DIFFS, 'old.json'), join(DIFFS, 'old.json')]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/^0 flows added, 0 removed, \d+ unchanged/m);
+    const r = cli(['diff', join(DIFFS, 'old.json'), join(DIFFS, 'new.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^\+ +\d+ prd-dvc-tcp-3389 .*-> DVC Windows servers$/m);
+    expect(r.stdout).toMatch(/^- +\d+ prd-dvc-tcp-22 /m);
+    const json = JSON.parse(cli(['diff', join(DIFFS, 'old.json'), join(DIFFS, 'new.json'), '--json']).stdout) as { added: { destination: string }[] };
+    expect(json.added.some((f) => f.destination === '203.0.113.9')).toBe(true);
+    expect(cli(['diff', join(DIFFS, 'old.json')]).code).toBe(2);
+    expect(cli(['diff', join(DIFFS, 'old.json'), 'x.json'], { 'x.json': '{' }).code).toBe(2);
   });
 
   it('migrate writes version 2 with the same flows', () => {

@@ -68,6 +68,9 @@ export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateU
 export { exportPlan, exportPlanChunks, planJsonSchema } from './export.ts';
 export type { ExportRefusal, ExportResult } from './export.ts';
 export { checkTarget, verificationPlan, verifyScript } from './verify.ts';
+export { diffPlans, diffRuleSets } from './diff.ts';
+export type { Change, DiffGroup, PlanDiff } from './diff.ts';
+export type { ExpandOptions } from './expand.ts';
 export type { VerificationPlan, VerifyBlock, VerifyCheck } from './verify.ts';
 export { assertNever } from './assert.ts';
 export { plural as pluralText, printable, quoted, slugify } from './text.ts';
