@@ -10,6 +10,7 @@ import {
   diffPlans,
   expandPlan,
   exportPlanChunks,
+  lintChangeRequest,
   isFormatId,
   parsePlanText,
   parseScope,
@@ -86,6 +87,12 @@ const SCOPE_HELP = `gateway (default): a Linux router between the zones (FORWARD
                    ufw route); host:NODE: the firewall of one senhasegura node, named by its name
                    or one of its addresses (an MBR node needs cluster mode on). A host export
                    covers every address family the node has.`;
+
+/** Today in the machine's time zone, YYYY-MM-DD: rules and site flows that expired before it are left out. */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
 /** Command-line output is for terminals: anything from the plan is shown with control characters escaped. */
 function line(text: string): string {
@@ -230,10 +237,13 @@ finding is an error; exit 2 if the file is not a plan at all.`,
     options: ['json'],
     plans: 1,
     run({ io, values, plan }) {
-      const ruleSet = expandPlan(plan().plan);
-      if (values.json) io.stdout(`${JSON.stringify({ findings: ruleSet.findings }, null, 2)}\n`);
-      else io.stdout(bySeverity(ruleSet.findings).map((f) => line(findingLine(f))).join('') + line(summary(ruleSet.findings)));
-      return ruleSet.hasErrors ? 1 : 0;
+      const p = plan().plan;
+      const ruleSet = expandPlan(p, { today: today() });
+      // the change request's own problems (dates) are findings too, though they never block an export
+      const findings = [...ruleSet.findings, ...lintChangeRequest(p, today())];
+      if (values.json) io.stdout(`${JSON.stringify({ findings }, null, 2)}\n`);
+      else io.stdout(bySeverity(findings).map((f) => line(findingLine(f))).join('') + line(summary(findings)));
+      return findings.some((f) => f.severity === 'error') ? 1 : 0;
     },
   },
   rules: {
@@ -245,7 +255,7 @@ source and destination entries as written, then every skipped catalog rule with 
     plans: 1,
     run({ io, values, plan }) {
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       io.stdout(values.json ? `${JSON.stringify(ruleSetJson(ruleSet, ruleSet.rules, { plan: p.name ?? null, cluster: p.cluster }), null, 2)}\n` : rulesText(ruleSet));
       return ruleSet.hasErrors ? 1 : 0;
     },
@@ -277,7 +287,7 @@ gives no export (exit 1): fix what fwplan lint lists first.`,
       if (typeof format !== 'string') throw new UsageError([`--format is required: ${FORMAT_IDS.join(', ')}`]);
       if (!isFormatId(format)) throw new UsageError([`--format ${format}: unknown format (use ${FORMAT_IDS.join(', ')})`]);
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       const renderer = RENDERERS[format];
       if (values.ipset === true && !renderer.options.ipset) throw new UsageError([`--ipset applies to --format ${FORMAT_IDS.filter((f) => RENDERERS[f].options.ipset).join(' and ')}`]);
       const egress = values.egress ?? 'filter';
@@ -317,7 +327,7 @@ run after the change from the flow's source host.
     plans: 1,
     run({ io, values, plan }) {
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       if (ruleSet.hasErrors) {
         for (const f of ruleSet.findings.filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
         return 1;
@@ -340,8 +350,7 @@ bad usage or a file that is not a plan. --json prints the flows themselves.`,
     plans: 2,
     run({ io, values, plans }) {
       const [before, after] = plans();
-      const today = new Date().toISOString().slice(0, 10);
-      const d = diffPlans(before.plan, after.plan, { today });
+      const d = diffPlans(before.plan, after.plan, { today: today() });
       if (values.json) {
         const flow = (f: Flow) => ({ ruleId: f.ruleId, protocol: f.protocol, port: f.port, ...(f.portEnd !== f.port ? { portEnd: f.portEnd } : {}), source: f.source.written, sourceName: f.sourceName, destination: f.destination.written, destinationName: f.destinationName });
         io.stdout(`${JSON.stringify({ equal: d.equal, added: d.added.map(flow), removed: d.removed.map(flow), unchanged: d.unchanged.length }, null, 2)}\n`);

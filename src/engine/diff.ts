@@ -13,6 +13,8 @@ export interface DiffGroup {
   readonly sourceName: string;
   readonly destinationName: string;
   readonly flows: readonly Flow[];
+  /** the rule (of the new plan, or of the old one for removed flows) the flows come from */
+  readonly rule: ExpandedRule;
 }
 
 export interface PlanDiff {
@@ -55,7 +57,7 @@ export function diffRuleSets(before: RuleSet, after: RuleSet): PlanDiff {
   const unchanged: Flow[] = [];
   const groups = new Map<string, { change: Change; rule: ExpandedRule; flows: Flow[] }>();
   const put = (change: Change, a: Attributed) => {
-    const key = `${change}|${a.rule.ruleId}|${a.rule.source.name}|${a.rule.destination.name}`;
+    const key = `${change}|${a.rule.ruleId}|${a.rule.source.name}|${a.rule.destination.name}|${a.rule.family}`;
     let g = groups.get(key);
     if (!g) {
       g = { change, rule: a.rule, flows: [] };
@@ -88,6 +90,7 @@ export function diffRuleSets(before: RuleSet, after: RuleSet): PlanDiff {
       sourceName: rule.source.name,
       destinationName: rule.destination.name,
       flows,
+      rule,
     })),
     equal: added.length === 0 && removed.length === 0,
   };

@@ -1,5 +1,6 @@
 import { assertNever } from './assert.ts';
 import { SENHASEGURA_CATALOG } from './catalog/senhasegura.ts';
+import { isDay } from './dates.ts';
 import { lintRules } from './lint.ts';
 import { portSpan, spanText, type Plan, type PortSpan } from './model/plan.ts';
 import { isGroupRole, isNodeRole, type GroupRole, type ListRole, type RoleCode } from './model/roles.ts';
@@ -256,6 +257,12 @@ export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
     if (rule.optional && !plan.enabled.includes(rule.id)) { skip(rule, { kind: 'optional-off' }); continue; }
     if (!rule.optional && plan.disabled.includes(rule.id)) { skip(rule, { kind: 'disabled' }); continue; }
     if (rule.section === 'cluster' && !plan.cluster) { skip(rule, { kind: 'cluster-off' }); continue; }
+    const expires = plan.changeRequest?.ruleNotes?.[rule.id]?.expires?.trim();
+    if (expires && options.today && isDay(expires) && expires < options.today) {
+      skip(rule, { kind: 'expired', on: expires });
+      findings.push({ code: 'rule-expired', severity: 'warning', ruleId: rule.id, path: `changeRequest.ruleNotes[${JSON.stringify(rule.id)}].expires`, message: `${rule.id} (${rule.service}) expired on ${expires} (change request): it is left out` });
+      continue;
+    }
     const port = effectivePort(plan, rule);
 
     if (rule.section === 'cluster') {

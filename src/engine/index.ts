@@ -54,6 +54,8 @@ export { addressText, parseAddress, aggregate, contains, overlaps, compareNetwor
 export type { Family, Network, ParseResult } from './net/address.ts';
 export { expandPlan, effectivePort, isRuleOn, withRuleOn, nodeAddress, nodeFamilies } from './expand.ts';
 export { resolvePlan } from './resolve.ts';
+export { lintChangeRequest } from './lint.ts';
+export { addMonths, isDay, momentKey } from './dates.ts';
 export { flowKey, flowsOf, isPair, pairCount, pairs } from './flows.ts';
 export type { Flow } from './flows.ts';
 export { applyScope, GATEWAY, parseScope, scopeLabel, scopeNode } from './scope.ts';

@@ -55,6 +55,22 @@ export const ChangeRequestSchema = z.strictObject({
   verification: Text,
   backout: Text,
   approvers: z.array(ApproverSchema).max(20).optional(),
+  // what a change board expects beyond the basics (issue 12)
+  riskRating: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+  priority: z.enum(['low', 'medium', 'high', 'urgent']).optional(),
+  status: z.enum(['draft', 'submitted', 'approved', 'scheduled', 'implemented', 'verified', 'closed', 'rejected', 'backed-out']).optional(),
+  /** YYYY-MM-DD: when the rules are reviewed next (PCI DSS 1.2.7: every six months) */
+  reviewDate: z.string().max(LIMITS.nameLength).optional(),
+  enforcementPoints: Text,
+  notImplementing: Text,
+  postReview: Text,
+  /** per catalog rule or site flow id: the business need, its owner, and an expiry (YYYY-MM-DD) */
+  ruleNotes: z
+    .record(
+      z.string().max(LIMITS.nameLength),
+      z.strictObject({ need: Text, owner: z.string().max(LIMITS.nameLength).optional(), expires: z.string().max(LIMITS.nameLength).optional() }),
+    )
+    .optional(),
 });
 export type ChangeRequest = z.infer<typeof ChangeRequestSchema>;
 

@@ -188,6 +188,11 @@ export type FindingCode =
   | 'group-without-services'
   | 'flow-side'
   | 'flow-expired'
+  // the change request
+  | 'cr-date'
+  | 'cr-rule'
+  | 'rule-expired'
+  | 'plan-expired'
   // one export
   | 'anti-lockout'
   | 'no-admin-access'
