@@ -23,17 +23,8 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import {
-  FORMAT_IDS,
-  aggregate,
-  expandPlan,
-  exportPlan,
-  parsePlanText,
-  type FormatId,
-  type Network,
-  type Plan,
-  type RenderOptions,
-} from '../src/engine/index.ts';
+import { FORMAT_IDS, aggregate, expandPlan, exportPlan, type FormatId, type Network, type Plan, type RenderOptions } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 import { countMeaning, countRules } from './count.ts';
 import { benchPlan, type AddressMix, type BenchPlanSpec } from './plans.ts';
 

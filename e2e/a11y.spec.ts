@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { exportPlan, parsePlanText } from '../src/engine/index.ts';
+import { exportPlan } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 import { AppPage, type Step } from './page-models/AppPage.ts';
 import { ExportPage } from './page-models/ExportPage.ts';
 import { KeyboardUser, type Focused } from './page-models/KeyboardUser.ts';

@@ -2,7 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandPlan, parsePlan, SECTIONS, type Plan, type PlanInput } from '../src/engine/index.ts';
+import { expandPlan, SECTIONS, type Plan, type PlanInput } from '../src/engine/index.ts';
+import { parsePlan } from '../src/engine/schema.ts';
 import { AppPage, ARTIFACTS } from './page-models/AppPage.ts';
 import { PlanIoPage } from './page-models/PlanIoPage.ts';
 

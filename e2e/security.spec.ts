@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import LZString from 'lz-string';
-import { FORMAT_IDS, exportPlan, parsePlanText, type Plan } from '../src/engine/index.ts';
+import { FORMAT_IDS, exportPlan, type Plan } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 import { AppPage } from './page-models/AppPage.ts';
 import { ExportPage } from './page-models/ExportPage.ts';
 import { PageGuards } from './page-models/PageGuards.ts';

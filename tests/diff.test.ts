@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SENHASEGURA_CATALOG, diffPlans, parseAddress, parsePlanText, type Plan } from '../src/engine/index.ts';
+import { SENHASEGURA_CATALOG, diffPlans, parseAddress, type Plan } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 
 /**
  * `fwplan diff` against flow sets computed here, independently of the engine's expansion: from the

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FORMAT_IDS, RENDERERS, expandPlan, exportPlan, parsePlanText, type FormatId, type RenderOptions } from '../src/engine/index.ts';
+import { FORMAT_IDS, RENDERERS, expandPlan, exportPlan, type FormatId, type RenderOptions } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 
 /**
  * Golden files: every format, for every fixture plan, byte for byte, in every variant a format's

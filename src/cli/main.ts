@@ -12,10 +12,9 @@ import {
   exportPlanChunks,
   lintChangeRequest,
   isFormatId,
-  parsePlanText,
   parseScope,
-  planJsonSchema,
   printable,
+  readPlanText,
   ruleSetJson,
   verifyScript,
   type Finding,
@@ -66,7 +65,7 @@ interface Command {
   readonly options: readonly OptionName[];
   /** how many PLAN arguments the command takes */
   readonly plans: 0 | 1 | 2;
-  run(ctx: Context): number;
+  run(ctx: Context): number | Promise<number>;
 }
 
 const OPTION_SPEC = {
@@ -223,7 +222,8 @@ source, destination} plus label, purpose, origin, optional, cite and the flags.`
     help: 'Prints the JSON Schema of the plan file (version 2), made from the zod schema. Version 1 files are still read.',
     options: [],
     plans: 0,
-    run({ io }) {
+    async run({ io }) {
+      const { planJsonSchema } = await import('../engine/schema.ts');
       io.stdout(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
       return 0;
     },
@@ -391,7 +391,11 @@ Run "fwplan <command> --help" for a command's options. PLAN is a file, or - for 
 Exit codes: 0 done; 1 the plan has errors; 2 bad usage, unreadable file or not a plan.`;
 }
 
-function readPlan(io: Io, path: string | undefined): ReadPlan {
+/**
+ * Read and validate one PLAN argument. A valid plan is read without zod (readPlanText); only a
+ * refused one loads the schema module, to say what is wrong field by field.
+ */
+async function readPlan(io: Io, path: string | undefined): Promise<ReadPlan> {
   if (path === undefined) throw new UsageError(['missing PLAN (a plan file, or - for standard input)']);
   let bytes: Uint8Array;
   try {
@@ -402,12 +406,13 @@ function readPlan(io: Io, path: string | undefined): ReadPlan {
   }
   const decoded = decodePlanBytes(bytes);
   if (!decoded.ok) throw new UsageError(decoded.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
-  const parsed = parsePlanText(decoded.text);
+  const read = readPlanText(decoded.text);
+  const parsed = read.ok === 'unexplained' ? (await import('../engine/schema.ts')).explainPlan(read) : read;
   if (!parsed.ok) throw new UsageError(parsed.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
   return { plan: parsed.plan, path, upgraded: parsed.upgradedFrom !== undefined };
 }
 
-export function run(argv: readonly string[], io: Io): number {
+export async function run(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -435,15 +440,15 @@ export function run(argv: readonly string[], io: Io): number {
       if (key !== 'help' && !(command.options as readonly string[]).includes(key)) throw new UsageError([`fwplan ${name} does not take --${key}`]);
     }
     if (positionals.length > command.plans) throw new UsageError([`unexpected argument "${positionals[command.plans]}"`]);
-    let read: ReadPlan | undefined;
-    return command.run({
+    if (command.plans === 2 && positionals.length < 2) throw new UsageError([`fwplan ${name} needs two plans: OLD NEW`]);
+    // the plans are read before the command runs: reading one may need the schema module (async)
+    const reads: ReadPlan[] = [];
+    for (let i = 0; i < command.plans; i++) reads.push(await readPlan(io, positionals[i]));
+    return await command.run({
       io,
       values,
-      plan: () => (read ??= readPlan(io, positionals[0])),
-      plans: () => {
-        if (positionals.length < 2) throw new UsageError([`fwplan ${name} needs two plans: OLD NEW`]);
-        return [readPlan(io, positionals[0]), readPlan(io, positionals[1])];
-      },
+      plan: () => reads[0] as ReadPlan,
+      plans: () => [reads[0] as ReadPlan, reads[1] as ReadPlan],
     });
   } catch (e) {
     if (e instanceof UsageError) {
@@ -485,7 +490,7 @@ function readLimited(path: string, limit: number): Uint8Array {
   }
 }
 
-export function main(): void {
+export async function main(): Promise<void> {
   const io: Io = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -499,5 +504,5 @@ export function main(): void {
       }
     },
   };
-  process.exitCode = run(process.argv.slice(2), io);
+  process.exitCode = await run(process.argv.slice(2), io);
 }

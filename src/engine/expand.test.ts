@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { groupServiceIds, SENHASEGURA_CATALOG } from './catalog/senhasegura.ts';
 import { expandPlan, isRuleOn, withRuleOn } from './expand.ts';
 import { flowKey, flowsOf, pairCount, pairs } from './flows.ts';
-import { parsePlan } from './model/parse.ts';
+import { parsePlan } from './model/schema.ts';
 import type { Plan } from './model/plan.ts';
 import type { ExpandedRule, PlanNodeRef, RuleSet } from './model/rules.ts';
 import { contains } from './net/address.ts';

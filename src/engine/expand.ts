@@ -191,6 +191,25 @@ function sideRole(s: FlowSideRef): RoleCode {
   }
 }
 
+const familyLists = new WeakMap<readonly AddressEntry[], readonly [readonly AddressEntry[], readonly AddressEntry[]]>();
+
+/**
+ * A list's entries of one family. Split once per list and shared by every rule that uses it: a
+ * device group of 100,000 addresses is walked twice, not twice per device rule.
+ */
+function ofFamily(entries: readonly AddressEntry[], family: Family): readonly AddressEntry[] {
+  let split = familyLists.get(entries);
+  if (split === undefined) {
+    const v4: AddressEntry[] = [];
+    const v6: AddressEntry[] = [];
+    for (const e of entries) (e.network.family === 4 ? v4 : v6).push(e);
+    // a single-family list is its own split: no copy
+    split = [v6.length === 0 ? entries : v4, v4.length === 0 ? entries : v6];
+    familyLists.set(entries, split);
+  }
+  return split[family === 4 ? 0 : 1];
+}
+
 /**
  * Plan + catalog → rule set. Semantics (shared/design/product.md):
  * - cluster off: MBR nodes and the cluster section are ignored;
@@ -304,8 +323,8 @@ export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
     for (const src of sources) {
       for (const dst of destinations) {
         for (const family of FAMILIES) {
-          const s = src.entries.filter((e) => e.network.family === family);
-          const d = dst.entries.filter((e) => e.network.family === family);
+          const s = ofFamily(src.entries, family);
+          const d = ofFamily(dst.entries, family);
           if (s.length === 0 || d.length === 0) {
             if (s.length > 0 || d.length > 0) familyGap(rule, src, dst, s.length > 0, family);
             continue;
@@ -400,8 +419,8 @@ export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
     for (const src of sources) {
       for (const dst of destinations) {
         for (const family of FAMILIES) {
-          const s = src.entries.filter((e) => e.network.family === family);
-          const d = dst.entries.filter((e) => e.network.family === family);
+          const s = ofFamily(src.entries, family);
+          const d = ofFamily(dst.entries, family);
           if (s.length === 0 || d.length === 0) continue;
           const group = src.group ?? dst.group;
           const slugs = { flow: flow.slug, ...(group ? { group: group.slug } : {}), ...(src.node ?? dst.node ? { node: (src.node ?? dst.node)?.slug } : {}) };

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { ADMIN_SHELL_RULE, catalogRule } from './catalog/senhasegura.ts';
 import { effectivePort, expandPlan, makeEndpoint, nodeFamilies } from './expand.ts';
-import { PlanSchema, spanText, type Plan } from './model/plan.ts';
+import { spanText, type Plan } from './model/plan.ts';
 import type { ExpandedRule, Finding, PlanNodeRef, RuleSet } from './model/rules.ts';
 import type { Family } from './net/address.ts';
 import { exportFileName } from './render/common.ts';
@@ -161,8 +160,4 @@ export function exportPlanChunks(plan: Plan, format: FormatId, options: RenderOp
   return { ok: true, chunks: output.chunks, fileName: input.fileName, mediaType: renderer.mediaType, findings: [...findings, ...output.findings], planRules: input.rules.length };
 }
 
-/** The plan file's JSON Schema (version 2), made from the zod schema (the single source of truth). */
-export function planJsonSchema(): unknown {
-  return z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' });
-}
 

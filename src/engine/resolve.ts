@@ -1,7 +1,7 @@
 import { entryAddress, entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
 import { LIST_ROLES, isGroupRole, isNodeRole, type GroupRole, type ListRole } from './model/roles.ts';
 import type { AddressEntry, EntryOwner, Finding, GroupRef, PlanNodeRef } from './model/rules.ts';
-import { compareNetworks, contains, familyBits, isHost, parseAddress } from './net/address.ts';
+import { contains, familyBits, isHost, parseAddress } from './net/address.ts';
 import { plural, printable, quoted, uniqueSlugs } from './text.ts';
 
 /** At most this many findings of one kind per list are given one by one; the rest are counted. */
@@ -84,9 +84,24 @@ function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwn
       continue;
     }
     const label = entryLabel(entry);
-    out.push({ network: parsed.network, written, path, owner, ...(label !== undefined && label !== '' ? { label } : {}) });
+    out.push(label !== undefined && label !== '' ? { network: parsed.network, written, path, owner, label } : { network: parsed.network, written, path, owner });
   }
   return out;
+}
+
+/**
+ * The order lintList walks a list in: by family, start, prefix, then path as text. The sort keys
+ * of IPv4 entries are plain numbers (comparing bigints costs more than the sort itself).
+ */
+function sortedByNetwork(list: readonly AddressEntry[]): AddressEntry[] {
+  const keyed = list.map((e) => ({ e, family: e.network.family, start: e.network.family === 4 ? Number(e.network.start) : e.network.start, prefix: e.network.prefix }));
+  keyed.sort((a, b) => {
+    if (a.family !== b.family) return a.family - b.family;
+    if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+    if (a.prefix !== b.prefix) return a.prefix - b.prefix;
+    return a.e.path < b.e.path ? -1 : 1;
+  });
+  return keyed.map((k) => k.e);
 }
 
 /** Duplicates, overlaps and entries that match everything, within one list. */
@@ -94,9 +109,9 @@ function lintList(list: readonly AddressEntry[], base: string, what: string, cap
   for (const e of list) {
     if (e.network.prefix === 0) capped.add(base, { code: 'over-broad', severity: 'warning', path: e.path, message: `${quoted(e.written)} matches every IPv${e.network.family} address` });
   }
-  const sorted = [...list].sort((a, b) => compareNetworks(a.network, b.network) || (a.path < b.path ? -1 : 1));
+  if (list.length < 2) return;
   let widest: AddressEntry | undefined;
-  for (const e of sorted) {
+  for (const e of sortedByNetwork(list)) {
     if (widest && widest.network.family === e.network.family && e.network.start <= widest.network.end) {
       if (widest.network.cidr === e.network.cidr) {
         capped.add(base, { code: 'duplicate-entry', severity: 'warning', path: e.path, message: `${quoted(e.written)} is listed twice in ${what} (also ${widest.path})` });
@@ -190,8 +205,11 @@ function resolveGroups(role: GroupRole, groups: Plan['userGroups'], key: 'userGr
 function roleOverlaps(nodes: readonly PlanNodeRef[], roles: Record<ListRole, AddressEntry[]>, groups: readonly GroupRef[], out: Finding[]): void {
   const nodeAddresses = nodes.flatMap((n) => [n.v4, n.v6].filter((a): a is AddressEntry => a !== undefined).map((a) => ({ node: n, a })));
   if (nodeAddresses.length === 0) return;
+  // a node's address is one host: a host entry can only be it, a network entry may contain it
+  const byAddress = new Map(nodeAddresses.map((x) => [x.a.network.cidr, [x]]));
   const check = (e: AddressEntry, what: string, effect: string) => {
-    for (const { node, a } of nodeAddresses) {
+    const candidates = isHost(e.network) ? (byAddress.get(e.network.cidr) ?? []) : nodeAddresses;
+    for (const { node, a } of candidates) {
       if (!contains(e.network, a.network)) continue;
       const is = e.network.cidr === a.network.cidr ? 'is' : 'contains';
       out.push({

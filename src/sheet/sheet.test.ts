@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTarget, expandPlan, parsePlan, parsePlanText, SENHASEGURA_CATALOG, type Plan } from '../engine/index.ts';
+import { checkTarget, expandPlan, SENHASEGURA_CATALOG, type Plan } from '../engine/index.ts';
+import { parsePlan, parsePlanText } from '../engine/schema.ts';
 import { renderSheetMarkdown } from './markdown.ts';
 import { buildSheet, INLINE_MAX, PROXY_NOTE, ranges, sheetFileName, suggestions, VERIFY_FULL_MAX, type Enforcement, type Sheet } from './model.ts';
 import { mdFence, mdParagraphs, formatCount } from './text.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlan } from '../engine/index.ts';
+import { parsePlan } from '../engine/schema.ts';
 import { migrateSaved, readSaved, salvagePlan } from './persistence.ts';
 import { startingPlan } from './slices/planSlice.ts';
 

@@ -1,5 +1,6 @@
 import type { PersistStorage, StorageValue } from 'zustand/middleware';
-import { LIST_ROLES, parsePlan, type Plan, type PlanError } from '../engine/index.ts';
+import { LIST_ROLES, type Plan, type PlanError } from '../engine/index.ts';
+import { parsePlan } from '../engine/schema.ts';
 import { parseRoleText, planEntries } from './roleText.ts';
 import { reportSave } from './saveStatus.ts';
 import { DEFAULT_EXPORT_OPTIONS, sanitizeExportOptions, type ExportOptions } from './slices/exportSlice.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expandPlan, exportPlan, parsePlan, type FormatId, type Plan, type RuleSet, type Scope } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, type FormatId, type Plan, type RuleSet, type Scope } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 import { countRules } from '../../bench/count.ts';
 import { benchPlan, type AddressMix } from '../../bench/plans.ts';
 
