@@ -37,7 +37,12 @@ export interface ResolvedPlan {
   readonly findings: readonly Finding[];
 }
 
-class Capped {
+/** Where the findings of one list go: the plan's capped findings, or a list's cached record. */
+interface FindingSink {
+  add(list: string, f: Finding): void;
+}
+
+class Capped implements FindingSink {
   private readonly lists = new Map<string, Finding[]>();
   constructor(private readonly out: Finding[]) {}
   add(list: string, f: Finding): void {
@@ -61,7 +66,7 @@ class Capped {
  * Parse one list of entries (a role, a group). Invalid entries and CIDRs with host bits are
  * errors that name the entry: they are never dropped or widened silently.
  */
-function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: Capped): AddressEntry[] {
+function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink): AddressEntry[] {
   const out: AddressEntry[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry;
@@ -105,7 +110,7 @@ function sortedByNetwork(list: readonly AddressEntry[]): AddressEntry[] {
 }
 
 /** Duplicates, overlaps and entries that match everything, within one list. */
-function lintList(list: readonly AddressEntry[], base: string, what: string, capped: Capped): void {
+function lintList(list: readonly AddressEntry[], base: string, what: string, capped: FindingSink): void {
   for (const e of list) {
     if (e.network.prefix === 0) capped.add(base, { code: 'over-broad', severity: 'warning', path: e.path, message: `${quoted(e.written)} matches every IPv${e.network.family} address` });
   }
@@ -123,6 +128,41 @@ function lintList(list: readonly AddressEntry[], base: string, what: string, cap
       widest = e;
     }
   }
+}
+
+const NO_ENTRIES: readonly Entry[] = [];
+
+interface ListRecord {
+  readonly entries: AddressEntry[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * A role's or a group's list, parsed and linted, remembered by the list itself: the plan is
+ * immutable, so an edit elsewhere (a service switched, a port, another role) hands the same array
+ * in again and gets the same entries and findings back without parsing 20,000 addresses anew.
+ * Keyed also by where the list sits and whose it is, which the entries and messages carry.
+ */
+const listRecords = new WeakMap<readonly Entry[], Map<string, ListRecord>>();
+
+function resolveList(entries: readonly Entry[], base: string, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
+  const key = `${base}\u0000${what}\u0000${JSON.stringify(owner)}`;
+  let records = listRecords.get(entries);
+  let record = records?.get(key);
+  if (record === undefined) {
+    const findings: Finding[] = [];
+    const sink: FindingSink = { add: (_list, f) => findings.push(f) };
+    const resolved = resolveEntries(entries, base, owner, sink);
+    lintList(resolved, base, what, sink);
+    record = { entries: resolved, findings };
+    if (records === undefined) {
+      records = new Map();
+      listRecords.set(entries, records);
+    }
+    records.set(key, record);
+  }
+  for (const f of record.findings) capped.add(base, f);
+  return record.entries;
 }
 
 function resolveNodes(plan: Plan, findings: Finding[], capped: Capped): PlanNodeRef[] {
@@ -192,8 +232,7 @@ function resolveGroups(role: GroupRole, groups: Plan['userGroups'], key: 'userGr
       if (other !== undefined) findings.push({ code: 'group-name', severity: 'error', path: `${path}.name`, message: `two ${role} groups are named ${quoted(name)} (also ${other}): group names are unique` });
       else names.set(name.toLowerCase(), `${path}.name`);
     }
-    const entries = resolveEntries(group.entries, `${path}.entries`, { kind: 'group', role, group: group.name }, capped);
-    lintList(entries, `${path}.entries`, `${role} group ${quoted(group.name)}`, capped);
+    const entries = resolveList(group.entries, `${path}.entries`, { kind: 'group', role, group: group.name }, `${role} group ${quoted(group.name)}`, capped);
     if (group.services.length === 0 && group.entries.length > 0) {
       findings.push({ code: 'group-without-services', severity: 'warning', path: `${path}.services`, message: `${role} group ${quoted(group.name)} lists no service: its ${plural(group.entries.length, 'entry', 'entries')} get no rule` });
     }
@@ -288,8 +327,7 @@ export function resolvePlan(plan: Plan): ResolvedPlan {
   const allNodes = resolveNodes(plan, findings, capped);
   const roles = {} as Record<ListRole, AddressEntry[]>;
   for (const role of LIST_ROLES) {
-    const list = resolveEntries(plan.roles[role] ?? [], `roles.${role}`, { kind: 'role', role }, capped);
-    lintList(list, `roles.${role}`, role, capped);
+    const list = resolveList(plan.roles[role] ?? NO_ENTRIES, `roles.${role}`, { kind: 'role', role }, role, capped);
     roles[role] = list;
   }
   const userGroups = resolveGroups('USERW', plan.userGroups, 'userGroups', findings, capped);
