@@ -18,6 +18,8 @@ const CHECKED = {
   firewalld: { file: 'firewalld.test.ts', tool: 'firewall-offline-cmd' },
   csv: 'a spreadsheet file: no firewall loads it (checked by its golden files and the CSV parser in src/engine)',
   json: 'a data file: no firewall loads it (checked by its golden files and JSON.parse)',
+  'aws-terraform': { file: 'terraform.test.ts', tool: 'terraform' },
+  'aws-cloudformation': { file: 'cfn-lint.test.ts', tool: 'cfn-lint' },
 } as const satisfies Record<FormatId, { file: string; tool: string } | string>;
 
 describe('real-tool coverage', () => {

@@ -1,3 +1,4 @@
+import { awsCloudFormationRenderer, awsTerraformRenderer } from './aws.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
 import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
@@ -17,6 +18,8 @@ export const RENDERERS = {
   ipset: ipsetRenderer,
   csv: csvRenderer,
   json: jsonRenderer,
+  'aws-terraform': awsTerraformRenderer,
+  'aws-cloudformation': awsCloudFormationRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;
