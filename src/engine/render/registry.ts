@@ -1,4 +1,5 @@
 import { awsCloudFormationRenderer, awsTerraformRenderer } from './aws.ts';
+import { azureNsgRenderer } from './azure.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
 import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
@@ -20,6 +21,7 @@ export const RENDERERS = {
   json: jsonRenderer,
   'aws-terraform': awsTerraformRenderer,
   'aws-cloudformation': awsCloudFormationRenderer,
+  'azure-nsg': azureNsgRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;
