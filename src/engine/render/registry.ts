@@ -8,6 +8,7 @@ import { jsonRenderer } from './json.ts';
 import { nftablesRenderer } from './nftables.ts';
 import type { Renderer } from './types.ts';
 import { ufwRenderer } from './ufw.ts';
+import { windowsFirewallRenderer } from './windows.ts';
 
 /** Every output format, by id. A new format is its file and one line here; nothing else names formats. */
 export const RENDERERS = {
@@ -22,6 +23,7 @@ export const RENDERERS = {
   'aws-terraform': awsTerraformRenderer,
   'aws-cloudformation': awsCloudFormationRenderer,
   'azure-nsg': azureNsgRenderer,
+  'windows-firewall': windowsFirewallRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;
