@@ -11,7 +11,7 @@ export interface CloudCase {
   readonly text: string;
 }
 
-function hostilePlan(): Plan {
+export function hostilePlan(): Plan {
   const parsed = parsePlan({
     version: 2,
     name: 'x" ${file("/etc/passwd")} %{ if true }\\"\n} resource "null" "x" {',
