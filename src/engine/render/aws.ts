@@ -1,3 +1,4 @@
+import { ADMIN_SHELL_RULE } from '../catalog/senhasegura.ts';
 import { spanText, type PortSpan } from '../model/plan.ts';
 import type { AddressEntry, Finding, PlanNodeRef, Protocol } from '../model/rules.ts';
 import { aggregate, compareNetworks, contains, type Family, type Network } from '../net/address.ts';
@@ -48,7 +49,13 @@ export interface SgRule {
   readonly remotes: readonly string[];
   readonly ruleIds: readonly string[];
   /** the same, for each CIDR */
-  readonly perCidr: readonly { readonly remotes: readonly string[]; readonly ruleIds: readonly string[] }[];
+  readonly perCidr: readonly Who[];
+}
+
+/** The sides and catalog rules behind a rule or one of its CIDRs. */
+interface Who {
+  readonly remotes: readonly string[];
+  readonly ruleIds: readonly string[];
 }
 
 /** A set of rules attached alike to some nodes: every node, or one node. */
@@ -119,7 +126,24 @@ class KindBuilder {
    * AWS would refuse anyway.
    */
   rules(): SgRule[] {
-    interface Cell { network: Network; remotes: Set<string>; ruleIds: Set<string> }
+    // who asked for a CIDR's span (sides and catalog rules), interned: thousands of devices share one
+    const interned = new Map<string, Who>();
+    const whoOf = (remotes: readonly string[], ruleIds: readonly string[]): Who => {
+      const r = [...new Set(remotes)].sort();
+      const i = [...new Set(ruleIds)].sort();
+      const sig = `${r.join('\u0001')}\u0002${i.join('\u0001')}`;
+      let w = interned.get(sig);
+      if (!w) {
+        w = { remotes: r, ruleIds: i };
+        interned.set(sig, w);
+      }
+      return w;
+    };
+    const union = (whos: Iterable<Who>): Who => {
+      const distinct = [...new Set(whos)];
+      return distinct.length === 1 ? (distinct[0] as Who) : whoOf(distinct.flatMap((w) => w.remotes), distinct.flatMap((w) => w.ruleIds));
+    };
+    interface Cell { readonly network: Network; readonly who: Who }
     const bySpan = new Map<string, { direction: SgDirection; family: Family; protocol: Protocol; span: PortSpan; cells: Cell[] }>();
     for (const g of this.grants.values()) {
       for (const span of mergeSpans(g.spans.map((s) => s.span))) {
@@ -130,30 +154,21 @@ class KindBuilder {
           entry = { direction: g.direction, family: g.family, protocol: g.protocol, span, cells: [] };
           bySpan.set(key, entry);
         }
-        entry.cells.push({ network: g.network, remotes: new Set(inside.map((s) => s.remote)), ruleIds: new Set(inside.map((s) => s.ruleId)) });
+        entry.cells.push({ network: g.network, who: whoOf(inside.map((x) => x.remote), inside.map((x) => x.ruleId)) });
       }
     }
     const out: SgRule[] = [];
     for (const e of bySpan.values()) {
       const cidrs = aggregate(e.cells.map((c) => c.network));
-      const union = (cells: readonly Cell[]) => {
-        const remotes = new Set<string>();
-        const ruleIds = new Set<string>();
-        for (const c of cells) {
-          for (const r of c.remotes) remotes.add(r);
-          for (const r of c.ruleIds) ruleIds.add(r);
-        }
-        return { remotes: [...remotes].sort(), ruleIds: [...ruleIds].sort() };
-      };
       // each cell lies in exactly one aggregated network; both lists sorted, one pass
       const cells = [...e.cells].sort((a, b) => compareNetworks(a.network, b.network));
       let k = 0;
       const perCidr = cidrs.map((n) => {
-        const mine: Cell[] = [];
-        while (k < cells.length && contains(n, (cells[k] as Cell).network)) mine.push(cells[k++] as Cell);
+        const mine = new Set<Who>();
+        while (k < cells.length && contains(n, (cells[k] as Cell).network)) mine.add((cells[k++] as Cell).who);
         return union(mine);
       });
-      out.push({ direction: e.direction, family: e.family, protocol: e.protocol, span: e.span, cidrs, ...union(e.cells), perCidr });
+      out.push({ direction: e.direction, family: e.family, protocol: e.protocol, span: e.span, cidrs, ...union(perCidr), perCidr });
     }
     const dir = (d: SgDirection) => (d === 'in' ? 0 : 1);
     return out.sort((a, b) => dir(a.direction) - dir(b.direction) || a.family - b.family || a.protocol.localeCompare(b.protocol) || a.span.from - b.span.from || a.span.to - b.span.to);
@@ -249,6 +264,15 @@ export function securityGroups(input: RenderInput, target: string): SgModel {
   const kinds = kindsOf(input);
   const nodes = input.node ? [input.node] : input.ruleSet.nodes;
   const findings: Finding[] = input.node ? [] : outsideNodes(input.rules, nodes, target);
+  if (!input.rules.some((r) => r.ruleId === ADMIN_SHELL_RULE && r.direction !== 'out')) {
+    // a security group is always a complete inbound policy: nothing keeps the admin shell open
+    findings.push({
+      code: 'no-admin-access',
+      severity: 'warning',
+      path: 'roles.ADMINW',
+      message: `no rule of this export lets ADMINW reach the admin shell (${ADMIN_SHELL_RULE}): security groups drop what they do not allow, so once they are the nodes' only groups nobody reaches it over the network. Turn the rule on and fill ADMINW, or keep another way in (the EC2 serial console, Session Manager)`,
+    });
+  }
   for (const f of input.openFamilies ?? []) {
     // the nftables and iptables exports leave such a family unfiltered; a security group cannot
     // leave anything alone: what it does not allow is dropped
@@ -324,7 +348,7 @@ function placementLines(model: SgModel, nameOf: (g: SecurityGroup) => string): s
   return lines;
 }
 
-function ruleDescription(r: SgRule, who: { readonly remotes: readonly string[]; readonly ruleIds: readonly string[] } = r): string {
+function ruleDescription(r: SgRule, who: Who = r): string {
   return awsText(`fwplan ${r.direction === 'in' ? 'from' : 'to'} ${who.remotes.join(', ')} ${r.protocol} ${spanText(r.span)} ${who.ruleIds.join(' ')}`);
 }
 
@@ -511,9 +535,17 @@ export function renderAwsCloudFormation(input: RenderInput): RenderOutput {
     const egress: Json[] = [];
     for (const p of g.rules) {
       const r = p.rule;
+      // thousands of a rule's CIDRs share who asked for them: one description each
+      const described = new Map<Who, string>();
       for (let i = p.start; i < p.end; i++) {
         const c = r.cidrs[i] as Network;
-        const rule = { IpProtocol: r.protocol, FromPort: r.span.from, ToPort: r.span.to, [r.family === 4 ? 'CidrIp' : 'CidrIpv6']: c.cidr, Description: ruleDescription(r, r.perCidr[i]) };
+        const who = r.perCidr[i] as Who;
+        let description = described.get(who);
+        if (description === undefined) {
+          description = ruleDescription(r, who);
+          described.set(who, description);
+        }
+        const rule = { IpProtocol: r.protocol, FromPort: r.span.from, ToPort: r.span.to, [r.family === 4 ? 'CidrIp' : 'CidrIpv6']: c.cidr, Description: description };
         (r.direction === 'in' ? ingress : egress).push(rule);
       }
     }

@@ -235,20 +235,36 @@ export function countText(n: number): string {
 
 /** JSON with two-space indents, but objects of plain values on one line and lists of short strings (addresses) eight to a line. */
 export function compactJson(value: Json, indent = ''): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const inner = `${indent}  `;
   const plain = (v: Json) => v === null || typeof v !== 'object';
-  if (plain(value)) return JSON.stringify(value);
   if (Array.isArray(value)) {
     const list = value as readonly Json[];
     if (list.length === 0) return '[]';
-    if (list.every((v) => (typeof v === 'string' || typeof v === 'number') && JSON.stringify(v).length <= 45)) {
+    let short = true;
+    for (const v of list) {
+      if (!((typeof v === 'string' || typeof v === 'number') && JSON.stringify(v).length <= 45)) {
+        short = false;
+        break;
+      }
+    }
+    if (short) {
       const rows = chunk(list.map((v) => JSON.stringify(v)), 8).map((r) => r.join(', '));
       return rows.length === 1 ? `[${rows[0]}]` : `[\n${rows.map((r) => `${inner}${r}`).join(',\n')}\n${indent}]`;
     }
-    return `[\n${list.map((v) => `${inner}${compactJson(v, inner)}`).join(',\n')}\n${indent}]`;
+    const parts: string[] = [];
+    for (const v of list) parts.push(`${inner}${compactJson(v, inner)}`);
+    return `[\n${parts.join(',\n')}\n${indent}]`;
   }
-  const entries = Object.entries(value as { readonly [k: string]: Json });
-  if (entries.length === 0) return '{}';
-  if (entries.every(([, v]) => plain(v))) return `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
-  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${compactJson(v, inner)}`).join(',\n')}\n${indent}}`;
+  const object = value as { readonly [k: string]: Json };
+  const keys = Object.keys(object);
+  if (keys.length === 0) return '{}';
+  if (keys.every((k) => plain(object[k] as Json))) {
+    let line = '{ ';
+    keys.forEach((k, i) => {
+      line += `${i > 0 ? ', ' : ''}${JSON.stringify(k)}: ${JSON.stringify(object[k])}`;
+    });
+    return `${line} }`;
+  }
+  return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${compactJson(object[k] as Json, inner)}`).join(',\n')}\n${indent}}`;
 }
