@@ -172,6 +172,29 @@ describe('Azure NSG: documented limits', () => {
   });
 });
 
+describe('names at their longest', () => {
+  it('a 120-character plan name and a 63-character node name stay within every name limit', () => {
+    const parsed = parsePlan({
+      version: 2,
+      name: 'Plan '.repeat(24),
+      nodes: [{ name: `n${'x'.repeat(62)}`, role: 'PRD', addresses: ['192.0.2.10'] }],
+      roles: { ADMINW: ['198.51.100.7'] },
+      userGroups: [{ name: 'U'.repeat(120), entries: ['198.51.100.0/24'], services: ['userw-prd-tcp-443'] }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const plan = parsed.plan;
+    const scope: Scope = { kind: 'host', node: plan.nodes[0]?.name as string };
+    const nsg = JSON.parse(text(plan, 'azure-nsg', { scope }).text) as { parameters: { nsgName: { defaultValue: string } } };
+    expect(nsg.parameters.nsgName.defaultValue).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/);
+    readNsg(text(plan, 'azure-nsg', { scope }).text);
+    for (const g of readTerraform(text(plan, 'aws-terraform', { scope }).text).groups.values()) {
+      expect(g.name.length).toBeLessThanOrEqual(255);
+      expect(g.name).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/);
+      expect(g.name.startsWith('sg-')).toBe(false);
+    }
+  });
+});
+
 describe("the peers' plan (DVC 5,000 /32, USERW 500 /24, 3 nodes)", () => {
   const parsed = parsePlan(benchPlan({ dvc: 5000, userw: 500, nodes: 3, mix: 'v4' }));
   if (!parsed.ok) throw new Error('bench plan');

@@ -169,7 +169,8 @@ export function renderAzureNsg(input: RenderInput): RenderOutput {
   const { rules, findings } = nsgRules(input);
   const { options } = input;
   const nodes = input.node ? [input.node] : input.ruleSet.nodes;
-  const nsgName = `fwplan-${slugify(input.plan.name)}-${scopeSlug(options.scope)}`;
+  // NSG names: at most 80 characters (fitName keeps a cut name unique)
+  const nsgName = fitName(`fwplan-${slugify(input.plan.name)}-${scopeSlug(options.scope)}`, AZURE_LIMITS.nameLength);
   const file = input.fileName;
   const lines = (written: number) => [
     ...headerLines(input, 'Azure network security group (ARM template)', written, 'security rules', ''),
