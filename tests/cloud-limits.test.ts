@@ -13,7 +13,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { benchPlan } from '../bench/plans.ts';
-import { exportPlan, expandPlan, parsePlan, type FormatId, type Plan, type RenderOptions, type Scope } from '../src/engine/index.ts';
+import { exportPlan, expandPlan, type FormatId, type Plan, type RenderOptions, type Scope } from '../src/engine/index.ts';
+import { parsePlan } from '../src/engine/schema.ts';
 import { readCloudFormation, readTerraform, sgBoxes, type SgFile } from './readback/aws.ts';
 import { nsgBoxes, readNsg } from './readback/azure.ts';
 import { canonical, flowBoxes, nodeAddresses, selfPairs, touchingNodes } from './readback/boxes.ts';

@@ -9,12 +9,12 @@ import {
   applyScope,
   expandPlan,
   groupServiceIds,
-  parsePlan,
   type ExpandedRule,
   type Plan,
   type RuleSet,
   type Scope,
 } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 
 const V4_HOSTS = ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'];
 const V6_HOSTS = ['2001:db8::1', '2001:db8::2', '2001:db8::3', '2001:db8::4'];

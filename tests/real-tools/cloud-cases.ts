@@ -3,7 +3,8 @@
  * the gateway scope and for each of its nodes, a group split past 60 rules, and a plan whose names
  * and labels try to break out of HCL and JSON strings.
  */
-import { expandPlan, exportPlan, parsePlan, type FormatId, type Plan, type Scope } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, type FormatId, type Plan, type Scope } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 import { fixturePlans } from './exports.ts';
 
 export interface CloudCase {
