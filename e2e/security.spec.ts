@@ -206,6 +206,8 @@ test.describe('Content-Security-Policy', () => {
 });
 
 test('working through the whole app makes no request outside its origin', async ({ page, context }) => {
+  // every view, every format downloaded and compared, the sheet, plan files and links: a long walk
+  test.setTimeout(180_000);
   const app = new AppPage(guards.watch(page));
   const roles = new RolesPage(page);
   const services = new ServicesPage(page);
@@ -357,7 +359,7 @@ async function markupFromText(page: Page): Promise<{ handlers: string[]; images:
 }
 
 test('hostile labels, group and plan names stay literal text in every view and are quoted in every file', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const app = new AppPage(guards.watch(page));
   const roles = new RolesPage(page);
   const io = new PlanIoPage(page);
