@@ -20,6 +20,8 @@ function check(command: string, args: string[], input?: string): { status: numbe
 }
 
 test('a new user fills the roles, changes services, reviews the table and downloads rule sets the tools accept', async ({ page }) => {
+  // every step of the app, five downloads checked by the real tools
+  test.setTimeout(120_000);
   const app = new AppPage(page);
   const roles = new RolesPage(page);
   const services = new ServicesPage(page);
