@@ -258,8 +258,10 @@ test.describe('change-request sheet', () => {
     const standalone = await page.context().newPage();
     await standalone.goto(`file://${htmlPath}`);
     // the download's sheet reads as the page's sheet: same parts, same rows
-    expect(await standalone.locator('article.crs h2').allTextContents()).toEqual(await sheet.locator('h2').allTextContents());
-    expect(await standalone.locator('article.crs tr[id^="crs-rule-"]').count()).toBe(await sheet.locator('tr[id^="crs-rule-"]').count());
+    const downloaded = new ChangeRequestPage(standalone);
+    expect(await downloaded.sheet.locator('h2').allTextContents()).toEqual(await sheet.locator('h2').allTextContents());
+    expect(await downloaded.sheet.locator('tr[id^="crs-rule-"]').count()).toBe(await sheet.locator('tr[id^="crs-rule-"]').count());
+    await expect(downloaded.applyRow('Apply mode')).toContainText('Append ALLOW rules');
     const fromHtml = await print(standalone, 'small-standalone');
     expectCompleteSheet(fromHtml, plan, 'CHG-2025-0142');
     expect(Math.abs(fromHtml.pages - a4.pages)).toBeLessThanOrEqual(1);
