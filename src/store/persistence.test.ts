@@ -36,6 +36,14 @@ describe('autosave reading', () => {
     expect(plan?.name).toBe('n');
   });
 
+  it('says a partly broken version 1 autosave was upgraded, as a whole one is', () => {
+    const loaded = readSaved({ plan: { version: 1, name: 'v1', roles: { PRD: ['192.0.2.10'] }, ports: { 'prd-mail-tcp-420': 70000 } } });
+    expect(loaded.plan.nodes).toEqual([{ name: '192.0.2.10', role: 'PRD', addresses: ['192.0.2.10'] }]);
+    expect(loaded.plan.ports).toEqual({});
+    expect(loaded.upgradedFrom).toBe(1);
+    expect(readSaved({ plan: { version: 2, name: 'v2', ports: { 'prd-mail-tcp-420': 70000 } } }).upgradedFrom).toBeUndefined();
+  });
+
   it('starts a fresh plan when nothing can be used', () => {
     expect(readSaved({ plan: 'garbage' }).plan).toEqual(startingPlan());
   });
