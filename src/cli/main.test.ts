@@ -210,6 +210,16 @@ describe('fwplan CLI', () => {
     writeFileSync(join(tmp, 'p.json'), plan);
   });
 
+  it('stops quietly when the reader closes the pipe early (fwplan export … | head -1)', () => {
+    const many = JSON.stringify({ version: 2, name: 'pipe', cluster: false, nodes: [{ name: 'vault-01', role: 'PRD', addresses: ['192.0.2.10'] }],
+      deviceGroups: [{ name: 'Devices', entries: Array.from({ length: 20000 }, (_, i) => `10.${i >> 7}.0.${(i & 127) * 2 + 1}`), services: ['prd-dvc-tcp-22'] }] });
+    const file = join(tmp, 'pipe.json');
+    writeFileSync(file, many);
+    const p = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(BIN)} export ${JSON.stringify(file)} --format iptables 2>"$1" | head -c 100 >/dev/null; echo "status=$?"`, 'x', join(tmp, 'pipe.err')], { encoding: 'utf8' });
+    expect(p.stdout.trim()).toBe('status=0');
+    expect(readFileSync(join(tmp, 'pipe.err'), 'utf8')).not.toMatch(/EPIPE|Error|at /);
+  });
+
   it('stops reading at the size limit: /dev/zero and an endless pipe are refused quickly', async () => {
     for (const args of [[BIN, 'lint', '/dev/zero'], ['-e', `require('child_process').spawnSync('node', [${JSON.stringify(BIN)}, 'lint', '-'], { stdio: [require('fs').openSync('/dev/zero', 'r'), 'inherit', 'inherit'] }).status === 2 || process.exit(9)`]]) {
       const started = Date.now();

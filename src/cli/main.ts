@@ -491,6 +491,12 @@ function readLimited(path: string, limit: number): Uint8Array {
 }
 
 export async function main(): Promise<void> {
+  // `fwplan export … | head`: the reader has what it wanted and closed the pipe. Stop quietly, as
+  // Unix tools do, instead of dying with an unhandled EPIPE and a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const io: Io = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
