@@ -195,7 +195,10 @@ export type FindingCode =
   | 'family-left-open'
   | 'family-without-rules'
   | 'no-ipset-needed'
-  | 'blocked-by-errors';
+  | 'blocked-by-errors'
+  // firewalls in the path (FortiGate, PAN-OS, ASA)
+  | 'placement'
+  | 'target-limit';
 
 export interface Finding {
   readonly code: FindingCode;
