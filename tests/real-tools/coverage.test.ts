@@ -18,6 +18,7 @@ const CHECKED = {
   firewalld: { file: 'firewalld.test.ts', tool: 'firewall-offline-cmd' },
   csv: 'a spreadsheet file: no firewall loads it (checked by its golden files and the CSV parser in src/engine)',
   json: 'a data file: no firewall loads it (checked by its golden files and JSON.parse)',
+  fortigate: 'FortiOS CLI: no FortiOS or offline checker runs on this machine (checked flow for flow by tests/path-firewalls.test.ts, which reads it back in FortiOS syntax)',
 } as const satisfies Record<FormatId, { file: string; tool: string } | string>;
 
 describe('real-tool coverage', () => {

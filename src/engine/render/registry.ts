@@ -1,5 +1,6 @@
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
+import { fortigateRenderer } from './fortigate.ts';
 import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
 import { ipsetRenderer } from './ipset.ts';
 import { jsonRenderer } from './json.ts';
@@ -17,6 +18,7 @@ export const RENDERERS = {
   ipset: ipsetRenderer,
   csv: csvRenderer,
   json: jsonRenderer,
+  fortigate: fortigateRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;
