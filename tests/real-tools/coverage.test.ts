@@ -19,6 +19,8 @@ const CHECKED = {
   csv: 'a spreadsheet file: no firewall loads it (checked by its golden files and the CSV parser in src/engine)',
   json: 'a data file: no firewall loads it (checked by its golden files and JSON.parse)',
   fortigate: 'FortiOS CLI: no FortiOS or offline checker runs on this machine (checked flow for flow by tests/path-firewalls.test.ts, which reads it back in FortiOS syntax)',
+  panos: 'PAN-OS set commands: no PAN-OS or offline checker runs on this machine (checked flow for flow by tests/path-firewalls.test.ts; its XML twin panos-xml goes through xmllint)',
+  'panos-xml': { file: 'panos-xml.test.ts', tool: 'xmllint' },
 } as const satisfies Record<FormatId, { file: string; tool: string } | string>;
 
 describe('real-tool coverage', () => {

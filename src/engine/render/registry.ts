@@ -5,6 +5,7 @@ import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
 import { ipsetRenderer } from './ipset.ts';
 import { jsonRenderer } from './json.ts';
 import { nftablesRenderer } from './nftables.ts';
+import { panosRenderer, panosXmlRenderer } from './panos.ts';
 import type { Renderer } from './types.ts';
 import { ufwRenderer } from './ufw.ts';
 
@@ -19,6 +20,8 @@ export const RENDERERS = {
   csv: csvRenderer,
   json: jsonRenderer,
   fortigate: fortigateRenderer,
+  panos: panosRenderer,
+  'panos-xml': panosXmlRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;
