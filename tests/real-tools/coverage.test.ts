@@ -21,6 +21,7 @@ const CHECKED = {
   fortigate: 'FortiOS CLI: no FortiOS or offline checker runs on this machine (checked flow for flow by tests/path-firewalls.test.ts, which reads it back in FortiOS syntax)',
   panos: 'PAN-OS set commands: no PAN-OS or offline checker runs on this machine (checked flow for flow by tests/path-firewalls.test.ts; its XML twin panos-xml goes through xmllint)',
   'panos-xml': { file: 'panos-xml.test.ts', tool: 'xmllint' },
+  asa: { file: 'asa-fwbuilder.test.ts', tool: 'fwbedit' },
 } as const satisfies Record<FormatId, { file: string; tool: string } | string>;
 
 describe('real-tool coverage', () => {

@@ -1,3 +1,4 @@
+import { asaRenderer } from './asa.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
 import { fortigateRenderer } from './fortigate.ts';
@@ -22,6 +23,7 @@ export const RENDERERS = {
   fortigate: fortigateRenderer,
   panos: panosRenderer,
   'panos-xml': panosXmlRenderer,
+  asa: asaRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;
