@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY, RENDERERS, expandPlan, exportPlan, groupServiceIds, parsePlan, type Plan, type RenderOptions, type RuleSet, type Scope } from '../src/engine/index.ts';
 import { DEFAULTS, PATH_FORMATS, engineFlows, nodeAddressesOf, normalise, type PathFormat } from './path-firewalls/flows.ts';
+import { benchPlan } from '../bench/plans.ts';
 import { fixturePlans } from './real-tools/exports.ts';
 import { readAsa, readFortigate, readPanosSet, readPanosXml, type ReadFlow } from './path-firewalls/readers.ts';
 
@@ -48,6 +49,20 @@ describe.each(fixturePlans())('$name: every firewall-in-the-path export allows e
         const [from, to] = PLACEMENTS[format];
         check(plan, ruleSet, format, { scope, defaultDrop, from, to });
       }
+    }
+  });
+});
+
+describe('a role larger than one address group may hold', () => {
+  it('is written as nested groups (FortiGate past 600 members, PAN-OS past 2,500) that still allow exactly the planned flows', () => {
+    const parsed = parsePlan(benchPlan({ dvc: 2_600, userw: 10, nodes: 1, mix: 'v4' }));
+    if (!parsed.ok) throw new Error('bench plan');
+    const ruleSet = expandPlan(parsed.plan);
+    for (const format of FORMATS) {
+      check(parsed.plan, ruleSet, format, { scope: GATEWAY, defaultDrop: true });
+      const out = exportPlan(parsed.plan, format, { scope: GATEWAY, defaultDrop: false }, ruleSet);
+      const nested = out.ok ? out.findings.filter((f) => /nested address groups/.test(f.message)) : [];
+      expect(nested.length, format).toBe(format === 'asa' ? 0 : 1);
     }
   });
 });

@@ -160,7 +160,8 @@ export function renderAsa(input: RenderInput): RenderOutput {
     ...[...acls.entries()].map(([iface, acl]) => `! Access list ${acl.name}: entries for traffic that enters ${iface === GLOBAL ? 'any interface (global)' : `interface ${iface}`}.`),
     '! access-group REPLACES the list bound to an interface now: where one is bound, add these entries to it instead.',
     '! Roll back: no access-group <list> ..., clear configure access-list <list>, then no object-group / no object',
-    `! for the objects named ${lineComment(planSlug)}-* and fwplan-*. Loading the file twice adds nothing new.`,
+    `! for the objects named ${lineComment(planSlug)}-* and fwplan-*. The commands add to what is there: loading a changed`,
+    '! plan over an earlier one keeps the entries and group members it no longer has; roll the earlier one back first.',
     ...pathPlacementLines(where, { from: 'interface', to: 'interface' }, options.defaultDrop
       ? 'An ASA access list ends in an implicit deny (not logged); with default drop each list ends in "deny ip any any log".'
       : 'An ASA access list ends in an implicit deny (not logged); default drop adds a logged "deny ip any any".', '! '),

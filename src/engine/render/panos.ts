@@ -111,7 +111,8 @@ function build(input: RenderInput): PanConfig {
   const rules: PanConfig['rules'] = policies.map((p) => {
     const first = p.sides[0];
     return {
-      name: ruleNames(`${p.crossing}|${p.sides.map((s) => `${s.source.key}>${s.destination.key}`).join(',')}|${p.distinctPairs}`, first ? `${refKey(first.source)}-to-${refKey(first.destination)}` : 'fwplan'),
+      // the plan in the name: a set command on an existing rule adds to it, so two plans must never share one
+      name: ruleNames(`${p.crossing}|${p.sides.map((s) => `${s.source.key}>${s.destination.key}`).join(',')}|${p.distinctPairs}`, `${planSlug}-${first ? `${refKey(first.source)}-to-${refKey(first.destination)}` : 'fwplan'}`),
       from: p.placement.from,
       to: p.placement.to,
       source: p.sides.map((s) => groupName(s.source)),
@@ -128,7 +129,7 @@ function build(input: RenderInput): PanConfig {
     let n = 0;
     for (const pl of pairs.values()) {
       rules.push({
-        name: ruleNames(`deny|${pl.from}|${pl.to}`, `fwplan-deny-${++n}`),
+        name: ruleNames(`deny|${pl.from}|${pl.to}`, `${planSlug}-deny-${++n}`),
         from: pl.from,
         to: pl.to,
         source: ['any'],
@@ -153,6 +154,8 @@ function instructions(input: RenderInput, config: PanConfig, how: string[]): str
     '# PAN-OS 9.1 and later (10.x, 11.x). Rules name address groups (IPv4 and IPv6 objects together),',
     '# services by port, and application any: the ports are the policy, as the vendor table gives them.',
     ...how.map((l) => `# ${l}`),
+    '# Loading adds to what is there (set and merge alike): a changed plan loaded over an earlier one keeps the',
+    '# members it no longer has. Delete the earlier rules and groups (their names begin with the plan\'s) first.',
     '# New rules go to the end of the rulebase: move them above any broader deny (move rulebase security',
     '# rules <name> before <rule>). On Panorama put the objects under `device-group <DG>` and the rules in',
     '# its pre-rulebase; on a multi-vsys firewall under `vsys <vsys>`.',
