@@ -220,7 +220,8 @@ function panFlows(c: PanRead): ReadFlow[] {
     const action = (attrs.get('action') ?? [])[0];
     const placement = `${(attrs.get('from') ?? []).join(',')}>${(attrs.get('to') ?? []).join(',')}`;
     if (action === 'deny') {
-      for (const k of ['source', 'destination', 'service']) if ((attrs.get(k) ?? []).join() !== 'any') throw new Error(`rule ${name}: a deny that is not any`);
+      const everything = ['any', '0.0.0.0/0', '::/0', '0.0.0.0/0,::/0'];
+      for (const k of ['source', 'destination', 'service']) if (!everything.includes((attrs.get(k) ?? []).join())) throw new Error(`rule ${name}: a deny that is not of everything`);
       continue;
     }
     if (action !== 'allow') throw new Error(`rule ${name}: action ${action}`);
@@ -433,8 +434,9 @@ export function readAsa(text: string): ReadFlow[] {
     for (const ace of aces) {
       const [action, protocol, ...rest] = ace;
       if (action === 'deny') {
-        if (ace.join(' ') !== 'deny ip any any log') throw new Error(`a deny that is not any any: ${ace.join(' ')}`);
-        break; // first match: nothing after it passes
+        if (!['deny ip any any log', 'deny ip 0.0.0.0 0.0.0.0 0.0.0.0 0.0.0.0 log', 'deny ip ::/0 ::/0 log'].includes(ace.join(' '))) throw new Error(`a deny that is not of everything: ${ace.join(' ')}`);
+        if (ace.join(' ') === 'deny ip any any log') break; // first match: nothing after it passes
+        continue; // a deny of one family: the other family's permits after it still count (there are none)
       }
       if (action !== 'permit' || (protocol !== 'tcp' && protocol !== 'udp')) throw new Error(`ACE ${ace.join(' ')}`);
       let i = 0;

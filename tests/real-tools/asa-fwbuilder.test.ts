@@ -18,7 +18,7 @@ import { parseXml, type ReadFlow, type XmlElement } from '../path-firewalls/read
 import { exportCases } from './exports.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'fwplan-fwbuilder-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => { if (!process.env.FWPLAN_KEEP) rmSync(work, { recursive: true, force: true }); });
 
 /** Firewall Builder's standard object file with an empty "User" library for the import to fill. */
 function dataFile(): string {
@@ -91,7 +91,7 @@ const byName = (el: XmlElement | undefined, name: string): XmlElement[] => {
 };
 
 /** The IPv4 flows of the imported policy, from Firewall Builder's own objects and rules. */
-function importedFlows(doc: XmlElement, skipLines: Set<number>): { flows: ReadFlow[]; rules: number; groups: string[]; logged: number } {
+function importedFlows(doc: XmlElement, ipv6Names: ReadonlySet<string>): { flows: ReadFlow[]; rules: number; groups: string[]; logged: number } {
   const all = new Map<string, XmlElement>();
   const index = (e: XmlElement) => {
     const id = e.attrs.get('id');
@@ -127,17 +127,17 @@ function importedFlows(doc: XmlElement, skipLines: Set<number>): { flows: ReadFl
   const flows: ReadFlow[] = [];
   let logged = 0;
   for (const r of rules) {
-    const line = Number(/import of\s+line (\d+)/.exec(r.attrs.get('comment') ?? '')?.[1]);
     const refs = (part: string, tag: string) => (r.children.find((c) => c.name === part)?.children ?? []).filter((c) => c.name === tag).map((c) => c.attrs.get('ref') as string);
     const itf = refs('Itf', 'ObjectRef').map((id) => all.get(id)?.attrs.get('label') ?? '?').join(',');
     if (r.attrs.get('action') === 'Deny') {
-      expect(refs('Src', 'ObjectRef')).toEqual(['sysid0']); // Any
-      expect(refs('Dst', 'ObjectRef')).toEqual(['sysid0']);
+      // Any, or the whole IPv4 range (a deny of one family)
+      for (const side of ['Src', 'Dst']) for (const id of refs(side, 'ObjectRef')) expect(id === 'sysid0' || networks(id).join() === '0.0.0.0/0', `deny ${side} ${id}`).toBe(true);
       if (r.attrs.get('log') === 'True') logged++;
       continue;
     }
     expect(r.attrs.get('action')).toBe('Accept');
-    if (skipLines.has(line)) continue; // an IPv6 entry: Firewall Builder 5.3 cannot read it
+    // an IPv6 entry: Firewall Builder 5.3 reads its groups as empty or as 0.0.0.0/0, so it says nothing
+    if (['Src', 'Dst'].some((side) => refs(side, 'ObjectRef').some((id) => ipv6Names.has(all.get(id)?.attrs.get('name') ?? '')))) continue;
     const src = refs('Src', 'ObjectRef').flatMap(networks);
     const dst = refs('Dst', 'ObjectRef').flatMap(networks);
     for (const s of src) for (const d of dst) for (const v of refs('Srv', 'ServiceRef').flatMap(services)) flows.push({ source: s, destination: d, ...v, placement: itf });
@@ -160,7 +160,7 @@ function problems(output: string): [number, string][] {
   return output
     .split('\n')
     .filter((l) => /error|warning|unexpected|expecting|could not|can not/i.test(l))
-    .map((l): [number, string] => [Number(/^(\d+):/.exec(l)?.[1] ?? NaN), l.trim()]);
+    .map((l): [number, string] => [Number((/^(\d+):/.exec(l) ?? /\bline (\d+):/.exec(l))?.[1] ?? NaN), l.trim()]);
 }
 
 let n = 0;
@@ -178,20 +178,22 @@ gatedDescribe('real tools: Firewall Builder reads the ASA export (fwbedit import
         const { output, doc, code } = await importAsa(`case${++n}`, config);
         expect(code, output).toBe(0);
         expect(output).toMatch(/Platform: ASA/);
-        // only "no IPv6", and only where the file holds IPv6
+        // problems only where the file holds IPv6, which Firewall Builder 5.3 does not read
         const v6 = ipv6Lines(config);
         for (const [line, message] of problems(output)) {
-          const noIpv6 = /Warning: IPv6 import is not supported/.test(message);
+          // its parser, stopped by an IPv6 prefix, may also trip on the start of the next line
+          const afterIpv6 = /unexpected token/.test(message) && v6.lines.has(line - 1);
+          expect(v6.lines.has(line) || afterIpv6, `line ${line} holds no IPv6: ${message}`).toBe(true);
           const v6Object = /Error: Attempt to add yet undefined named object '([^']+)'/.exec(message);
-          expect(noIpv6 || (v6Object !== null && v6.names.has(v6Object[1] as string)), `line ${line}: ${message}`).toBe(true);
-          expect(v6.lines.has(line), `line ${line} holds no IPv6: ${message}`).toBe(true);
+          if (v6Object) expect(v6.names.has(v6Object[1] as string), message).toBe(true);
         }
-        const imported = importedFlows(doc, v6.lines);
-        // one rule per access-list entry, one group per object group (network and service)
+        const imported = importedFlows(doc, v6.names);
+        // one rule per access-list entry (also for an IPv6 one it could not read whole), one group per object group
         expect(imported.rules).toBe(RENDERERS.asa.countRules(out.text));
         const written = out.text.split('\n').filter((l) => l.startsWith('object-group network ')).map((l) => l.split(' ')[2]);
         for (const g of written) expect(imported.groups).toContain(g);
-        expect(imported.logged).toBe(c.defaultDrop ? out.text.split('\n').filter((l) => l.endsWith(' extended deny ip any any log')).length : 0);
+        // every logged deny it can read (one of IPv6 alone it cannot)
+        expect(imported.logged).toBe(c.defaultDrop ? out.text.split('\n').filter((l) => / extended deny ip .* log$/.test(l) && !l.includes('::')).length : 0);
         // the IPv4 flows of what Firewall Builder read are the engine's
         const ruleSet = expandPlan(c.plan);
         const nodes = nodeAddressesOf(ruleSet);

@@ -51,7 +51,7 @@ async function check(text: string): Promise<void> {
   for (const m of await texts(file, `${VSYS}/address-group/entry/static/member/text()`)) expect(addresses.has(m) || groups.has(m), `group member ${m}`).toBe(true);
   for (const m of await texts(file, `${VSYS}/service-group/entry/members/member/text()`)) expect(services.has(m), `service group member ${m}`).toBe(true);
   for (const side of ['source', 'destination']) {
-    for (const m of await texts(file, `${VSYS}/rulebase/security/rules/entry/${side}/member/text()`)) expect(m === 'any' || addresses.has(m) || groups.has(m), `${side} ${m}`).toBe(true);
+    for (const m of await texts(file, `${VSYS}/rulebase/security/rules/entry/${side}/member/text()`)) expect(m === 'any' || m === '0.0.0.0/0' || m === '::/0' || addresses.has(m) || groups.has(m), `${side} ${m}`).toBe(true);
   }
   for (const m of await texts(file, `${VSYS}/rulebase/security/rules/entry/service/member/text()`)) expect(m === 'any' || services.has(m) || serviceGroups.has(m), `service ${m}`).toBe(true);
   for (const a of await texts(file, `${VSYS}/rulebase/security/rules/entry/action/text()`)) expect(['allow', 'deny']).toContain(a);

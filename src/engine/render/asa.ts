@@ -4,6 +4,7 @@ import { slugify } from '../text.ts';
 import {
   addressObjects,
   append,
+  deniedFamilies,
   headerLines,
   ipv4Mask,
   networkNamePart,
@@ -123,7 +124,13 @@ export function renderAsa(input: RenderInput): RenderOutput {
   }
   if (options.defaultDrop) {
     if (acls.size === 0) aclOf(where.from);
-    for (const acl of acls.values()) acl.lines.push(`access-list ${acl.name} remark ${asaText('fwplan default drop: deny and log what the plan does not allow')}`, `access-list ${acl.name} extended deny ip any any log`);
+    // "any" is both families; a family the export leaves as it is is not denied, the other is named by its whole range
+    const denied = deniedFamilies(input);
+    const denies = denied.length === 2 ? ['any any'] : denied.map((f) => (f === 4 ? '0.0.0.0 0.0.0.0 0.0.0.0 0.0.0.0' : '::/0 ::/0'));
+    for (const acl of acls.values()) {
+      acl.lines.push(`access-list ${acl.name} remark ${asaText('fwplan default drop: deny and log what the plan does not allow')}`);
+      for (const d of denies) acl.lines.push(`access-list ${acl.name} extended deny ip ${d} log`);
+    }
   }
   for (const [name, list] of serviceGroups) {
     const protocol = (list[0] as Service).protocol;
@@ -163,7 +170,7 @@ export function renderAsa(input: RenderInput): RenderOutput {
     `! for the objects named ${lineComment(planSlug)}-* and fwplan-*. The commands add to what is there: loading a changed`,
     '! plan over an earlier one keeps the entries and group members it no longer has; roll the earlier one back first.',
     ...pathPlacementLines(where, { from: 'interface', to: 'interface' }, options.defaultDrop
-      ? 'An ASA access list ends in an implicit deny (not logged); with default drop each list ends in "deny ip any any log".'
+      ? 'An ASA access list ends in an implicit deny (not logged); with default drop each list ends in a logged "deny ip".'
       : 'An ASA access list ends in an implicit deny (not logged); default drop adds a logged "deny ip any any".', '! '),
   ];
   const header = headerLines(input, 'Cisco ASA (configuration commands)', countAsa(text), 'access-list entries', '! ');

@@ -422,3 +422,12 @@ export function pathPlacementLines(where: Placement, names: { from: string; to: 
   ];
   return lines.map((l) => `${prefix}${lineComment(l)}`);
 }
+
+/**
+ * The families an explicit final deny covers: both, except one a host export leaves as it is (the
+ * node has no address of it while another node has only that family — perhaps the same machine).
+ */
+export function deniedFamilies(input: RenderInput): Family[] {
+  const open = input.openFamilies ?? [];
+  return ([4, 6] as const).filter((f) => !open.includes(f));
+}

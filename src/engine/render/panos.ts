@@ -4,6 +4,7 @@ import {
   addressObjects,
   append,
   chunk,
+  deniedFamilies,
   countLines,
   headerLines,
   networkNamePart,
@@ -126,14 +127,17 @@ function build(input: RenderInput): PanConfig {
     const pairs = new Map<string, Placement>();
     for (const p of policies) pairs.set(`${p.placement.from}\n${p.placement.to}`, p.placement);
     if (pairs.size === 0) pairs.set(`${zones.from}\n${zones.to}`, zones);
+    // a family the export leaves as it is is not denied: the other one is named by its whole range
+    const denied = deniedFamilies(input);
+    const anyAddress = denied.length === 2 ? ['any'] : denied.map((f) => (f === 4 ? '0.0.0.0/0' : '::/0'));
     let n = 0;
     for (const pl of pairs.values()) {
       rules.push({
         name: ruleNames(`deny|${pl.from}|${pl.to}`, `${planSlug}-deny-${++n}`),
         from: pl.from,
         to: pl.to,
-        source: ['any'],
-        destination: ['any'],
+        source: anyAddress,
+        destination: anyAddress,
         service: ['any'],
         action: 'deny',
         description: `fwplan default drop: deny and log what the plan does not allow, ${pl.from} -> ${pl.to}`,
@@ -167,9 +171,9 @@ function instructions(input: RenderInput, config: PanConfig, how: string[]): str
   ];
 }
 
-/** A list in set-command syntax: one value bare, several in brackets; `any` is a keyword, never quoted. */
+/** A list in set-command syntax: one value bare, several in brackets; `any` and an address range are written as they are. */
 function setList(values: readonly string[]): string {
-  const word = (v: string) => (v === 'any' ? 'any' : panosQuoted(v));
+  const word = (v: string) => (v === 'any' || /^[0-9a-f.:]+\/\d+$/i.test(v) ? v : panosQuoted(v));
   return values.length === 1 ? word(values[0] as string) : `[ ${values.map(word).join(' ')} ]`;
 }
 
