@@ -18,7 +18,7 @@ import { parseXml, type ReadFlow, type XmlElement } from '../path-firewalls/read
 import { exportCases } from './exports.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'fwplan-fwbuilder-'));
-afterAll(() => { if (!process.env.FWPLAN_KEEP) rmSync(work, { recursive: true, force: true }); });
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Firewall Builder's standard object file with an empty "User" library for the import to fill. */
 function dataFile(): string {
