@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GATEWAY, RENDERERS, expandPlan, exportPlan, groupServiceIds, parsePlan, type Plan, type RenderOptions, type RuleSet, type Scope } from '../src/engine/index.ts';
+import { GATEWAY, RENDERERS, expandPlan, exportPlan, groupServiceIds, type Plan, type RenderOptions, type RuleSet, type Scope } from '../src/engine/index.ts';
+import { parsePlan } from '../src/engine/schema.ts';
 import { DEFAULTS, PATH_FORMATS, engineFlows, nodeAddressesOf, normalise, type PathFormat } from './path-firewalls/flows.ts';
 import { benchPlan } from '../bench/plans.ts';
 import { fixturePlans } from './real-tools/exports.ts';

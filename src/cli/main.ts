@@ -7,17 +7,20 @@ import {
   SECTIONS,
   SENHASEGURA_CATALOG,
   decodePlanBytes,
+  diffPlans,
   expandPlan,
   exportPlanChunks,
+  lintChangeRequest,
   isFormatId,
-  parsePlanText,
   parseScope,
-  planJsonSchema,
   printable,
+  readPlanText,
   ruleSetJson,
   verifyScript,
   type Finding,
+  type Flow,
   type Plan,
+  type PlanDiff,
   type RuleSet,
   type Scope,
 } from '../engine/index.ts';
@@ -40,11 +43,19 @@ export interface Io {
 type OptionName = 'json' | 'format' | 'scope' | 'default-drop' | 'ipset' | 'egress' | 'from' | 'to' | 'device-group' | 'out';
 type Values = Partial<Record<OptionName, string | boolean>>;
 
+interface ReadPlan {
+  readonly plan: Plan;
+  readonly path: string;
+  readonly upgraded: boolean;
+}
+
 interface Context {
   readonly io: Io;
   readonly values: Values;
   /** the PLAN argument, read and validated (commands that take one) */
-  readonly plan: () => { plan: Plan; path: string; upgraded: boolean };
+  readonly plan: () => ReadPlan;
+  /** both PLAN arguments (commands that compare two) */
+  readonly plans: () => [ReadPlan, ReadPlan];
 }
 
 interface Command {
@@ -52,8 +63,9 @@ interface Command {
   readonly usage: string;
   readonly help: string;
   readonly options: readonly OptionName[];
-  readonly takesPlan: boolean;
-  run(ctx: Context): number;
+  /** how many PLAN arguments the command takes */
+  readonly plans: 0 | 1 | 2;
+  run(ctx: Context): number | Promise<number>;
 }
 
 const OPTION_SPEC = {
@@ -74,6 +86,12 @@ const SCOPE_HELP = `gateway (default): a Linux router between the zones (FORWARD
                    ufw route); host:NODE: the firewall of one senhasegura node, named by its name
                    or one of its addresses (an MBR node needs cluster mode on). A host export
                    covers every address family the node has.`;
+
+/** Today in the machine's time zone, YYYY-MM-DD: rules and site flows that expired before it are left out. */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
 /** Command-line output is for terminals: anything from the plan is shown with control characters escaped. */
 function line(text: string): string {
@@ -134,6 +152,26 @@ function rulesText(ruleSet: RuleSet): string {
   return lines.map(line).join('');
 }
 
+/** A diff as a person reads it: changed groups first (added, then removed), unchanged ones summed up. */
+function diffText(d: PlanDiff): string {
+  const lines: string[] = [];
+  const shown = 8;
+  for (const change of ['added', 'removed'] as const) {
+    for (const g of d.groups.filter((x) => x.change === change)) {
+      const sign = change === 'added' ? '+' : '-';
+      lines.push(`${sign} ${String(g.flows.length).padStart(6)} ${g.ruleId}  ${g.service}: ${g.sourceName} -> ${g.destinationName}`);
+      for (const f of g.flows.slice(0, shown)) {
+        const port = f.portEnd === f.port ? String(f.port) : `${f.port}-${f.portEnd}`;
+        lines.push(`${sign}        ${f.source.written}${f.source.label ? ` (${f.source.label})` : ''} -> ${f.destination.written}${f.destination.label ? ` (${f.destination.label})` : ''} ${f.protocol}/${port}`);
+      }
+      if (g.flows.length > shown) lines.push(`${sign}        … ${g.flows.length - shown} more`);
+    }
+  }
+  const kept = new Set(d.groups.filter((g) => g.change === 'unchanged').map((g) => g.ruleId)).size;
+  lines.push(`${d.added.length} flows added, ${d.removed.length} removed, ${d.unchanged.length} unchanged (in ${kept} rules)`);
+  return lines.map(line).join('');
+}
+
 function catalogText(): string {
   const lines: string[] = [];
   for (const section of SECTIONS) {
@@ -161,7 +199,7 @@ documentation, and the rows from other vendor pages (the admin shell, ADMINW →
 with the page they come from. --json prints an array of {id, section, service, protocol, port,
 source, destination} plus label, purpose, origin, optional, cite and the flags.`,
     options: ['json'],
-    takesPlan: false,
+    plans: 0,
     run({ io, values }) {
       if (!values.json) {
         io.stdout(catalogText());
@@ -183,8 +221,9 @@ source, destination} plus label, purpose, origin, optional, cite and the flags.`
     usage: 'fwplan schema',
     help: 'Prints the JSON Schema of the plan file (version 2), made from the zod schema. Version 1 files are still read.',
     options: [],
-    takesPlan: false,
-    run({ io }) {
+    plans: 0,
+    async run({ io }) {
+      const { planJsonSchema } = await import('../engine/schema.ts');
       io.stdout(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
       return 0;
     },
@@ -196,12 +235,15 @@ source, destination} plus label, purpose, origin, optional, cite and the flags.`
 about. Invalid entries, CIDRs with host bits set and broken nodes are errors. Exit 1 if any
 finding is an error; exit 2 if the file is not a plan at all.`,
     options: ['json'],
-    takesPlan: true,
+    plans: 1,
     run({ io, values, plan }) {
-      const ruleSet = expandPlan(plan().plan);
-      if (values.json) io.stdout(`${JSON.stringify({ findings: ruleSet.findings }, null, 2)}\n`);
-      else io.stdout(bySeverity(ruleSet.findings).map((f) => line(findingLine(f))).join('') + line(summary(ruleSet.findings)));
-      return ruleSet.hasErrors ? 1 : 0;
+      const p = plan().plan;
+      const ruleSet = expandPlan(p, { today: today() });
+      // the change request's own problems (dates) are findings too, though they never block an export
+      const findings = [...ruleSet.findings, ...lintChangeRequest(p, today())];
+      if (values.json) io.stdout(`${JSON.stringify({ findings }, null, 2)}\n`);
+      else io.stdout(bySeverity(findings).map((f) => line(findingLine(f))).join('') + line(summary(findings)));
+      return findings.some((f) => f.severity === 'error') ? 1 : 0;
     },
   },
   rules: {
@@ -210,10 +252,10 @@ finding is an error; exit 2 if the file is not a plan at all.`,
     help: `Prints the rules the plan expands to (one per catalog rule, group and address family) with their
 source and destination entries as written, then every skipped catalog rule with its reason.`,
     options: ['json'],
-    takesPlan: true,
+    plans: 1,
     run({ io, values, plan }) {
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       io.stdout(values.json ? `${JSON.stringify(ruleSetJson(ruleSet, ruleSet.rules, { plan: p.name ?? null, cluster: p.cluster }), null, 2)}\n` : rulesText(ruleSet));
       return ruleSet.hasErrors ? 1 : 0;
     },
@@ -239,13 +281,13 @@ source and destination entries as written, then every skipped catalog rule with 
 The export alone goes to standard output; findings go to standard error. A plan with errors
 gives no export (exit 1): fix what fwplan lint lists first.`,
     options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'from', 'to', 'device-group', 'out'],
-    takesPlan: true,
+    plans: 1,
     run({ io, values, plan }) {
       const format = values.format;
       if (typeof format !== 'string') throw new UsageError([`--format is required: ${FORMAT_IDS.join(', ')}`]);
       if (!isFormatId(format)) throw new UsageError([`--format ${format}: unknown format (use ${FORMAT_IDS.join(', ')})`]);
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       const renderer = RENDERERS[format];
       if (values.ipset === true && !renderer.options.ipset) throw new UsageError([`--ipset applies to --format ${FORMAT_IDS.filter((f) => RENDERERS[f].options.ipset).join(' and ')}`]);
       const egress = values.egress ?? 'filter';
@@ -282,10 +324,10 @@ run after the change from the flow's source host.
   --scope S        ${SCOPE_HELP}
   --out FILE       write to FILE instead of standard output`,
     options: ['scope', 'out'],
-    takesPlan: true,
+    plans: 1,
     run({ io, values, plan }) {
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       if (ruleSet.hasErrors) {
         for (const f of ruleSet.findings.filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
         return 1;
@@ -296,6 +338,28 @@ run after the change from the flow's source host.
       return 0;
     },
   },
+  diff: {
+    summary: 'the flows a change adds, removes and keeps; exit 1 when the plans differ',
+    usage: 'fwplan diff OLD NEW [--json]',
+    help: `Compares two plans flow by flow (every address pair and port each allows, as the engine expands
+them): a port override, a disabled rule, a new device or a node added to the cluster show as the
+flows they change. Prints the changes by rule and sides, then a count of added, removed and
+unchanged flows. Exit 0 when the plans allow the same flows, 1 when they differ (like diff), 2 on
+bad usage or a file that is not a plan. --json prints the flows themselves.`,
+    options: ['json'],
+    plans: 2,
+    run({ io, values, plans }) {
+      const [before, after] = plans();
+      const d = diffPlans(before.plan, after.plan, { today: today() });
+      if (values.json) {
+        const flow = (f: Flow) => ({ ruleId: f.ruleId, protocol: f.protocol, port: f.port, ...(f.portEnd !== f.port ? { portEnd: f.portEnd } : {}), source: f.source.written, sourceName: f.sourceName, destination: f.destination.written, destinationName: f.destinationName });
+        io.stdout(`${JSON.stringify({ equal: d.equal, added: d.added.map(flow), removed: d.removed.map(flow), unchanged: d.unchanged.length }, null, 2)}\n`);
+      } else {
+        io.stdout(diffText(d));
+      }
+      return d.equal ? 0 : 1;
+    },
+  },
   migrate: {
     summary: 'the plan in the current file format (version 2)',
     usage: 'fwplan migrate PLAN [--out FILE]',
@@ -304,7 +368,7 @@ run after the change from the flow's source host.
 and DVC become one group each holding every service of its rows, so the flows stay the same.
   --out FILE       write to FILE instead of standard output`,
     options: ['out'],
-    takesPlan: true,
+    plans: 1,
     run({ io, values, plan }) {
       const read = plan();
       writeOut(io, values, [`${JSON.stringify(read.plan, null, 2)}\n`]);
@@ -327,7 +391,11 @@ Run "fwplan <command> --help" for a command's options. PLAN is a file, or - for 
 Exit codes: 0 done; 1 the plan has errors; 2 bad usage, unreadable file or not a plan.`;
 }
 
-function readPlan(io: Io, path: string | undefined): { plan: Plan; path: string; upgraded: boolean } {
+/**
+ * Read and validate one PLAN argument. A valid plan is read without zod (readPlanText); only a
+ * refused one loads the schema module, to say what is wrong field by field.
+ */
+async function readPlan(io: Io, path: string | undefined): Promise<ReadPlan> {
   if (path === undefined) throw new UsageError(['missing PLAN (a plan file, or - for standard input)']);
   let bytes: Uint8Array;
   try {
@@ -338,12 +406,13 @@ function readPlan(io: Io, path: string | undefined): { plan: Plan; path: string;
   }
   const decoded = decodePlanBytes(bytes);
   if (!decoded.ok) throw new UsageError(decoded.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
-  const parsed = parsePlanText(decoded.text);
+  const read = readPlanText(decoded.text);
+  const parsed = read.ok === 'unexplained' ? (await import('../engine/schema.ts')).explainPlan(read) : read;
   if (!parsed.ok) throw new UsageError(parsed.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
   return { plan: parsed.plan, path, upgraded: parsed.upgradedFrom !== undefined };
 }
 
-export function run(argv: readonly string[], io: Io): number {
+export async function run(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -370,9 +439,17 @@ export function run(argv: readonly string[], io: Io): number {
     for (const key of Object.keys(values)) {
       if (key !== 'help' && !(command.options as readonly string[]).includes(key)) throw new UsageError([`fwplan ${name} does not take --${key}`]);
     }
-    if (positionals.length > (command.takesPlan ? 1 : 0)) throw new UsageError([`unexpected argument "${positionals[command.takesPlan ? 1 : 0]}"`]);
-    let read: ReturnType<typeof readPlan> | undefined;
-    return command.run({ io, values, plan: () => (read ??= readPlan(io, positionals[0])) });
+    if (positionals.length > command.plans) throw new UsageError([`unexpected argument "${positionals[command.plans]}"`]);
+    if (command.plans === 2 && positionals.length < 2) throw new UsageError([`fwplan ${name} needs two plans: OLD NEW`]);
+    // the plans are read before the command runs: reading one may need the schema module (async)
+    const reads: ReadPlan[] = [];
+    for (let i = 0; i < command.plans; i++) reads.push(await readPlan(io, positionals[i]));
+    return await command.run({
+      io,
+      values,
+      plan: () => reads[0] as ReadPlan,
+      plans: () => [reads[0] as ReadPlan, reads[1] as ReadPlan],
+    });
   } catch (e) {
     if (e instanceof UsageError) {
       for (const l of e.lines) io.stderr(line(`fwplan: ${l}`));
@@ -413,7 +490,7 @@ function readLimited(path: string, limit: number): Uint8Array {
   }
 }
 
-export function main(): void {
+export async function main(): Promise<void> {
   const io: Io = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -427,5 +504,5 @@ export function main(): void {
       }
     },
   };
-  process.exitCode = run(process.argv.slice(2), io);
+  process.exitCode = await run(process.argv.slice(2), io);
 }

@@ -22,6 +22,12 @@ const CHECKED = {
   panos: 'PAN-OS set commands: no PAN-OS or offline checker runs on this machine (checked flow for flow by tests/path-firewalls.test.ts; its XML twin panos-xml goes through xmllint)',
   'panos-xml': { file: 'panos-xml.test.ts', tool: 'xmllint' },
   asa: { file: 'asa-fwbuilder.test.ts', tool: 'fwbedit' },
+  'aws-terraform': { file: 'terraform.test.ts', tool: 'terraform' },
+  'aws-cloudformation': { file: 'cfn-lint.test.ts', tool: 'cfn-lint' },
+  'azure-nsg':
+    'no offline tool checks an ARM template (az deployment group validate needs an Azure login): checked by its golden files, the documented-limits test and the flow read-back in tests/cloud-flows.test.ts',
+  'windows-firewall':
+    'PowerShell is not installed here: the script is checked by its own parser (every line a known call with quoted values) and the flow read-back in tests/windows-firewall.test.ts',
 } as const satisfies Record<FormatId, { file: string; tool: string } | string>;
 
 describe('real-tool coverage', () => {

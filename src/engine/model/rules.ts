@@ -188,6 +188,11 @@ export type FindingCode =
   | 'group-without-services'
   | 'flow-side'
   | 'flow-expired'
+  // the change request
+  | 'cr-date'
+  | 'cr-rule'
+  | 'rule-expired'
+  | 'plan-expired'
   // one export
   | 'anti-lockout'
   | 'no-admin-access'
@@ -196,9 +201,11 @@ export type FindingCode =
   | 'family-without-rules'
   | 'no-ipset-needed'
   | 'blocked-by-errors'
-  // firewalls in the path (FortiGate, PAN-OS, ASA)
-  | 'placement'
-  | 'target-limit';
+  // a target with documented limits, or one that filters at certain machines only
+  | 'target-limit'
+  | 'outside-target'
+  // firewalls in the path (FortiGate, PAN-OS, ASA): where their policies are placed
+  | 'placement';
 
 export interface Finding {
   readonly code: FindingCode;

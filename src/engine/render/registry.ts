@@ -1,4 +1,6 @@
 import { asaRenderer } from './asa.ts';
+import { awsCloudFormationRenderer, awsTerraformRenderer } from './aws.ts';
+import { azureNsgRenderer } from './azure.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
 import { fortigateRenderer } from './fortigate.ts';
@@ -9,6 +11,7 @@ import { nftablesRenderer } from './nftables.ts';
 import { panosRenderer, panosXmlRenderer } from './panos.ts';
 import type { Renderer } from './types.ts';
 import { ufwRenderer } from './ufw.ts';
+import { windowsFirewallRenderer } from './windows.ts';
 
 /** Every output format, by id. A new format is its file and one line here; nothing else names formats. */
 export const RENDERERS = {
@@ -24,6 +27,10 @@ export const RENDERERS = {
   panos: panosRenderer,
   'panos-xml': panosXmlRenderer,
   asa: asaRenderer,
+  'aws-terraform': awsTerraformRenderer,
+  'aws-cloudformation': awsCloudFormationRenderer,
+  'azure-nsg': azureNsgRenderer,
+  'windows-firewall': windowsFirewallRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;
