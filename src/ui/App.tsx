@@ -1,5 +1,3 @@
-// before anything parses a plan: see the file
-import './zodWithoutEval.ts';
 import { useEffect, type ReactElement } from 'react';
 import type { ViewId } from '../store/slices/uiSlice.ts';
 import { useStore } from '../store/store.ts';
