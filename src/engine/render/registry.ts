@@ -1,5 +1,6 @@
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
+import type { FormatId } from './formats.ts';
 import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
 import { ipsetRenderer } from './ipset.ts';
 import { jsonRenderer } from './json.ts';
@@ -7,7 +8,10 @@ import { nftablesRenderer } from './nftables.ts';
 import type { Renderer } from './types.ts';
 import { ufwRenderer } from './ufw.ts';
 
-/** Every output format, by id. A new format is its file and one line here; nothing else names formats. */
+/**
+ * Every output format, by id. A new format is its file, its id in ./formats.ts and one line here;
+ * nothing else names formats.
+ */
 export const RENDERERS = {
   iptables: iptablesRenderer,
   ip6tables: ip6tablesRenderer,
@@ -17,14 +21,9 @@ export const RENDERERS = {
   ipset: ipsetRenderer,
   csv: csvRenderer,
   json: jsonRenderer,
-} as const satisfies Record<string, Renderer>;
+} as const satisfies Record<FormatId, Renderer>;
 
-export type FormatId = keyof typeof RENDERERS;
-export const FORMAT_IDS = Object.keys(RENDERERS) as FormatId[];
-
-export function isFormatId(value: unknown): value is FormatId {
-  return typeof value === 'string' && Object.hasOwn(RENDERERS, value);
-}
+export { FORMAT_IDS, isFormatId, type FormatId } from './formats.ts';
 
 /** The renderer of a format, typed as the general interface. */
 export function rendererOf(format: FormatId): Renderer {
