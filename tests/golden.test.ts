@@ -22,7 +22,7 @@ interface Case {
 }
 
 /** The variants of one format for one plan: only those its options make different. */
-export function goldenCases(format: FormatId, primary: string | undefined, member: string | undefined): Case[] {
+export function goldenCases(format: FormatId, primary: string | undefined, member: string | undefined, deviceGroup?: string): Case[] {
   const r = RENDERERS[format];
   const gateway = { kind: 'gateway' } as const;
   const cases: Case[] = [{ name: 'gateway', format, options: { scope: gateway, defaultDrop: false } }];
@@ -35,6 +35,7 @@ export function goldenCases(format: FormatId, primary: string | undefined, membe
   }
   if (member && r.options.defaultDrop) cases.push({ name: 'member-drop', format, options: { scope: { kind: 'host', node: member }, defaultDrop: true } });
   if (r.options.ipset) cases.push({ name: 'gateway-ipset', format, options: { scope: gateway, defaultDrop: false, ipset: true } });
+  if (r.options.deviceGroup && deviceGroup !== undefined) cases.push({ name: 'device-group', format, options: { scope: gateway, defaultDrop: false, deviceGroup } });
   return cases;
 }
 
@@ -46,7 +47,8 @@ describe.each(plans)('golden output for %s', (file) => {
   const dir = join(PLANS, file.replace(/\.json$/, ''));
   const primary = ruleSet.nodes.find((n) => n.role === 'PRD')?.name;
   const member = ruleSet.nodes.find((n) => n.role === 'MBR')?.name;
-  const cases = FORMAT_IDS.flatMap((format) => goldenCases(format, primary, member));
+  const deviceGroup = ruleSet.deviceGroups[0]?.name;
+  const cases = FORMAT_IDS.flatMap((format) => goldenCases(format, primary, member, deviceGroup));
 
   it.each(cases)('$format $name', ({ name, format, options }) => {
     const result = exportPlan(plan, format, options, ruleSet);

@@ -93,6 +93,13 @@ function prepare(plan: Plan, format: FormatId, options: RenderOptions, ruleSet: 
   }
   const scoped = applyScope(ruleSet, options.scope);
   if (!scoped.ok) return { ok: false, message: scoped.message, errors: [] };
+  // a format for the managed devices, cut to one device group: the group must exist (a script for a
+  // misspelt group would only remove the devices' earlier rules)
+  const deviceGroup = renderer.options.deviceGroup && options.deviceGroup !== undefined ? ruleSet.deviceGroups.find((g) => g.name === options.deviceGroup) : undefined;
+  if (renderer.options.deviceGroup && options.deviceGroup !== undefined && !deviceGroup) {
+    const names = ruleSet.deviceGroups.map((g) => quoted(g.name)).join(', ');
+    return { ok: false, message: `device group ${quoted(options.deviceGroup)}: the plan has no device group of that name (${names || 'it has none'})`, errors: [] };
+  }
   let rules = scoped.rules;
   const findings: Finding[] = [];
   const keepAdmins = options.defaultDrop ? renderer.options.defaultDrop : renderer.holdsAllSets === true;
@@ -121,7 +128,7 @@ function prepare(plan: Plan, format: FormatId, options: RenderOptions, ruleSet: 
     }
   }
   if (renderer.options.defaultDrop) findings.push(...otherFamilies(renderer, format, rules, scoped.node));
-  const fileName = exportFileName(plan.name, options.scope, renderer.suffix);
+  const fileName = exportFileName(plan.name, options.scope, `${deviceGroup ? `-${deviceGroup.slug}` : ''}${renderer.suffix}`);
   const input: RenderInput = { plan, ruleSet, rules, options, fileName, openFamilies, ...(scoped.node ? { node: scoped.node } : {}) };
   return { ok: true, input, renderer, findings };
 }

@@ -36,6 +36,20 @@ describe('autosave reading', () => {
     expect(plan?.name).toBe('n');
   });
 
+  it('says a partly broken version 1 autosave was upgraded, as a whole one is', async () => {
+    const loaded = readSaved({ plan: { version: 1, name: 'v1', roles: { PRD: ['192.0.2.10'] }, ports: { 'prd-mail-tcp-420': 70000 } } });
+    // refused by the fast reader: the page starts fresh, and the schema salvages the rest
+    expect(loaded.plan).toEqual(startingPlan());
+    const recovery = await recoverSaved();
+    expect(recovery?.loaded?.plan.nodes).toEqual([{ name: '192.0.2.10', role: 'PRD', addresses: ['192.0.2.10'] }]);
+    expect(recovery?.loaded?.plan.ports).toEqual({});
+    expect(recovery?.loaded?.upgradedFrom).toBe(1);
+    readSaved({ plan: { version: 2, name: 'v2', ports: { 'prd-mail-tcp-420': 70000 } } });
+    const v2 = await recoverSaved();
+    expect(v2?.loaded).toBeDefined();
+    expect(v2?.loaded?.upgradedFrom).toBeUndefined();
+  });
+
   it('starts a fresh plan when nothing can be used', async () => {
     expect(readSaved({ plan: 'garbage' }).plan).toEqual(startingPlan());
     const recovery = await recoverSaved();

@@ -326,7 +326,15 @@ export async function recoverSaved(): Promise<Recovery | undefined> {
   // the schema accepts what the reader refused (a property test holds the two to one answer): the schema's result stands
   const plan = parsed.ok ? parsed.plan : salvagePlan(pending.value, parsed.errors, parsePlan);
   if (!plan) return { problem: notLoaded, notLoaded };
-  const loaded = { plan, roleText: roleTextFromPlan(plan), groupText: groupTextFromPlan(plan), exportOptions: pending.exportOptions };
+  // what was kept of a version 1 plan was upgraded on the way in, like a plan read whole
+  const upgraded = parsed.ok ? parsed.upgradedFrom === 1 : isRecord(pending.value) && pending.value.version === 1;
+  const loaded: LoadedState = {
+    plan,
+    roleText: roleTextFromPlan(plan),
+    groupText: groupTextFromPlan(plan),
+    exportOptions: pending.exportOptions,
+    ...(upgraded ? { upgradedFrom: 1 as const } : {}),
+  };
   if (parsed.ok) return { loaded, problem: null, notLoaded };
   return {
     loaded,

@@ -85,7 +85,8 @@ void recoverSaved().then((recovery) => {
   const state = appStore.getState();
   if (recovery.loaded && state.plan === freshAtLoad) {
     const { plan, roleText, groupText, exportOptions } = recovery.loaded;
-    appStore.setState({ plan, roleText, groupText, exportOptions });
+    const upgradedFrom = recovery.loaded.upgradedFrom;
+    appStore.setState({ plan, roleText, groupText, exportOptions, ...(upgradedFrom ? { upgradeNotice: UPGRADE_NOTICE } : {}) });
     appStore.temporal.getState().clear();
     opened = plan;
     if (recovery.problem) state.setStorageProblem(recovery.problem);

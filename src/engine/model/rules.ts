@@ -200,7 +200,10 @@ export type FindingCode =
   | 'family-left-open'
   | 'family-without-rules'
   | 'no-ipset-needed'
-  | 'blocked-by-errors';
+  | 'blocked-by-errors'
+  // a target with documented limits, or one that filters at certain machines only
+  | 'target-limit'
+  | 'outside-target';
 
 export interface Finding {
   readonly code: FindingCode;

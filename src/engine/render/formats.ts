@@ -2,7 +2,7 @@
  * The output formats' ids, apart from their renderers: what the page's saved options are checked
  * against without loading every renderer (the registry holds the renderers, one per id).
  */
-export const FORMAT_IDS = ['iptables', 'ip6tables', 'nftables', 'ufw', 'firewalld', 'ipset', 'csv', 'json'] as const;
+export const FORMAT_IDS = ['iptables', 'ip6tables', 'nftables', 'ufw', 'firewalld', 'ipset', 'csv', 'json', 'aws-terraform', 'aws-cloudformation', 'azure-nsg', 'windows-firewall'] as const;
 
 export type FormatId = (typeof FORMAT_IDS)[number];
 

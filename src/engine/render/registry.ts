@@ -1,3 +1,5 @@
+import { awsCloudFormationRenderer, awsTerraformRenderer } from './aws.ts';
+import { azureNsgRenderer } from './azure.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
 import type { FormatId } from './formats.ts';
@@ -7,6 +9,7 @@ import { jsonRenderer } from './json.ts';
 import { nftablesRenderer } from './nftables.ts';
 import type { Renderer } from './types.ts';
 import { ufwRenderer } from './ufw.ts';
+import { windowsFirewallRenderer } from './windows.ts';
 
 /**
  * Every output format, by id. A new format is its file, its id in ./formats.ts and one line here;
@@ -21,6 +24,10 @@ export const RENDERERS = {
   ipset: ipsetRenderer,
   csv: csvRenderer,
   json: jsonRenderer,
+  'aws-terraform': awsTerraformRenderer,
+  'aws-cloudformation': awsCloudFormationRenderer,
+  'azure-nsg': azureNsgRenderer,
+  'windows-firewall': windowsFirewallRenderer,
 } as const satisfies Record<FormatId, Renderer>;
 
 export { FORMAT_IDS, isFormatId, type FormatId } from './formats.ts';

@@ -34,8 +34,18 @@ export interface TableRow extends Pick<ExpandedRule, 'ruleId' | 'covers' | 'sect
 /** Beyond this many address pairs the pair view stops and says so. */
 export const MAX_PAIR_ROWS = 250_000;
 
+/**
+ * What an entry is called next to its address: its label, or — for the address of a senhasegura
+ * node, which has no label of its own — the node's name (unless the node is named by the address).
+ */
+export function entryName(e: AddressEntry): string | undefined {
+  if (e.label) return e.label;
+  return e.owner.kind === 'node' && e.owner.node !== e.written ? e.owner.node : undefined;
+}
+
 function entryText(e: AddressEntry): string {
-  return e.label ? `${e.written} ${e.network.display} ${e.label}` : `${e.written} ${e.network.display}`;
+  const name = entryName(e);
+  return name ? `${e.written} ${e.network.display} ${name}` : `${e.written} ${e.network.display}`;
 }
 
 function isNodes(name: string): boolean {
