@@ -1,6 +1,7 @@
 import type { PersistStorage, StorageValue } from 'zustand/middleware';
 import { LIST_ROLES, readPlanValue, type Plan, type PlanError, type PlanParse } from '../engine/index.ts';
 import { loadPlanSchema } from './planSchema.ts';
+import { planEntryCount } from './planStatus.ts';
 import { parseRoleText, planEntries } from './roleText.ts';
 import { reportSave } from './saveStatus.ts';
 import { DEFAULT_EXPORT_OPTIONS, sanitizeExportOptions, type ExportOptions } from './slices/exportSlice.ts';
@@ -111,6 +112,59 @@ export function markLoaded(state: PersistedState): void {
   lastWritten = { plan: state.plan, roleText: state.roleText, groupText: state.groupText, exportOptions: state.exportOptions };
 }
 
+/** A plan of this many entries or more is saved once edits pause (SAVE_DELAY_MS), not on every change. */
+export const DEFER_SAVE_ENTRIES = 2_000;
+const SAVE_DELAY_MS = 400;
+let pendingSave: { name: string; value: StorageValue<PersistedState> } | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The entries of what the store saves as its plan (always a Plan; anything else counts as small). */
+function entriesOf(plan: unknown): number {
+  return isRecord(plan) && Array.isArray(plan.nodes) && isRecord(plan.roles) && Array.isArray(plan.userGroups) && Array.isArray(plan.deviceGroups) ? planEntryCount(plan as unknown as Plan) : 0;
+}
+
+function cancelPendingSave(): void {
+  pendingSave = undefined;
+  if (saveTimer !== undefined) clearTimeout(saveTimer);
+  saveTimer = undefined;
+}
+
+function write(name: string, value: StorageValue<PersistedState>): void {
+  const ls = storage();
+  if (!ls) {
+    reportSave(false, 'This browser does not allow saving: the plan is lost when the page is closed. Save the plan file instead.');
+    return;
+  }
+  const s = value.state;
+  try {
+    ls.setItem(name, JSON.stringify(value));
+    lastWritten = { plan: s.plan, roleText: s.roleText, groupText: s.groupText, exportOptions: s.exportOptions };
+    reportSave(true);
+  } catch (e) {
+    reportSave(false, `Autosave failed (${e instanceof Error ? e.name : 'storage error'}): the browser's storage is full or blocked. Save the plan file to keep your work.`);
+  }
+}
+
+/** Write a save that waits for edits to pause now (the page is being hidden or closed; tests). */
+export function flushAutosave(): void {
+  const pending = pendingSave;
+  cancelPendingSave();
+  if (pending) write(pending.name, pending.value);
+}
+
+/** Whether a save is waiting for edits to pause. */
+export function autosavePending(): boolean {
+  return pendingSave !== undefined;
+}
+
+// a save still waiting is written before the page goes away (or into the background)
+if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+  window.addEventListener('pagehide', flushAutosave);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushAutosave();
+  });
+}
+
 export const planStorage: PersistStorage<PersistedState> = {
   getItem(name): StorageValue<PersistedState> | null {
     const ls = storage();
@@ -140,20 +194,21 @@ export const planStorage: PersistStorage<PersistedState> = {
     return { state: value as PersistedState, version: 0 };
   },
   setItem(name, value) {
-    const ls = storage();
-    if (!ls) {
-      reportSave(false, 'This browser does not allow saving: the plan is lost when the page is closed. Save the plan file instead.');
+    const s = value.state;
+    if (lastWritten && lastWritten.plan === s.plan && lastWritten.roleText === s.roleText && lastWritten.groupText === s.groupText && lastWritten.exportOptions === s.exportOptions) {
+      cancelPendingSave();
       return;
     }
-    const s = value.state;
-    if (lastWritten && lastWritten.plan === s.plan && lastWritten.roleText === s.roleText && lastWritten.groupText === s.groupText && lastWritten.exportOptions === s.exportOptions) return;
-    try {
-      ls.setItem(name, JSON.stringify(value));
-      lastWritten = { plan: s.plan, roleText: s.roleText, groupText: s.groupText, exportOptions: s.exportOptions };
-      reportSave(true);
-    } catch (e) {
-      reportSave(false, `Autosave failed (${e instanceof Error ? e.name : 'storage error'}): the browser's storage is full or blocked. Save the plan file to keep your work.`);
+    // a small plan is written at once; a large one once edits pause, so that the tens of
+    // milliseconds of writing 20,000 addresses never sit between a keystroke and its frame
+    if (entriesOf(s.plan) < DEFER_SAVE_ENTRIES) {
+      cancelPendingSave();
+      write(name, value);
+      return;
     }
+    pendingSave = { name, value };
+    if (saveTimer !== undefined) clearTimeout(saveTimer);
+    saveTimer = setTimeout(flushAutosave, SAVE_DELAY_MS);
   },
   removeItem(name) {
     try {
