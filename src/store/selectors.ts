@@ -159,7 +159,10 @@ export function expansionStatus(): { worker: boolean; failure?: string; stats?: 
 // the plan goes to the worker as soon as it changes, before React renders
 if (client) {
   const send = (plan: Plan) => {
-    if (workerClient() && !rememberedFor(plan)) client.send(plan, true);
+    if (!workerClient()) return;
+    const known = rememberedFor(plan) !== undefined;
+    if (!known) client.send(plan, true);
+    client.refreshExport(plan, known);
   };
   send(appStore.getState().plan);
   appStore.subscribe((state, previous) => {

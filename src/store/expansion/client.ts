@@ -53,6 +53,8 @@ export class ExpansionClient {
   /** plans sent whose rule set is wanted back and has not come yet, by request id */
   private readonly waiting = new Map<number, Plan>();
   private exportSent: { id: number; planId: number; plan: Plan; key: string } | undefined;
+  /** the export last asked for: made again for each new plan (refreshExport) */
+  private lastExport: { format: FormatId; options: RenderOptions } | undefined;
   private preview: PreviewAnswer | undefined;
   private readonly listeners = new Set<() => void>();
   /** set when the worker failed: the page then works everything out itself */
@@ -88,12 +90,22 @@ export class ExpansionClient {
   /** Ask for the preview of one export of `plan` (sent first if it is new); answers to older asks are dropped. */
   requestExport(plan: Plan, format: FormatId, options: RenderOptions, planKnown: boolean): void {
     const key = optionsKey(format, options);
+    this.lastExport = { format, options };
     const planId = this.send(plan, !planKnown);
     const last = this.exportSent;
     if (last && last.planId === planId && last.key === key) return;
     const id = this.nextId++;
     this.exportSent = { id, planId, plan, key };
     this.port.postMessage({ kind: 'export', id, planId, format, options });
+  }
+
+  /**
+   * Ask again for the export last asked for, of this new plan (nothing if none was asked for yet):
+   * once the Export view has been opened, its preview is made in the worker with every edit, so
+   * that coming back to Export finds it ready.
+   */
+  refreshExport(plan: Plan, planKnown: boolean): void {
+    if (this.lastExport) this.requestExport(plan, this.lastExport.format, this.lastExport.options, planKnown);
   }
 
   /** The latest export preview taken (perhaps of an older plan or other options: compare plan and key). */

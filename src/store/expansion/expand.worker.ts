@@ -17,7 +17,7 @@ let scheduled = false;
 
 function drain(): void {
   scheduled = false;
-  for (const answer of host.work()) scope.postMessage(answer);
+  host.work((answer) => scope.postMessage(answer));
 }
 
 scope.onmessage = (event) => {

@@ -228,6 +228,45 @@ describe('the expansion worker protocol', () => {
     expect(c.client.latestPreview()?.preview.ok).toBe(true);
   });
 
+  it('once an export was asked for, makes it again for each new plan, after sending its rule set', () => {
+    const c = connect();
+    const p = plan(20, false);
+    // before any export was asked for, a new plan brings no preview
+    c.client.refreshExport(p, false);
+    expect(c.sent).toEqual([]);
+    c.client.send(p, true);
+    c.step();
+    expect(c.client.latestPreview()).toBeUndefined();
+    const options: RenderOptions = { scope: GATEWAY, defaultDrop: true };
+    c.client.requestExport(p, 'nftables', options, true);
+    c.step();
+    const p2 = toggled(p);
+    c.client.send(p2, true);
+    c.client.refreshExport(p2, false);
+    expect(c.sent.slice(-2).map((m) => m.kind)).toEqual(['plan', 'export']);
+    const run = c.run();
+    expect(run.map((a) => a.kind)).toEqual(['expanded', 'exported']);
+    c.deliver(run);
+    const got = c.client.latestPreview();
+    expect(got?.plan).toBe(p2);
+    expect(got?.key).toBe(optionsKey('nftables', options));
+    expect(got?.preview).toEqual(exportPreview(p2, expandPlan(p2, { today: TODAY }), 'nftables', options));
+  });
+
+  it('hands each answer on as soon as it is made', () => {
+    const host = new ExpansionHost();
+    const out = new ListOutbox<Entry>();
+    const p = plan(20, false);
+    const wire = encodePlan(p, out);
+    host.receive({ kind: 'plan', id: 1, today: TODAY, plan: wire.plan, lists: wire.lists, answer: true });
+    host.receive({ kind: 'export', id: 2, planId: 1, format: 'csv', options: { scope: GATEWAY, defaultDrop: false } });
+    const seen: string[] = [];
+    const answers = host.work((a) => seen.push(`${a.kind} while ${host.busy ? 'busy' : 'idle'}`));
+    // the rule set went out while the export was still to be made
+    expect(seen).toEqual(['expanded while busy', 'exported while idle']);
+    expect(answers.map((a) => a.kind)).toEqual(['expanded', 'exported']);
+  });
+
   it('says when the worker failed, so the page works the plan out itself', () => {
     const c = connect();
     let heard = 0;

@@ -39,7 +39,7 @@ export class ExpansionHost {
   }
 
   /** The rule set of the latest plan, expanded now if it is not yet; undefined when the engine threw. */
-  private ruleSetOfLatest(out: WorkerAnswer[]): RuleSet | undefined {
+  private ruleSetOfLatest(out: (answer: WorkerAnswer) => void): RuleSet | undefined {
     const latest = this.latest;
     if (!latest) return undefined;
     if (this.expanded?.id === latest.id) return this.expanded.ruleSet;
@@ -48,21 +48,29 @@ export class ExpansionHost {
     try {
       ruleSet = expandPlan(latest.plan, { today: latest.today });
     } catch (e) {
-      out.push({ kind: 'failed', id: latest.id, request: 'plan', message: message(e) });
+      out({ kind: 'failed', id: latest.id, request: 'plan', message: message(e) });
       this.latest = { ...latest, answer: false };
       return undefined;
     }
     this.expanded = { id: latest.id, ruleSet };
     if (latest.answer) {
       const wire = encodeRuleSet(ruleSet, this.ruleSetLists);
-      out.push({ kind: 'expanded', id: latest.id, ruleSet: wire.ruleSet, lists: wire.lists, ms: now() - started });
+      out({ kind: 'expanded', id: latest.id, ruleSet: wire.ruleSet, lists: wire.lists, ms: now() - started });
     }
     return ruleSet;
   }
 
-  /** Expand the latest plan if the page wants its rule set, then make the latest export preview. */
-  work(): WorkerAnswer[] {
-    const out: WorkerAnswer[] = [];
+  /**
+   * Expand the latest plan if the page wants its rule set, then make the latest export preview.
+   * Each answer goes to `emit` as soon as it is made (the rule set is not held back while the
+   * export is made), and all are returned.
+   */
+  work(emit?: (answer: WorkerAnswer) => void): WorkerAnswer[] {
+    const answers: WorkerAnswer[] = [];
+    const out = (answer: WorkerAnswer) => {
+      answers.push(answer);
+      emit?.(answer);
+    };
     if (this.latest?.answer) this.ruleSetOfLatest(out);
     const wanted = this.exportWanted;
     this.exportWanted = undefined;
@@ -73,12 +81,12 @@ export class ExpansionHost {
         const started = now();
         try {
           const preview = exportPreview(this.latest.plan, ruleSet, wanted.format, wanted.options);
-          out.push({ kind: 'exported', id: wanted.id, planId: wanted.planId, preview, ms: now() - started });
+          out({ kind: 'exported', id: wanted.id, planId: wanted.planId, preview, ms: now() - started });
         } catch (e) {
-          out.push({ kind: 'failed', id: wanted.id, request: 'export', message: message(e) });
+          out({ kind: 'failed', id: wanted.id, request: 'export', message: message(e) });
         }
       }
     }
-    return out;
+    return answers;
   }
 }
