@@ -608,12 +608,12 @@ async function main(): Promise<number> {
   /** what each figure is, its target kind, and what it waits for */
   const ROWS: Record<Measure, { label: string; kind?: 'edit' | 'paste'; until: string }> = {
     paste: { label: `paste ${count(n)} addresses into a device group`, kind: 'paste', until: `"${count(n)} entries" in the group's status line` },
-    pasteRules: { label: '  their rules worked out and counted', until: 'the rule count beside "Review rules" changed (the expansion worker answered)' },
+    pasteRules: { label: 'paste: its rules worked out and counted', until: 'the rule count beside "Review rules" changed (the expansion worker answered)' },
     edit: { label: `one keystroke in the ${count(n)}-line box`, kind: 'edit', until: 'the frame after a Backspace at the end of the box' },
     toggle: { label: 'toggle a service off', kind: 'edit', until: `${TOGGLED_SERVICE}: its row shown switched off` },
-    toggleRules: { label: '  its rules worked out and counted', until: 'the rule count beside "Review rules" changed' },
+    toggleRules: { label: 'toggle: its rules worked out and counted', until: 'the rule count beside "Review rules" changed' },
     filter: { label: `type "${FILTER_CHAR}" in the rules filter`, kind: 'edit', until: '"Showing N of M" shows fewer of the same M' },
-    exportPanel: { label: '  switch to Export: the view shown', until: 'the Export view is in the page' },
+    exportPanel: { label: 'switch to Export: the view shown', until: 'the Export view is in the page' },
     exportPreview: { label: 'switch to Export: nftables preview shown', kind: 'edit', until: 'the preview of the .nft file of the current plan is shown' },
   };
 
@@ -695,7 +695,7 @@ async function main(): Promise<number> {
 
   const doc = {
     interactions: MEASURES.map((m) => ({
-      label: ROWS[m].label.trim(),
+      label: ROWS[m].label,
       median: painted[m].median,
       p25: painted[m].p25,
       p75: painted[m].p75,
