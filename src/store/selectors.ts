@@ -145,29 +145,43 @@ function startWorker(): ExpansionClient | undefined {
   return client;
 }
 
-const client = startWorker();
+/** the worker's client, once it has been started (connectWorker) */
+let client: ExpansionClient | undefined;
 
 function workerClient(): ExpansionClient | undefined {
   return client !== undefined && client.failure === undefined ? client : undefined;
 }
 
-/** Whether plans are expanded in the worker (false in unit tests, or once the worker failed), and what it has answered. */
+/** Whether plans are expanded in the worker (false in unit tests, before it started, or once it failed), and what it has answered. */
 export function expansionStatus(): { worker: boolean; failure?: string; stats?: ExpansionStats } {
   return { worker: workerClient() !== undefined, ...(client?.failure !== undefined ? { failure: client.failure } : {}), ...(client ? { stats: client.stats } : {}) };
 }
 
-// the plan goes to the worker as soon as it changes, before React renders
-if (client) {
+/** Start the worker; from then on the plan goes to it as soon as it changes, before React renders. */
+function connectWorker(): void {
+  const started = startWorker();
+  if (!started) return;
+  client = started;
   const send = (plan: Plan) => {
     if (!workerClient()) return;
     const known = rememberedFor(plan) !== undefined;
-    if (!known) client.send(plan, true);
-    client.refreshExport(plan, known);
+    if (!known) started.send(plan, true);
+    started.refreshExport(plan, known);
   };
   send(appStore.getState().plan);
   appStore.subscribe((state, previous) => {
     if (state.plan !== previous.plan) send(state.plan);
   });
+  // the panels read their rule sets from the worker from now on
+  answers++;
+  for (const l of listeners) l();
+}
+
+// The worker (its own copy of the engine, about 40 KB gzipped) is loaded once the page is up and
+// idle: it is not part of the first download. Until it runs, plans are expanded on this thread.
+if (typeof Worker === 'function' && typeof window !== 'undefined') {
+  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(connectWorker, { timeout: 1500 });
+  else window.setTimeout(connectWorker, 200);
 }
 
 const NO_ENTRIES = Object.fromEntries(LIST_ROLES.map((role) => [role, []])) as unknown as Record<ListRole, readonly never[]>;
