@@ -13,6 +13,9 @@ export default defineConfig({
     // the gzipped budget of scripts/check-bundle-size.mjs is what counts; this only silences Vite's raw-size hint
     chunkSizeWarningLimit: 800,
   },
+  // the expansion worker (src/store/expansion/expand.worker.ts) is a module worker of its own file
+  // from the page's origin: the CSP's script-src 'self' covers it, no blob: or data: URL is made
+  worker: { format: 'es' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   test: {
     environment: 'node',

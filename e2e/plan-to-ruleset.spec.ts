@@ -213,7 +213,7 @@ test('a new user fills the roles, changes services, reviews the table and downlo
   );
   expect(lines).toHaveLength(pairs + 1);
   expect(lines).toContain(
-    'prd-dvc-tcp-3389,devices,RDP 3389/tcp,Remote Desktop Protocol,forward,IPv4,tcp,3389,3389,CLUSTER,vault-02,192.0.2.11,,DVC,Managed devices,203.0.113.200,core switch,prd-dvc-tcp-3389,plan',
+    'prd-dvc-tcp-3389,devices,RDP 3389/tcp,Remote Desktop Protocol,forward,IPv4,tcp,3389,3389,CLUSTER,vault-02,192.0.2.11,,DVC,Managed devices,203.0.113.200,core switch,prd-dvc-tcp-3389,article',
   );
   expect(lines.some((l) => l.startsWith('prd-dvc-tcp-22,'))).toBe(false);
   // the file is the engine's CSV of the plan in the page

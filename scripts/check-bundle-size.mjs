@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const BUDGET_BYTES = 200 * 1024;
+export const BUDGET_BYTES = 150 * 1024;
 
 export function initialJs(dist = 'dist') {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');

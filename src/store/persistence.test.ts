@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../engine/schema.ts';
-import { migrateSaved, readSaved, salvagePlan } from './persistence.ts';
+import { migrateSaved, readSaved, recoverSaved, salvagePlan } from './persistence.ts';
 import { startingPlan } from './slices/planSlice.ts';
 
 describe('autosave reading', () => {
@@ -29,23 +29,48 @@ describe('autosave reading', () => {
     const parsed = parsePlan(value);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    const plan = salvagePlan(value, parsed.errors);
+    const plan = salvagePlan(value, parsed.errors, parsePlan);
     expect(plan?.nodes).toEqual([{ name: 'a', role: 'PRD', addresses: ['192.0.2.10'] }]);
     expect(plan?.roles).toEqual({ NTP: ['192.0.2.1'] });
     expect(plan?.ports).toEqual({});
     expect(plan?.name).toBe('n');
   });
 
-  it('says a partly broken version 1 autosave was upgraded, as a whole one is', () => {
+  it('says a partly broken version 1 autosave was upgraded, as a whole one is', async () => {
     const loaded = readSaved({ plan: { version: 1, name: 'v1', roles: { PRD: ['192.0.2.10'] }, ports: { 'prd-mail-tcp-420': 70000 } } });
-    expect(loaded.plan.nodes).toEqual([{ name: '192.0.2.10', role: 'PRD', addresses: ['192.0.2.10'] }]);
-    expect(loaded.plan.ports).toEqual({});
-    expect(loaded.upgradedFrom).toBe(1);
-    expect(readSaved({ plan: { version: 2, name: 'v2', ports: { 'prd-mail-tcp-420': 70000 } } }).upgradedFrom).toBeUndefined();
+    // refused by the fast reader: the page starts fresh, and the schema salvages the rest
+    expect(loaded.plan).toEqual(startingPlan());
+    const recovery = await recoverSaved();
+    expect(recovery?.loaded?.plan.nodes).toEqual([{ name: '192.0.2.10', role: 'PRD', addresses: ['192.0.2.10'] }]);
+    expect(recovery?.loaded?.plan.ports).toEqual({});
+    expect(recovery?.loaded?.upgradedFrom).toBe(1);
+    readSaved({ plan: { version: 2, name: 'v2', ports: { 'prd-mail-tcp-420': 70000 } } });
+    const v2 = await recoverSaved();
+    expect(v2?.loaded).toBeDefined();
+    expect(v2?.loaded?.upgradedFrom).toBeUndefined();
   });
 
-  it('starts a fresh plan when nothing can be used', () => {
+  it('starts a fresh plan when nothing can be used', async () => {
     expect(readSaved({ plan: 'garbage' }).plan).toEqual(startingPlan());
+    const recovery = await recoverSaved();
+    expect(recovery?.loaded).toBeUndefined();
+    expect(recovery?.problem?.recovered).toBe(false);
+    expect(recovery?.problem?.details).toEqual(['version: is missing: fwplan reads plan versions 1 and 2']);
+    expect(await recoverSaved()).toBeUndefined();
+  });
+
+  it('starts a fresh plan at once for a refused save, and loads its valid part once the schema has explained it', async () => {
+    const value = { version: 2, name: 'n', nodes: [{ name: 'a', role: 'PRD', addresses: ['192.0.2.10'] }], roles: { NTP: ['192.0.2.1'] }, ports: { 'prd-mail-tcp-420': 70000 } };
+    const loaded = readSaved({ plan: value, exportOptions: { format: 'ufw' } });
+    expect(loaded.plan).toEqual(startingPlan());
+    const recovery = await recoverSaved();
+    expect(recovery?.loaded?.plan.nodes).toEqual([{ name: 'a', role: 'PRD', addresses: ['192.0.2.10'] }]);
+    expect(recovery?.loaded?.plan.ports).toEqual({});
+    expect(recovery?.loaded?.roleText.NTP).toBe('192.0.2.1');
+    expect(recovery?.loaded?.exportOptions.format).toBe('ufw');
+    expect(recovery?.problem?.recovered).toBe(true);
+    expect(recovery?.problem?.details.join('\n')).toMatch(/^ports\["prd-mail-tcp-420"\]: /);
+    expect(recovery?.notLoaded.recovered).toBe(false);
   });
 
   it('migrates a bare plan (version 0) into the autosave shape', () => {

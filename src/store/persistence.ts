@@ -1,6 +1,7 @@
 import type { PersistStorage, StorageValue } from 'zustand/middleware';
-import { LIST_ROLES, type Plan, type PlanError } from '../engine/index.ts';
-import { parsePlan } from '../engine/schema.ts';
+import { LIST_ROLES, readPlanValue, type Plan, type PlanError, type PlanParse } from '../engine/index.ts';
+import { loadPlanSchema } from './planSchema.ts';
+import { planEntryCount } from './planStatus.ts';
 import { parseRoleText, planEntries } from './roleText.ts';
 import { reportSave } from './saveStatus.ts';
 import { DEFAULT_EXPORT_OPTIONS, sanitizeExportOptions, type ExportOptions } from './slices/exportSlice.ts';
@@ -49,18 +50,32 @@ function storage(): Storage | undefined {
 let rawAtLoad: string | null = null;
 let loadProblem: StorageProblem | null = null;
 
-function recordProblem(message: string, details: string[], recovered: boolean): void {
-  const raw = rawAtLoad ?? '';
-  loadProblem = { message, details, raw, recovered };
+/** Keep the saved text aside (UNREADABLE_KEY) before anything can write over the slot. */
+function keepRaw(): void {
   try {
-    storage()?.setItem(UNREADABLE_KEY, raw);
+    storage()?.setItem(UNREADABLE_KEY, rawAtLoad ?? '');
   } catch {
     // no room to keep a copy: the copy in memory can still be downloaded from the notice
   }
 }
 
-/** The problem met while loading the autosave, or one kept from an earlier visit; read once. */
+function recordProblem(message: string, details: string[], recovered: boolean): void {
+  loadProblem = { message, details, raw: rawAtLoad ?? '', recovered };
+  keepRaw();
+}
+
+/**
+ * A saved plan the engine's reader refused: the page starts with a fresh plan at once, and
+ * recoverSaved explains and salvages it once the schema (zod) has loaded.
+ */
+let refused: { value: unknown; exportOptions: ExportOptions } | undefined;
+
+/**
+ * The problem met while loading the autosave, or one kept from an earlier visit; read once. A
+ * refused plan that recoverSaved has still to explain is reported by recoverSaved instead.
+ */
 export function takeLoadProblem(): StorageProblem | null {
+  if (refused !== undefined) return null;
   const problem = loadProblem;
   loadProblem = null;
   if (problem) return problem;
@@ -97,6 +112,59 @@ export function markLoaded(state: PersistedState): void {
   lastWritten = { plan: state.plan, roleText: state.roleText, groupText: state.groupText, exportOptions: state.exportOptions };
 }
 
+/** A plan of this many entries or more is saved once edits pause (SAVE_DELAY_MS), not on every change. */
+export const DEFER_SAVE_ENTRIES = 2_000;
+const SAVE_DELAY_MS = 400;
+let pendingSave: { name: string; value: StorageValue<PersistedState> } | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The entries of what the store saves as its plan (always a Plan; anything else counts as small). */
+function entriesOf(plan: unknown): number {
+  return isRecord(plan) && Array.isArray(plan.nodes) && isRecord(plan.roles) && Array.isArray(plan.userGroups) && Array.isArray(plan.deviceGroups) ? planEntryCount(plan as unknown as Plan) : 0;
+}
+
+function cancelPendingSave(): void {
+  pendingSave = undefined;
+  if (saveTimer !== undefined) clearTimeout(saveTimer);
+  saveTimer = undefined;
+}
+
+function write(name: string, value: StorageValue<PersistedState>): void {
+  const ls = storage();
+  if (!ls) {
+    reportSave(false, 'This browser does not allow saving: the plan is lost when the page is closed. Save the plan file instead.');
+    return;
+  }
+  const s = value.state;
+  try {
+    ls.setItem(name, JSON.stringify(value));
+    lastWritten = { plan: s.plan, roleText: s.roleText, groupText: s.groupText, exportOptions: s.exportOptions };
+    reportSave(true);
+  } catch (e) {
+    reportSave(false, `Autosave failed (${e instanceof Error ? e.name : 'storage error'}): the browser's storage is full or blocked. Save the plan file to keep your work.`);
+  }
+}
+
+/** Write a save that waits for edits to pause now (the page is being hidden or closed; tests). */
+export function flushAutosave(): void {
+  const pending = pendingSave;
+  cancelPendingSave();
+  if (pending) write(pending.name, pending.value);
+}
+
+/** Whether a save is waiting for edits to pause. */
+export function autosavePending(): boolean {
+  return pendingSave !== undefined;
+}
+
+// a save still waiting is written before the page goes away (or into the background)
+if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+  window.addEventListener('pagehide', flushAutosave);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushAutosave();
+  });
+}
+
 export const planStorage: PersistStorage<PersistedState> = {
   getItem(name): StorageValue<PersistedState> | null {
     const ls = storage();
@@ -126,20 +194,21 @@ export const planStorage: PersistStorage<PersistedState> = {
     return { state: value as PersistedState, version: 0 };
   },
   setItem(name, value) {
-    const ls = storage();
-    if (!ls) {
-      reportSave(false, 'This browser does not allow saving: the plan is lost when the page is closed. Save the plan file instead.');
+    const s = value.state;
+    if (lastWritten && lastWritten.plan === s.plan && lastWritten.roleText === s.roleText && lastWritten.groupText === s.groupText && lastWritten.exportOptions === s.exportOptions) {
+      cancelPendingSave();
       return;
     }
-    const s = value.state;
-    if (lastWritten && lastWritten.plan === s.plan && lastWritten.roleText === s.roleText && lastWritten.groupText === s.groupText && lastWritten.exportOptions === s.exportOptions) return;
-    try {
-      ls.setItem(name, JSON.stringify(value));
-      lastWritten = { plan: s.plan, roleText: s.roleText, groupText: s.groupText, exportOptions: s.exportOptions };
-      reportSave(true);
-    } catch (e) {
-      reportSave(false, `Autosave failed (${e instanceof Error ? e.name : 'storage error'}): the browser's storage is full or blocked. Save the plan file to keep your work.`);
+    // a small plan is written at once; a large one once edits pause, so that the tens of
+    // milliseconds of writing 20,000 addresses never sit between a keystroke and its frame
+    if (entriesOf(s.plan) < DEFER_SAVE_ENTRIES) {
+      cancelPendingSave();
+      write(name, value);
+      return;
     }
+    pendingSave = { name, value };
+    if (saveTimer !== undefined) clearTimeout(saveTimer);
+    saveTimer = setTimeout(flushAutosave, SAVE_DELAY_MS);
   },
   removeItem(name) {
     try {
@@ -187,7 +256,7 @@ function pathSegments(path: string): (string | number)[] {
  * entry …) and keep the rest, so one bad value never costs the whole plan: for each error, the
  * innermost list element or object key on its path goes.
  */
-export function salvagePlan(value: unknown, errors: readonly PlanError[]): Plan | undefined {
+export function salvagePlan(value: unknown, errors: readonly PlanError[], parsePlan: (value: unknown) => PlanParse): Plan | undefined {
   if (!isRecord(value)) return undefined;
   const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
   const removals: { parent: unknown[] | Record<string, unknown>; key: string | number }[] = [];
@@ -253,34 +322,83 @@ function consistentText(plan: Plan, savedRoles: unknown, savedGroups: unknown): 
   return { roleText, groupText };
 }
 
-/** Validate what the autosave held; whatever cannot be used is reported, never silently dropped. */
+/**
+ * Read what the autosave held. A valid plan is read at once without zod; one the reader refuses
+ * starts the page with a fresh plan, its text kept aside, and is explained and salvaged by
+ * recoverSaved (the schema loads for it): nothing is silently dropped.
+ */
 export function readSaved(persisted: unknown): LoadedState {
   const state = isRecord(persisted) ? persisted : {};
-  const parsed = parsePlan(state.plan);
-  if (parsed.ok) {
+  const read = readPlanValue(state.plan);
+  const exportOptions = sanitizeExportOptions(state.exportOptions);
+  if (read.ok === true) {
     return {
-      plan: parsed.plan,
-      ...consistentText(parsed.plan, state.roleText, state.groupText),
-      exportOptions: sanitizeExportOptions(state.exportOptions),
-      ...(parsed.upgradedFrom ? { upgradedFrom: parsed.upgradedFrom } : {}),
+      plan: read.plan,
+      ...consistentText(read.plan, state.roleText, state.groupText),
+      exportOptions,
+      ...(read.upgradedFrom ? { upgradedFrom: read.upgradedFrom } : {}),
     };
   }
-  const details = parsed.errors.slice(0, 50).map((e) => `${e.path}: ${e.message}`);
-  if (parsed.errors.length > 50) details.push(`… and ${parsed.errors.length - 50} more`);
-  const salvaged = salvagePlan(state.plan, parsed.errors);
-  if (salvaged) {
-    recordProblem('Part of the plan saved in this browser was invalid and was left out (listed below). The rest was loaded; the saved text is kept so you can download it.', details, true);
-    // what was kept of a version 1 plan was upgraded on the way in, like a plan read whole
-    const upgraded = isRecord(state.plan) && state.plan.version === 1;
-    return {
-      plan: salvaged,
-      roleText: roleTextFromPlan(salvaged),
-      groupText: groupTextFromPlan(salvaged),
-      exportOptions: sanitizeExportOptions(state.exportOptions),
-      ...(upgraded ? { upgradedFrom: 1 as const } : {}),
-    };
-  }
-  recordProblem('The plan saved in this browser could not be read. A new plan was started; the saved text is kept so you can download it.', details, false);
+  keepRaw();
+  refused = { value: state.plan, exportOptions };
   const fresh = startingPlan();
   return { plan: fresh, roleText: {}, groupText: groupTextFromPlan(fresh), exportOptions: DEFAULT_EXPORT_OPTIONS };
+}
+
+/** What recoverSaved makes of a refused autosave: the part that can be used, and what to tell the user. */
+export interface Recovery {
+  /** the valid part of the saved plan, with its boxes; absent when nothing could be used */
+  readonly loaded?: LoadedState;
+  readonly problem: StorageProblem | null;
+  /** the problem to report instead when the salvaged part is not loaded (the user has edited since) */
+  readonly notLoaded: StorageProblem;
+}
+
+const NOT_READ = 'The plan saved in this browser could not be read. A new plan was started; the saved text is kept so you can download it.';
+
+/**
+ * The saved plan readSaved refused, explained field by field by the schema: the part that can
+ * still be used (invalid parts dropped, each listed) and the problem to report. undefined when
+ * readSaved refused nothing.
+ */
+export async function recoverSaved(): Promise<Recovery | undefined> {
+  const pending = refused;
+  if (pending === undefined) return undefined;
+  let parsePlan: (value: unknown) => PlanParse;
+  try {
+    ({ parsePlan } = await loadPlanSchema());
+  } catch (e) {
+    refused = undefined;
+    const problem = { message: NOT_READ, details: [`the plan could not be checked: ${e instanceof Error ? e.message : String(e)}`], raw: rawAtLoad ?? '', recovered: false };
+    return { problem, notLoaded: problem };
+  }
+  refused = undefined;
+  const raw = rawAtLoad ?? '';
+  const parsed = parsePlan(pending.value);
+  const details = parsed.ok ? [] : parsed.errors.slice(0, 50).map((e) => `${e.path}: ${e.message}`);
+  if (!parsed.ok && parsed.errors.length > 50) details.push(`… and ${parsed.errors.length - 50} more`);
+  const notLoaded = { message: NOT_READ, details, raw, recovered: false };
+  // the schema accepts what the reader refused (a property test holds the two to one answer): the schema's result stands
+  const plan = parsed.ok ? parsed.plan : salvagePlan(pending.value, parsed.errors, parsePlan);
+  if (!plan) return { problem: notLoaded, notLoaded };
+  // what was kept of a version 1 plan was upgraded on the way in, like a plan read whole
+  const upgraded = parsed.ok ? parsed.upgradedFrom === 1 : isRecord(pending.value) && pending.value.version === 1;
+  const loaded: LoadedState = {
+    plan,
+    roleText: roleTextFromPlan(plan),
+    groupText: groupTextFromPlan(plan),
+    exportOptions: pending.exportOptions,
+    ...(upgraded ? { upgradedFrom: 1 as const } : {}),
+  };
+  if (parsed.ok) return { loaded, problem: null, notLoaded };
+  return {
+    loaded,
+    problem: {
+      message: 'Part of the plan saved in this browser was invalid and was left out (listed below). The rest was loaded; the saved text is kept so you can download it.',
+      details,
+      raw,
+      recovered: true,
+    },
+    notLoaded,
+  };
 }

@@ -1,5 +1,5 @@
-import { MAX_PLAN_BYTES, decodePlanBytes, slugify, type Plan, type PlanParse } from '../engine/index.ts';
-import { parsePlanText } from '../engine/schema.ts';
+import { MAX_PLAN_BYTES, decodePlanBytes, readPlanText, slugify, type Plan, type PlanParse } from '../engine/index.ts';
+import { explainRead } from './planSchema.ts';
 
 /** Read a plan file the user picked or dropped: size first, then UTF-8 (a BOM is fine), then the plan. */
 export async function readPlanFile(file: File): Promise<PlanParse> {
@@ -16,7 +16,7 @@ export async function readPlanFile(file: File): Promise<PlanParse> {
     return { ok: false, errors: [{ path: '(file)', message: `the file could not be read: ${e instanceof Error ? e.message : String(e)}` }] };
   }
   const decoded = decodePlanBytes(bytes);
-  return decoded.ok ? parsePlanText(decoded.text) : decoded;
+  return decoded.ok ? explainRead(readPlanText(decoded.text)) : decoded;
 }
 
 /** The plan as a file: pretty JSON (always version 2), with a name from the plan's name. */

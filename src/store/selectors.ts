@@ -1,10 +1,13 @@
-import { useEffect, useMemo, useState } from 'react';
-import { expandPlan, type GroupRole, type NodeRole, type Plan, type RuleSet } from '../engine/index.ts';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { LIST_ROLES, expandPlan, type FormatId, type GroupRole, type ListRole, type NodeRole, type Plan, type RenderOptions, type RuleSet } from '../engine/index.ts';
+import { ExpansionClient, optionsKey, type ExpansionStats } from './expansion/client.ts';
+import { exportPreview, type ExportPreview } from './expansion/exportPreview.ts';
+import type { WorkerAnswer } from './expansion/protocol.ts';
 import { nodesFromParse, type TextNode } from './nodeText.ts';
 import type { RoleTextMap, TextRole } from './slices/planSlice.ts';
 import { parseRoleTextCached } from './roleParseCache.ts';
 import type { RoleTextParse } from './roleText.ts';
-import { useStore } from './store.ts';
+import { appStore, useStore } from './store.ts';
 
 // Derived data is never stored: it is computed from the plan and remembered, so every panel that
 // asks for the same plan shares one expansion. The rule set depends only on these parts of the
@@ -22,6 +25,8 @@ interface Remembered {
   readonly disabled: Plan['disabled'];
   readonly enabled: Plan['enabled'];
   readonly ports: Plan['ports'];
+  /** the plan the rule set was made from */
+  readonly plan: Plan;
   readonly ruleSet: RuleSet;
 }
 const REMEMBER = 4;
@@ -30,34 +35,41 @@ const TODAY = (() => {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 })();
+/** most recently used first: when the plan changes, the first is "the previous rule set" */
 const remembered: Remembered[] = [];
-/** how long the last expansion took: a large plan is expanded only once typing pauses */
+/** how long the last expansion on this thread took: a large plan is expanded only once typing pauses */
 let lastExpandMs = 0;
 const SLOW_EXPAND_MS = 25;
 const SETTLE_MS = 250;
 
-function rememberedFor(plan: Plan): RuleSet | undefined {
-  return remembered.find(
-    (r) =>
-      r.cluster === plan.cluster &&
-      r.nodes === plan.nodes &&
-      r.userGroups === plan.userGroups &&
-      r.deviceGroups === plan.deviceGroups &&
-      r.customFlows === plan.customFlows &&
-      r.ruleNotes === plan.changeRequest?.ruleNotes &&
-      r.roles === plan.roles &&
-      r.disabled === plan.disabled &&
-      r.enabled === plan.enabled &&
-      r.ports === plan.ports,
-  )?.ruleSet;
+function sameInputs(r: Remembered, plan: Plan): boolean {
+  return (
+    r.cluster === plan.cluster &&
+    r.nodes === plan.nodes &&
+    r.userGroups === plan.userGroups &&
+    r.deviceGroups === plan.deviceGroups &&
+    r.customFlows === plan.customFlows &&
+    r.ruleNotes === plan.changeRequest?.ruleNotes &&
+    r.roles === plan.roles &&
+    r.disabled === plan.disabled &&
+    r.enabled === plan.enabled &&
+    r.ports === plan.ports
+  );
 }
 
-export function ruleSetOf(plan: Plan): RuleSet {
-  const hit = rememberedFor(plan);
-  if (hit) return hit;
-  const started = performance.now();
-  const ruleSet = expandPlan(plan, { today: TODAY });
-  lastExpandMs = performance.now() - started;
+/** The remembered rule set of this plan's inputs; `use`: it is being shown, so it moves to the front. */
+function rememberedFor(plan: Plan, use = false): Remembered | undefined {
+  const i = remembered.findIndex((r) => sameInputs(r, plan));
+  const hit = remembered[i];
+  if (hit && use && i > 0) {
+    remembered.splice(i, 1);
+    remembered.unshift(hit);
+  }
+  return hit;
+}
+
+function remember(plan: Plan, ruleSet: RuleSet): void {
+  if (rememberedFor(plan, true)) return;
   remembered.unshift({
     cluster: plan.cluster,
     nodes: plan.nodes,
@@ -69,29 +81,129 @@ export function ruleSetOf(plan: Plan): RuleSet {
     disabled: plan.disabled,
     enabled: plan.enabled,
     ports: plan.ports,
+    plan,
     ruleSet,
   });
   remembered.length = Math.min(remembered.length, REMEMBER);
+}
+
+/**
+ * The rule set of a plan, now: remembered, or expanded on this thread. For what needs the rules of
+ * exactly this plan at once (a download, a comparison baseline); panels use useRuleSet.
+ */
+export function ruleSetOf(plan: Plan): RuleSet {
+  const hit = rememberedFor(plan);
+  if (hit) return hit.ruleSet;
+  const started = performance.now();
+  const ruleSet = expandPlan(plan, { today: TODAY });
+  lastExpandMs = performance.now() - started;
+  remember(plan, ruleSet);
   return ruleSet;
 }
+
+// ---------------------------------------------------------------------------------------------
+// the expansion worker
+
+const listeners = new Set<() => void>();
+/** grows with every answer the worker gives: what React re-renders on */
+let answers = 0;
+
+function subscribeAnswers(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function answersSeen(): number {
+  return answers;
+}
+
+/**
+ * The engine in a Web Worker (./expansion/), so that expanding 20,000 addresses never blocks
+ * typing or a click. Where there is no Worker (unit tests run in node) or it fails to start, the
+ * plan is expanded on this thread as before.
+ */
+function startWorker(): ExpansionClient | undefined {
+  if (typeof Worker !== 'function') return undefined;
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./expansion/expand.worker.ts', import.meta.url), { type: 'module', name: 'fwplan-expand' });
+  } catch {
+    return undefined;
+  }
+  const client = new ExpansionClient(worker, TODAY, ({ plan, ruleSet }) => remember(plan, ruleSet));
+  client.subscribe(() => {
+    answers++;
+    for (const l of listeners) l();
+  });
+  worker.onmessage = (event: MessageEvent<WorkerAnswer>) => client.receive(event.data);
+  worker.onmessageerror = () => client.fail('an answer of the expansion worker could not be read');
+  worker.onerror = (event) => {
+    event.preventDefault();
+    worker.terminate();
+    client.fail(`the expansion worker stopped: ${event.message || 'it could not be loaded'}`);
+  };
+  return client;
+}
+
+/** the worker's client, once it has been started (connectWorker) */
+let client: ExpansionClient | undefined;
+
+function workerClient(): ExpansionClient | undefined {
+  return client !== undefined && client.failure === undefined ? client : undefined;
+}
+
+/** Whether plans are expanded in the worker (false in unit tests, before it started, or once it failed), and what it has answered. */
+export function expansionStatus(): { worker: boolean; failure?: string; stats?: ExpansionStats } {
+  return { worker: workerClient() !== undefined, ...(client?.failure !== undefined ? { failure: client.failure } : {}), ...(client ? { stats: client.stats } : {}) };
+}
+
+/** Start the worker; from then on the plan goes to it as soon as it changes, before React renders. */
+function connectWorker(): void {
+  const started = startWorker();
+  if (!started) return;
+  client = started;
+  const send = (plan: Plan) => {
+    if (!workerClient()) return;
+    const known = rememberedFor(plan) !== undefined;
+    if (!known) started.send(plan, true);
+    started.refreshExport(plan, known);
+  };
+  send(appStore.getState().plan);
+  appStore.subscribe((state, previous) => {
+    if (state.plan !== previous.plan) send(state.plan);
+  });
+  // the panels read their rule sets from the worker from now on
+  answers++;
+  for (const l of listeners) l();
+}
+
+// The worker (its own copy of the engine, about 40 KB gzipped) is loaded once the page is up and
+// idle: it is not part of the first download. Until it runs, plans are expanded on this thread.
+if (typeof Worker === 'function' && typeof window !== 'undefined') {
+  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(connectWorker, { timeout: 1500 });
+  else window.setTimeout(connectWorker, 200);
+}
+
+const NO_ENTRIES = Object.fromEntries(LIST_ROLES.map((role) => [role, []])) as unknown as Record<ListRole, readonly never[]>;
+
+/** What useRuleSet gives before the worker's first answer: no rules, marked stale. */
+export const NO_RULES: RuleSet = { rules: [], skipped: [], findings: [], allNodes: [], nodes: [], roles: NO_ENTRIES, userGroups: [], deviceGroups: [], hasErrors: false };
 
 export function usePlan(): Plan {
   return useStore((s) => s.plan);
 }
 
 /**
- * The rule set of the current plan, with the plan it was made from. A small plan is expanded at
- * once. A large one (expansion takes tens of milliseconds) is expanded when edits pause for a
- * moment, so typing in a box of thousands of addresses does not wait for the whole expansion on
- * every keystroke; meanwhile the previous rule set is shown, marked stale. Edits that do not
- * touch the addresses (services, ports, cluster) are shown at once.
+ * On this thread (no worker): a small plan is expanded at once; a large one (expansion takes tens
+ * of milliseconds) when edits pause for a moment, so typing in a box of thousands of addresses
+ * does not wait for the whole expansion on every keystroke. Edits that do not touch the addresses
+ * (services, ports, cluster) are shown at once. Returns the plan to show.
  */
-export function useRuleSet(): { plan: Plan; ruleSet: RuleSet; stale: boolean } {
-  const plan = usePlan();
+function useSettledPlan(plan: Plan, active: boolean): Plan {
   const [settled, setSettled] = useState(plan);
   // only typing in the role boxes waits: a toggle, a port or the cluster switch is shown at once
   const sameAddresses = plan.roles === settled.roles && plan.nodes === settled.nodes && plan.userGroups === settled.userGroups && plan.deviceGroups === settled.deviceGroups;
-  const immediate = rememberedFor(plan) !== undefined || lastExpandMs < SLOW_EXPAND_MS || sameAddresses;
+  const immediate = !active || rememberedFor(plan) !== undefined || lastExpandMs < SLOW_EXPAND_MS || sameAddresses;
   const shown = immediate ? plan : settled;
   useEffect(() => {
     if (shown === plan) {
@@ -102,7 +214,48 @@ export function useRuleSet(): { plan: Plan; ruleSet: RuleSet; stale: boolean } {
     const timer = window.setTimeout(() => setSettled(plan), SETTLE_MS);
     return () => window.clearTimeout(timer);
   }, [plan, shown, settled]);
-  return { plan: shown, ruleSet: ruleSetOf(shown), stale: shown !== plan };
+  return shown;
+}
+
+/**
+ * The rule set of the current plan, with the plan it was made from. The worker expands each new
+ * plan; until it answers, the previous rule set is shown, marked stale (before its first answer:
+ * NO_RULES). An answer to a plan that has been edited since is dropped. A plan whose inputs were
+ * expanded before (undo, a name or change-request edit) is shown at once.
+ */
+export function useRuleSet(): { plan: Plan; ruleSet: RuleSet; stale: boolean } {
+  const plan = usePlan();
+  useSyncExternalStore(subscribeAnswers, answersSeen);
+  const worker = workerClient() !== undefined;
+  const shown = useSettledPlan(plan, !worker);
+  if (!worker) return { plan: shown, ruleSet: ruleSetOf(shown), stale: shown !== plan };
+  const hit = rememberedFor(plan, true);
+  if (hit) return { plan, ruleSet: hit.ruleSet, stale: false };
+  const previous = remembered[0];
+  return previous ? { plan: previous.plan, ruleSet: previous.ruleSet, stale: true } : { plan, ruleSet: NO_RULES, stale: true };
+}
+
+/**
+ * The preview of one export of the current plan: made in the worker (only the file's beginning
+ * reaches the page), or here without one. Until the worker answers, the previous preview is given,
+ * marked stale (undefined before the first).
+ */
+export function useExportPreview(format: FormatId, options: RenderOptions): { preview: ExportPreview | undefined; stale: boolean } {
+  const { plan, ruleSet, stale } = useRuleSet();
+  const current = usePlan();
+  const key = optionsKey(format, options);
+  const worker = workerClient();
+  useEffect(() => {
+    worker?.requestExport(current, format, options, rememberedFor(current) !== undefined);
+    // options are compared by their key: the caller makes a new object on every render
+  }, [worker, current, key]);
+  const local = useMemo(
+    () => (worker ? undefined : exportPreview(plan, ruleSet, format, options)),
+    [worker, plan, ruleSet, key],
+  );
+  if (!worker) return { preview: local, stale };
+  const answer = worker.latestPreview();
+  return { preview: answer?.preview, stale: !(answer && answer.plan === current && answer.key === key) };
 }
 
 export function useRoleText(role: TextRole): string {

@@ -1,6 +1,6 @@
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import { type Plan, type PlanParse } from '../engine/index.ts';
-import { parsePlanText } from '../engine/schema.ts';
+import { readPlanText, type Plan, type PlanParse } from '../engine/index.ts';
+import { explainRead } from './planSchema.ts';
 
 /** A share link carries the plan in the URL fragment, which browsers never send to a server. */
 export const SHARE_PREFIX = 'plan=';
@@ -20,8 +20,11 @@ export function encodePlanFragment(plan: Plan): ShareEncode {
   return { ok: true, fragment };
 }
 
-/** undefined when the fragment carries no plan; otherwise the plan or the reasons it is unusable. */
-export function decodePlanFragment(hash: string): PlanParse | undefined {
+/**
+ * undefined when the fragment carries no plan; otherwise the plan or the reasons it is unusable
+ * (a refused plan is explained by the schema, which loads for it).
+ */
+export async function decodePlanFragment(hash: string): Promise<PlanParse | undefined> {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
   if (!fragment.startsWith(SHARE_PREFIX)) return undefined;
   if (fragment.length > MAX_FRAGMENT_CHARS) {
@@ -37,5 +40,5 @@ export function decodePlanFragment(hash: string): PlanParse | undefined {
   if (text === null || text === '') {
     return { ok: false, errors: [{ path: '(link)', message: 'the link is damaged or cut short: the plan in it could not be unpacked' }] };
   }
-  return parsePlanText(text);
+  return explainRead(readPlanText(text));
 }

@@ -2,7 +2,7 @@ import { temporal } from 'zundo';
 import { createStore, useStore as useZustandStore } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { shouldRecordStep } from './history.ts';
-import { STORAGE_KEY, STORAGE_VERSION, markLoaded, migrateSaved, planStorage, readSaved, takeLoadProblem, type PersistedState } from './persistence.ts';
+import { STORAGE_KEY, STORAGE_VERSION, markLoaded, migrateSaved, planStorage, readSaved, recoverSaved, takeLoadProblem, type PersistedState } from './persistence.ts';
 import { createExportSlice } from './slices/exportSlice.ts';
 import { UPGRADE_NOTICE, createNoticeSlice } from './slices/noticeSlice.ts';
 import { createPlanSlice } from './slices/planSlice.ts';
@@ -77,6 +77,23 @@ markLoaded(appStore.getState());
 appStore.persist.onFinishHydration((state) => markLoaded(state));
 const problem = takeLoadProblem();
 if (problem) appStore.getState().setStorageProblem(problem);
+// a saved plan the reader refused: the page started with a fresh plan; once the schema has said
+// what is wrong with it, its valid part replaces the fresh plan — unless the user has begun editing
+const freshAtLoad = appStore.getState().plan;
+void recoverSaved().then((recovery) => {
+  if (!recovery) return;
+  const state = appStore.getState();
+  if (recovery.loaded && state.plan === freshAtLoad) {
+    const { plan, roleText, groupText, exportOptions } = recovery.loaded;
+    const upgradedFrom = recovery.loaded.upgradedFrom;
+    appStore.setState({ plan, roleText, groupText, exportOptions, ...(upgradedFrom ? { upgradeNotice: UPGRADE_NOTICE } : {}) });
+    appStore.temporal.getState().clear();
+    opened = plan;
+    if (recovery.problem) state.setStorageProblem(recovery.problem);
+  } else {
+    state.setStorageProblem(recovery.notLoaded);
+  }
+});
 
 /** React's view of the app store: useStore(selector), plus the store's own methods. */
 export const useStore = Object.assign(<T>(selector: (s: StoreState) => T): T => useZustandStore(appStore, selector), appStore);

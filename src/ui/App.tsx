@@ -1,23 +1,24 @@
-// before anything parses a plan: see the file
-import './zodWithoutEval.ts';
-import { useEffect, type ReactElement } from 'react';
+import { Suspense, lazy, useEffect, type ReactElement } from 'react';
 import type { ViewId } from '../store/slices/uiSlice.ts';
 import { useStore } from '../store/store.ts';
-import { ExportPanel } from './export/ExportPanel.tsx';
-import { FindingsPanel } from './findings/FindingsPanel.tsx';
 import { LoadFailureDialog } from './plan-io/LoadFailureDialog.tsx';
 import { ReplaceDialog } from './plan-io/ReplaceDialog.tsx';
 import { usePageDrop } from './plan-io/usePageDrop.ts';
 import { useShareLinkOnLoad } from './plan-io/useShareLinkOnLoad.ts';
 import { RolesPanel } from './roles/RolesPanel.tsx';
-import { RulesPanel } from './rules-table/RulesPanel.tsx';
-import { ServicesPanel } from './services/ServicesPanel.tsx';
 import { ChangeRequestView } from './shell/ChangeRequestView.tsx';
 import { DropOverlay } from './shell/DropOverlay.tsx';
 import { Header } from './shell/Header.tsx';
 import { Notices } from './shell/Notices.tsx';
 import { StepNav } from './shell/StepNav.tsx';
 import { useUndoShortcuts } from './shell/useUndoShortcuts.ts';
+
+// The first view (Addresses) is in the first download; every other view loads when it is first
+// opened, so the page's initial JavaScript stays small (scripts/check-bundle-size.mjs).
+const ServicesPanel = lazy(() => import('./services/ServicesPanel.tsx').then((m) => ({ default: m.ServicesPanel })));
+const RulesPanel = lazy(() => import('./rules-table/RulesPanel.tsx').then((m) => ({ default: m.RulesPanel })));
+const FindingsPanel = lazy(() => import('./findings/FindingsPanel.tsx').then((m) => ({ default: m.FindingsPanel })));
+const ExportPanel = lazy(() => import('./export/ExportPanel.tsx').then((m) => ({ default: m.ExportPanel })));
 
 const VIEWS: Record<ViewId, () => ReactElement> = {
   addresses: () => <RolesPanel />,
@@ -44,7 +45,7 @@ export function App() {
       <StepNav />
       <Notices />
       <main id="main" className="main" tabIndex={-1}>
-        {VIEWS[view]()}
+        <Suspense fallback={<p className="muted panel">Loading…</p>}>{VIEWS[view]()}</Suspense>
       </main>
       <footer className="app-footer app-chrome">
         fwplan runs entirely in this browser: the plan is saved here and never sent anywhere. Catalog: the senhasegura “Firewall rules” article.

@@ -4,6 +4,7 @@ import { azureNsgRenderer } from './azure.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
 import { fortigateRenderer } from './fortigate.ts';
+import type { FormatId } from './formats.ts';
 import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
 import { ipsetRenderer } from './ipset.ts';
 import { jsonRenderer } from './json.ts';
@@ -13,7 +14,10 @@ import type { Renderer } from './types.ts';
 import { ufwRenderer } from './ufw.ts';
 import { windowsFirewallRenderer } from './windows.ts';
 
-/** Every output format, by id. A new format is its file and one line here; nothing else names formats. */
+/**
+ * Every output format, by id. A new format is its file, its id in ./formats.ts and one line here;
+ * nothing else names formats.
+ */
 export const RENDERERS = {
   iptables: iptablesRenderer,
   ip6tables: ip6tablesRenderer,
@@ -31,14 +35,9 @@ export const RENDERERS = {
   'aws-cloudformation': awsCloudFormationRenderer,
   'azure-nsg': azureNsgRenderer,
   'windows-firewall': windowsFirewallRenderer,
-} as const satisfies Record<string, Renderer>;
+} as const satisfies Record<FormatId, Renderer>;
 
-export type FormatId = keyof typeof RENDERERS;
-export const FORMAT_IDS = Object.keys(RENDERERS) as FormatId[];
-
-export function isFormatId(value: unknown): value is FormatId {
-  return typeof value === 'string' && Object.hasOwn(RENDERERS, value);
-}
+export { FORMAT_IDS, isFormatId, type FormatId } from './formats.ts';
 
 /** The renderer of a format, typed as the general interface. */
 export function rendererOf(format: FormatId): Renderer {

@@ -7,7 +7,6 @@ import {
   isFormatId,
   nodeFamilies,
   verifyScript,
-  type ExportResult,
   type FormatId,
   type Plan,
   type PlanNodeRef,
@@ -15,17 +14,16 @@ import {
   type RuleSet,
   type Scope,
 } from '../../engine/index.ts';
-import { ruleSetOf, useRuleSet } from '../../store/selectors.ts';
+import { PREVIEW_CHARS } from '../../store/expansion/exportPreview.ts';
+import { ruleSetOf, useExportPreview, usePlan, useRuleSet } from '../../store/selectors.ts';
 import type { ExportOptions } from '../../store/slices/exportSlice.ts';
 import { useStore } from '../../store/store.ts';
 import { copyText } from '../common/clipboard.ts';
 import { downloadText } from '../common/download.ts';
 import { bytes, count, plural } from '../common/format.ts';
 import { ExportOptionsForm } from './ExportOptionsForm.tsx';
+import { PreviewText } from './PreviewText.tsx';
 import './export.css';
-
-/** The preview shows this much; the download always has everything. */
-const PREVIEW_MAX = 200_000;
 
 function renderOptions(options: ExportOptions, scope: Scope, format: FormatId): RenderOptions {
   const r = RENDERERS[format].options;
@@ -58,7 +56,8 @@ function download(plan: Plan, ruleSet: RuleSet, options: ExportOptions, format: 
 }
 
 export function ExportPanel() {
-  const { plan, ruleSet } = useRuleSet();
+  const plan = usePlan();
+  const { ruleSet } = useRuleSet();
   const options = useStore((s) => s.exportOptions);
   const setExportOptions = useStore((s) => s.setExportOptions);
   const setView = useStore((s) => s.setView);
@@ -68,8 +67,8 @@ export function ExportPanel() {
   const node = chosenNode(nodes, options);
   const effective = useMemo<ExportOptions>(() => ({ ...options, scope: nodes.length === 0 ? 'gateway' : options.scope }), [options, nodes.length]);
   const scope = scopeOf(nodes, effective);
-  const result: ExportResult = useMemo(() => exportPlan(plan, effective.format, renderOptions(effective, scope, effective.format), ruleSet), [plan, ruleSet, effective, scope]);
-  const size = useMemo(() => (result.ok ? new Blob([result.text]).size : 0), [result]);
+  // made in the expansion worker: only the file's beginning reaches the page
+  const { preview: result, stale } = useExportPreview(effective.format, renderOptions(effective, scope, effective.format));
   const renderer = RENDERERS[effective.format];
 
   const now = () => {
@@ -100,7 +99,7 @@ export function ExportPanel() {
     effective.scope === 'host' && node && nodeFamilies(node).length === 2 && renderer.families.length === 1
       ? ([effective.format === 'iptables' ? 'ip6tables' : 'iptables'] as const).find((f) => isFormatId(f))
       : undefined;
-  const checkCommand = result.ok ? renderer.checkCommand?.(result.fileName) : undefined;
+  const checkCommand = result?.ok ? renderer.checkCommand?.(result.fileName) : undefined;
 
   return (
     <div className="panel export-panel">
@@ -110,14 +109,17 @@ export function ExportPanel() {
       </div>
       <div className="export-layout">
         <ExportOptionsForm options={effective} nodes={nodes} hostNode={node?.name} deviceGroups={plan.deviceGroups.map((g) => g.name)} onChange={setExportOptions} />
-        <section className="card export-output" aria-label="Export preview">
-          {result.ok ? (
+        <section className="card export-output" aria-label="Export preview" aria-busy={stale}>
+          {result === undefined ? (
+            <p className="muted" role="status">Preparing the preview…</p>
+          ) : result.ok ? (
             <>
               <div className="export-actions app-chrome">
                 <div className="export-file">
-                  <span className="file-name" data-testid="export-file-name">{result.fileName}</span>
+                  <span className="file-name" data-testid={stale ? 'export-file-name-stale' : 'export-file-name'}>{result.fileName}</span>
                   <span className="muted">
-                    {plural(result.ruleCount, renderer.countMeaning.replace(/ \(.*\)$/, ''), renderer.countMeaning.replace(/ \(.*\)$/, ''))} · {bytes(size)}
+                    {plural(result.ruleCount, renderer.countMeaning.replace(/ \(.*\)$/, ''), renderer.countMeaning.replace(/ \(.*\)$/, ''))} · {bytes(result.bytes)}
+                    {stale && ' · updating…'}
                   </span>
                 </div>
                 <button type="button" className="button button-primary" onClick={() => onDownload()}>
@@ -152,12 +154,10 @@ export function ExportPanel() {
                   ))}
                 </ul>
               )}
-              <pre className="preview" tabIndex={0} role="region" aria-label={`Preview of ${result.fileName}`} data-testid="export-preview">
-                {result.text.length > PREVIEW_MAX ? result.text.slice(0, PREVIEW_MAX) : result.text}
-              </pre>
-              {result.text.length > PREVIEW_MAX && (
+              <PreviewText text={result.head} label={`Preview of ${result.fileName}`} fresh={!stale} />
+              {result.length > result.head.length && (
                 <p className="callout callout-warn">
-                  The preview shows the first {count(PREVIEW_MAX)} of {count(result.text.length)} characters. Download or Copy takes the whole file.
+                  The preview shows the first {count(PREVIEW_CHARS)} of {count(result.length)} characters. Download or Copy takes the whole file.
                 </p>
               )}
             </>

@@ -11,8 +11,8 @@ function clearFragment(): void {
 /** Open a plan from the URL fragment (#plan=…), on load and whenever the fragment changes. */
 export function useShareLinkOnLoad(): void {
   useEffect(() => {
-    const openFromHash = () => {
-      const decoded = decodePlanFragment(location.hash);
+    const openFromHash = async () => {
+      const decoded = await decodePlanFragment(location.hash);
       if (decoded === undefined) return;
       clearFragment();
       const store = useStore.getState();
@@ -29,8 +29,9 @@ export function useShareLinkOnLoad(): void {
         store.showToast(`Shared plan opened${decoded.plan.name ? `: “${decoded.plan.name}”` : ''}.`);
       }
     };
-    openFromHash();
-    window.addEventListener('hashchange', openFromHash);
-    return () => window.removeEventListener('hashchange', openFromHash);
+    const onHash = () => void openFromHash();
+    onHash();
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
 }

@@ -5,6 +5,20 @@ import { count, plural } from '../common/format.ts';
 /** At most this many problems and entries are listed one by one; the rest are counted. */
 const LIST_MAX = 100;
 
+/**
+ * Typing in a box this long (about 5,000 addresses) reaches the store once typing pauses for
+ * TYPING_PAUSE_MS, or the box loses focus: reading 20,000 lines again on every keystroke would
+ * hold up the keystroke's own frame. A paste, a drop or a cut is taken at once.
+ */
+export const LARGE_BOX_CHARS = 64_000;
+const TYPING_PAUSE_MS = 300;
+const TAKEN_AT_ONCE = new Set(['insertFromPaste', 'insertFromDrop', 'deleteByCut', 'historyUndo', 'historyRedo']);
+
+/** Whether an edit of the box is typing in a large box, given to the store once typing pauses. */
+export function waitsForPause(before: string, after: string, inputType: string | undefined): boolean {
+  return before.length >= LARGE_BOX_CHARS && after.length >= LARGE_BOX_CHARS && !TAKEN_AT_ONCE.has(inputType ?? '');
+}
+
 interface Props {
   /** the label of the text box, and the name its problem list is called by: "PRD addresses" */
   label: string;
@@ -35,9 +49,35 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
   // The box is uncontrolled: React writing a textarea's value (and its default value) on every
   // render re-lays out thousands of lines per keystroke. What the user types goes to the store;
   // the store's text is written back only when it differs (undo, opening a plan, a dropped file).
+  // typing held back in a large box (waitsForPause), given to the store when typing pauses
+  const typed = useRef<number | undefined>(undefined);
+  const [holding, setHolding] = useState(false);
+  const latest = useRef({ text, onChange });
+  latest.current = { text, onChange };
+  const giveTyped = () => {
+    if (typed.current === undefined) return;
+    window.clearTimeout(typed.current);
+    typed.current = undefined;
+    setHolding(false);
+    const value = areaRef.current?.value;
+    if (value !== undefined && value !== latest.current.text) latest.current.onChange(value);
+  };
+  const giveTypedRef = useRef(giveTyped);
+  giveTypedRef.current = giveTyped;
+  // what was typed is not lost when the box goes away (another step, a removed group)
+  useEffect(() => () => giveTypedRef.current(), []);
+
   useLayoutEffect(() => {
     const area = areaRef.current;
-    if (area && area.value !== text) area.value = text;
+    if (area && area.value !== text) {
+      // the store's text changed from elsewhere (undo, a plan opened): it replaces typing held back
+      if (typed.current !== undefined) {
+        window.clearTimeout(typed.current);
+        typed.current = undefined;
+        setHolding(false);
+      }
+      area.value = text;
+    }
   }, [text]);
 
   useEffect(() => {
@@ -78,9 +118,28 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
         placeholder={placeholder}
         aria-describedby={`entry-format-hint ${statusId}`}
         aria-invalid={parse.errors.length > 0}
-        onChange={(e) => onChange(e.target.value)}
+        onChange={(e) => {
+          const value = e.target.value;
+          if (waitsForPause(text, value, (e.nativeEvent as InputEvent).inputType)) {
+            if (typed.current !== undefined) window.clearTimeout(typed.current);
+            else setHolding(true);
+            typed.current = window.setTimeout(giveTyped, TYPING_PAUSE_MS);
+            return;
+          }
+          if (typed.current !== undefined) {
+            window.clearTimeout(typed.current);
+            typed.current = undefined;
+            setHolding(false);
+          }
+          onChange(value);
+        }}
+        onBlur={giveTyped}
+        // the app's undo (Ctrl+Z) takes what was typed so far first, then undoes it
+        onKeyDown={(e) => {
+          if ((e.ctrlKey || e.metaKey) && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) giveTyped();
+        }}
       />
-      <p id={statusId} className="role-status" aria-live="polite">
+      <p id={statusId} className="role-status" aria-live="polite" aria-busy={holding}>
         {status.map((s, i) => (
           <span key={s} className={i === status.length - 1 && parse.errors.length > 0 ? 'status-error' : undefined}>{s}</span>
         ))}

@@ -1,14 +1,15 @@
 import { Suspense, lazy, useMemo } from 'react';
-import { ruleSetOf, usePlan } from '../../store/selectors.ts';
+import { ruleSetOf, usePlan, useRuleSet } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
 
 // the change-request sheet is a larger, separate piece: it loads when the view is first opened
 const ChangeRequestPanel = lazy(() => import('../change-request/ChangeRequestPanel.tsx').then((m) => ({ default: m.ChangeRequestPanel })));
 
 export function ChangeRequestView() {
-  // the sheet's fields are controlled by the plan: they get the plan as it is now, never a deferred one
+  // the sheet's fields are controlled by the plan: they get the plan as it is now, never a deferred
+  // one; its rules are the latest the worker has made (a moment behind an address edit)
   const plan = usePlan();
-  const ruleSet = ruleSetOf(plan);
+  const { ruleSet } = useRuleSet();
   const setChangeRequest = useStore((s) => s.setChangeRequest);
   const comparison = useStore((s) => s.baseline);
   const baseline = useMemo(() => (comparison ? { ruleSet: ruleSetOf(comparison.plan), source: comparison.source } : undefined), [comparison]);

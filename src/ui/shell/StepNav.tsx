@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { planEntryCount } from '../../store/planStatus.ts';
-import { useRuleSet } from '../../store/selectors.ts';
+import { NO_RULES, usePlan, useRuleSet } from '../../store/selectors.ts';
 import type { ViewId } from '../../store/slices/uiSlice.ts';
 import { useStore } from '../../store/store.ts';
 import { count } from '../common/format.ts';
@@ -20,7 +20,8 @@ function Step({ id, label, number, extra }: { id: ViewId; label: string; number?
 }
 
 export function StepNav() {
-  const { plan, ruleSet } = useRuleSet();
+  const plan = usePlan();
+  const { ruleSet, stale } = useRuleSet();
   const entries = planEntryCount(plan);
   const errors = ruleSet.findings.filter((f) => f.severity === 'error').length;
   const warnings = ruleSet.findings.filter((f) => f.severity === 'warning').length;
@@ -28,7 +29,17 @@ export function StepNav() {
     <nav className="step-nav app-chrome" aria-label="Steps">
       <Step id="addresses" number={1} label="Addresses" extra={<span className="step-meta">{count(entries)}</span>} />
       <Step id="services" number={2} label="Services" />
-      <Step id="rules" number={3} label="Review rules" extra={<span className="step-meta">{count(ruleSet.rules.length)}</span>} />
+      <Step
+        id="rules"
+        number={3}
+        label="Review rules"
+        extra={
+          // while the rules of the latest edit are worked out, the previous count stays, dimmed
+          <span className="step-meta" data-stale={stale ? '' : undefined} title={stale ? 'Working out the rules of the latest edit…' : undefined}>
+            {ruleSet === NO_RULES ? '…' : count(ruleSet.rules.length)}
+          </span>
+        }
+      />
       <Step
         id="findings"
         number={4}
