@@ -16,7 +16,8 @@ import { ipsetContains, type IpsetCollection } from './ipset.ts';
 import type { IptablesRuleset } from './iptables.ts';
 import type { NftHook, NftRuleset, NftTable } from './nft.ts';
 import type { Chain, Evaluation, Family, Hazard, Match, Packet, Rule, Test, Verdict } from './types.ts';
-import { addressValue, ifaceMatches, inNumRanges, inRanges, packetProtocol } from './values.ts';
+import { addressValue, ifaceMatches, inNumRanges, packetProtocol } from './values.ts';
+import type { AddrRange } from './types.ts';
 
 /** What a machine has loaded, as read back with the real tools (any part may be left out). */
 export interface Loaded {
@@ -68,6 +69,34 @@ interface Ctx {
   readonly notes: Set<string>;
 }
 
+/** Address ranges sorted and merged once (sets of thousands of elements), then searched by halves. */
+const sortedRanges = new WeakMap<readonly AddrRange[], AddrRange[]>();
+
+function inAddrRanges(value: bigint, ranges: readonly AddrRange[]): boolean {
+  if (ranges.length < 8) return ranges.some((r) => r.lo <= value && value <= r.hi);
+  let sorted = sortedRanges.get(ranges);
+  if (!sorted) {
+    const list = [...ranges].sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+    sorted = [];
+    for (const r of list) {
+      const last = sorted[sorted.length - 1];
+      if (last && r.lo <= last.hi + 1n) sorted[sorted.length - 1] = { lo: last.lo, hi: r.hi > last.hi ? r.hi : last.hi };
+      else sorted.push(r);
+    }
+    sortedRanges.set(ranges, sorted);
+  }
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = sorted[mid] as AddrRange;
+    if (value < r.lo) hi = mid - 1;
+    else if (value > r.hi) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
 function runTest(t: Test, c: Ctx): Tri {
   switch (t.kind) {
     case 'any':
@@ -77,7 +106,7 @@ function runTest(t: Test, c: Ctx): Tri {
     case 'family':
       return c.family === t.family;
     case 'addr':
-      return t.family === c.family && inRanges(t.dir === 'src' ? c.src : c.dst, t.ranges);
+      return t.family === c.family && inAddrRanges(t.dir === 'src' ? c.src : c.dst, t.ranges);
     case 'proto':
       return inNumRanges(c.proto, t.ranges);
     case 'port': {

@@ -208,3 +208,41 @@ describe('round trip: rulesets generated within the supported subset', () => {
     );
   });
 });
+
+describe('address sets: a large set is searched by halves, with the same answers', () => {
+  it('ip saddr { many prefixes and ranges, overlapping } drops exactly the addresses in one of them', () => {
+    const v4 = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+    const arbElement = fc.oneof(
+      fc.record({ kind: fc.constant('range' as const), a: fc.integer({ min: 0, max: 400 }), len: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant('prefix' as const), a: fc.integer({ min: 0, max: 400 }), len: fc.integer({ min: 26, max: 32 }) }),
+    );
+    const base = 0xc0000200; // 192.0.2.0
+    fc.assert(
+      fc.property(fc.array(arbElement, { minLength: 1, maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 480 }), { minLength: 1, maxLength: 30 }), (elements, probes) => {
+        const ranges = elements.map((e) => {
+          if (e.kind === 'range') return [base + e.a, base + e.a + e.len] as const;
+          const size = 2 ** (32 - e.len);
+          const start = base + e.a - ((base + e.a) % size);
+          return [start, start + size - 1] as const;
+        });
+        const json = ranges.map(([lo, hi]) => (lo === hi ? v4(lo) : { range: [v4(lo), v4(hi)] }));
+        const listing = JSON.stringify({
+          nftables: [
+            { table: { family: 'ip', name: 't' } },
+            { chain: { family: 'ip', table: 't', name: 'input', type: 'filter', hook: 'input', prio: 0, policy: 'accept' } },
+            { rule: { family: 'ip', table: 't', chain: 'input', expr: [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: { set: json } } }, { drop: null }] } },
+          ],
+        });
+        const parsed = parseNftJson(listing);
+        if (!parsed.ok) return false;
+        return probes.every((k) => {
+          const a = base + k;
+          const expected = ranges.some(([lo, hi]) => lo <= a && a <= hi);
+          const e = evaluate({ nft: parsed.value }, { family: 4, hook: 'input', src: v4(a), dst: '192.0.2.1', proto: 'udp', sport: 1, dport: 2, state: 'new', iif: 'eth0' });
+          return e.verdict === (expected ? 'drop' : 'accept');
+        });
+      }),
+      { numRuns: 300, seed: SEED },
+    );
+  });
+});
