@@ -28,12 +28,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, it } from 'vitest';
-import { evaluate, parseIpsetSave, parseIptablesSave, parseNftJson, type Evaluation, type Loaded, type Packet } from '../../src/engine/audit/index.ts';
+import { evaluate, type Evaluation, type Loaded, type Packet } from '../../src/engine/audit/index.ts';
 import { resetFirewall } from '../enforcement/firewall.ts';
 import { gatedDescribe } from '../enforcement/gate.ts';
 import { enforcementGate } from '../enforcement/suite.ts';
 import { FLOWS_PER_ROUND, arbFlows, arbRound, fixedRulesets, renderIpset, sportBase, renderIptables, renderNft, type GFlow, type GRuleset, type Shape } from './generate.ts';
 import { AuditLab, type Outcome } from './lab.ts';
+import { parseReadBack, readBack, type ReadBack } from './readback.ts';
 
 const SEED = 20240611;
 /** the hand-written rounds that follow the random ones (same count for both networks) */
@@ -59,7 +60,7 @@ const SLOTS: readonly Slot[] = [
 
 interface Texts {
   readonly loaded: Record<string, string>;
-  readonly readBack: { ipt4: string; ipt6: string; ipset: string; nft: string };
+  readonly readBack: ReadBack;
 }
 
 /** The tool that loads each rendering, in loading order (ipsets before the rules that use them). */
@@ -101,33 +102,6 @@ async function load(lab: AuditLab, ruleset: GRuleset, variant: Variant): Promise
     await rm(dir, { recursive: true, force: true });
   }
   return loaded;
-}
-
-const SEPARATOR = '\n=====fwplan-audit=====\n';
-
-/** What is loaded, as the real tools show it (one shell, four tools). */
-async function readBack(lab: AuditLab): Promise<Texts['readBack']> {
-  const script = ['iptables-save', 'ip6tables-save', 'ipset save', 'nft -j list ruleset'].join(`\nprintf '${SEPARATOR.replace(/\n/g, '\\n')}'\n`);
-  const out = await lab.lab.execOk(lab.spec.firewall, 'sh', ['-ec', script]);
-  const parts = out.split(SEPARATOR);
-  if (parts.length !== 4) throw new Error(`read-back: expected 4 outputs, got ${parts.length}`);
-  const [ipt4, ipt6, ipset, nft] = parts as [string, string, string, string];
-  return { ipt4, ipt6, ipset, nft };
-}
-
-function parseAll(texts: Texts['readBack']): Loaded {
-  const ipt4 = parseIptablesSave(texts.ipt4, 4);
-  const ipt6 = parseIptablesSave(texts.ipt6, 6);
-  const ipset = parseIpsetSave(texts.ipset);
-  const nft = parseNftJson(texts.nft);
-  const errors = [
-    ...(ipt4.ok ? [] : ipt4.errors.map((e) => `iptables-save line ${e.line}: ${e.message}: ${e.text}`)),
-    ...(ipt6.ok ? [] : ipt6.errors.map((e) => `ip6tables-save line ${e.line}: ${e.message}: ${e.text}`)),
-    ...(ipset.ok ? [] : ipset.errors.map((e) => `ipset save line ${e.line}: ${e.message}: ${e.text}`)),
-    ...(nft.ok ? [] : nft.errors.map((e) => `nft ${e.path ?? e.line}: ${e.message}: ${e.text}`)),
-  ];
-  if (errors.length > 0 || !ipt4.ok || !ipt6.ok || !ipset.ok || !nft.ok) throw new Error(`the real tools' output did not parse:\n${errors.join('\n')}`);
-  return { iptables: ipt4.value, ip6tables: ipt6.value, ipsets: ipset.value, nft: nft.value };
 }
 
 interface Prediction {
@@ -243,8 +217,8 @@ gatedDescribe('audit: the evaluator agrees with the kernel on random rulesets', 
       for (const [r, { ruleset, flows }] of roundsFor(lab.spec.shape).entries()) {
         try {
           const loadedTexts = await load(lab, ruleset, slot.variant);
-          const texts: Texts = { loaded: loadedTexts, readBack: await readBack(lab) };
-          const loaded = parseAll(texts.readBack);
+          const texts: Texts = { loaded: loadedTexts, readBack: await readBack(lab.lab, lab.spec.firewall) };
+          const loaded = parseReadBack(texts.readBack);
           const predictions = flows.map((f) => predict(lab, loaded, f));
           if (process.env.AUDIT_DUMP) dumps.push({ slot: slot.name, round: r, texts: texts.readBack, flows, kind: lab.spec.shape.kind, ifs: flows.map((f) => lab.interfaces(f)) });
           for (const [k, p] of predictions.entries()) {
