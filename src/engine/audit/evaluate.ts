@@ -47,7 +47,7 @@ const PATHS: Record<Packet['hook'], readonly NftHook[]> = {
 interface Unknown {
   readonly unknown: string;
 }
-type Tri = boolean | Unknown | 'break';
+type Tri = boolean | Unknown;
 
 function isUnknown(t: Tri): t is Unknown {
   return typeof t === 'object';
@@ -62,7 +62,7 @@ interface Ctx {
   readonly dport?: number;
   /** the conntrack state this chain sees, or why it is not known */
   readonly state: string | Unknown;
-  /** interface name; null: the packet has none at this hook; undefined: not given */
+  /** interface name; null: the packet has none at this hook (the empty name, index 0); undefined: not given */
   readonly iif: string | null | undefined;
   readonly oif: string | null | undefined;
   readonly ipsets?: IpsetCollection;
@@ -136,7 +136,10 @@ function runTest(t: Test, c: Ctx): Tri {
       if (name === undefined) {
         return { unknown: `the rule tests the ${t.dir === 'in' ? 'input' : 'output'} interface and the packet has none given: give ${t.dir === 'in' ? 'iif' : 'oif'}` };
       }
-      if (name === null && !t.byName) return 'break';
+      if (name === null && !t.byName) {
+        c.notes.add(`${t.dir === 'in' ? 'iif' : 'oif'} where the packet has no ${t.dir === 'in' ? 'input' : 'output'} interface is taken as index 0, as Linux 5.x and later do (older kernels skip the rule)`);
+      }
+      // no interface at this hook: the empty name (iifname/oifname), index 0 (iif/oif) — neither is any real interface
       return t.patterns.some((p) => ifaceMatches(name ?? '', p));
     }
     case 'ipset': {
@@ -155,11 +158,10 @@ function runMatch(m: Match, c: Ctx): Tri {
   let depUnknown: Unknown | undefined;
   for (const d of m.deps) {
     const r = runTest(d, c);
-    if (r === false || r === 'break') return false;
+    if (r === false) return false;
     if (isUnknown(r)) depUnknown ??= r;
   }
   const r = runTest(m.test, c);
-  if (r === 'break') return false;
   const value: Tri = isUnknown(r) ? r : m.neg ? !r : r;
   if (value === false) return false;
   return depUnknown ?? value;
@@ -174,7 +176,7 @@ function runRule(rule: Rule, c: Ctx): RuleResult {
     switch (step.kind) {
       case 'match': {
         const r = runMatch(step.match, c);
-        if (r === false || r === 'break') return { kind: 'next' };
+        if (r === false) return { kind: 'next' };
         if (isUnknown(r)) uncertain ??= `${step.match.text}: ${r.unknown}`;
         break;
       }
@@ -194,17 +196,20 @@ function runRule(rule: Rule, c: Ctx): RuleResult {
         return { kind: 'verdict', verdict: step.verdict };
       case 'vmap': {
         if (uncertain !== undefined) return { kind: 'unknown', why: uncertain };
+        let found: Verdict | undefined;
         for (const e of step.entries) {
           const r = runMatch(e.match, c);
           if (isUnknown(r)) return { kind: 'unknown', why: `${e.match.text}: ${r.unknown}` };
           if (r === true) {
-            for (const a of assumed) c.notes.add(`${rule.where}: ${a}`);
-            if (e.verdict.kind === 'continue') break;
-            return { kind: 'verdict', verdict: e.verdict };
+            found = e.verdict;
+            break;
           }
         }
-        // no element for the key: the rule ends here
-        return { kind: 'next' };
+        // no element for the key: the rule ends here; `continue` goes on with the rule's next statement
+        if (found === undefined) return { kind: 'next' };
+        for (const a of assumed) c.notes.add(`${rule.where}: ${a}`);
+        if (found.kind !== 'continue') return { kind: 'verdict', verdict: found };
+        break;
       }
     }
   }
@@ -386,7 +391,8 @@ function evaluateInner(loaded: Loaded, packet: Packet): Evaluation {
     if ((hook === 'prerouting' || hook === 'output') && priority <= -200) {
       state = priority < -200 ? 'invalid' : { unknown: 'a chain at priority -200 runs beside conntrack: its ct state is not known' };
     }
-    const iif = hook === 'output' || hook === 'postrouting' ? null : packet.iif;
+    // a forwarded packet keeps its input interface in postrouting; a local one never had one
+    const iif = hook === 'output' || (hook === 'postrouting' && packet.hook !== 'forward') ? null : packet.iif;
     const oif = hook === 'input' || hook === 'prerouting' ? null : packet.oif;
     return {
       family,

@@ -176,11 +176,13 @@ describe('parseNftJson: matches', () => {
     expect(verdict(l, { proto: 'icmp', sport: undefined, dport: undefined })).toBe('unknown');
   });
 
-  it('iif/oif (by index) and iifname/oifname (by name, wildcard); an index on a hook without that interface never matches', () => {
-    const l = inputChain([[m(meta('iif'), 'lo', '!='), m(meta('oif'), 'eth0', '!='), v('drop')], [m(meta('iifname'), 'wg*'), v('drop')]]);
-    // input has no output interface: `oif != eth0` ends the rule (NFT_BREAK), whatever the operator
-    expect(verdict(l)).toBe('accept');
-    expect(verdict(l, { iif: 'wg0' })).toBe('drop');
+  it('iif/oif (by index) and iifname/oifname (by name, wildcard); a hook without that interface has index 0 and the empty name', () => {
+    const l = inputChain([[m(meta('iif'), 'lo', '!='), m(meta('oif'), 'eth0', '!='), v('drop')], [m(meta('iifname'), 'wg*'), v('accept')], [m(meta('oif'), 'eth0'), v('drop')]]);
+    // input has no output interface: index 0, so `oif != eth0` holds and `oif eth0` does not (as Linux 5.x+ does)
+    const e = ev(l);
+    expect(e.verdict).toBe('drop');
+    expect(e.notes.some((n) => n.includes('taken as index 0'))).toBe(true);
+    expect(verdict(l, { iif: 'lo' })).toBe('accept');
     const out = { nft: parsed(listing([{ family: 'inet', name: 't', chains: [{ name: 'output', base: { hook: 'output', prio: 0, policy: 'accept' }, rules: [[m(meta('iifname'), 'eth0', '!='), v('drop')]] }] }])) };
     // on output there is no input interface: iifname is the empty name
     expect(verdict(out, { hook: 'output', iif: undefined, oif: 'eth0' })).toBe('drop');
@@ -279,5 +281,30 @@ describe('parseNftJson: errors name the JSON path (or the line of a JSON syntax 
   it('a statement that is not an object with one key', () => {
     const r = parseNftJson(listing([{ family: 'inet', name: 't', chains: [{ name: 'c', rules: [[{ a: 1, b: 2 }]] }] }]));
     expect(!r.ok && r.errors[0]?.path).toMatch(/^nftables\[\d+\]\.rule\.expr\[0\]$/);
+  });
+});
+
+describe('parseNftJson: what the listing leaves out of a reject in an inet table', () => {
+  // loaded: meta nfproto ipv4 udp sport 1 reject / meta nfproto ipv6 tcp dport 5 reject / udp sport 2 reject /
+  //         meta nfproto ipv4 meta l4proto tcp tcp dport 7 reject with tcp reset / ip saddr 198.51.100.0/24 tcp dport 8 reject with tcp reset
+  // listed: udp sport 1 reject with icmp … / tcp dport 5 reject with icmpv6 … / udp sport 2 reject / tcp dport 7 reject with tcp reset / …
+  const l: Loaded = { nft: parsed(readFileSync(new URL('nft-reject.json', FIXTURES), 'utf8')) };
+
+  it('reject with icmp is IPv4 only, reject with icmpv6 IPv6 only (the hidden meta nfproto)', () => {
+    expect(ev(l, { proto: 'udp', sport: 1, dport: 9 }).rejected).toBe(true);
+    expect(verdict(l, { proto: 'udp', sport: 1, dport: 9 }, IN6)).toBe('accept');
+    expect(verdict(l, { dport: 5 })).toBe('accept');
+    expect(ev(l, { dport: 5 }, IN6).rejected).toBe(true);
+    // icmpx: both families
+    expect(ev(l, { proto: 'udp', sport: 2, dport: 9 }, IN6).rejected).toBe(true);
+    expect(ev(l, { proto: 'udp', sport: 2, dport: 9 }).rejected).toBe(true);
+  });
+
+  it('reject with tcp reset may hide a meta nfproto: unknown, unless the rule names its family otherwise', () => {
+    const e = ev(l, { dport: 7 });
+    expect(e.verdict).toBe('unknown');
+    expect(e.reason).toContain('whether this rule is limited to one address family is not visible');
+    expect(ev(l, { dport: 8 }).rejected).toBe(true);
+    expect(verdict(l, { dport: 8, src: '203.0.113.1' })).toBe('accept');
   });
 });

@@ -504,7 +504,40 @@ interface ParsedRule {
   readonly text: string;
 }
 
-function parseRuleExprs(exprs: unknown, sets: ReadonlyMap<string, SetDef>, notes: string[], path: string): ParsedRule {
+/** Whether the steps so far limit the rule to one address family (an ip/ip6 match, meta nfproto). */
+function fixesFamily(steps: readonly Step[]): boolean {
+  return steps.some((st) => st.kind === 'match' && [st.match.test, ...st.match.deps].some((t) => t.kind === 'family' || t.kind === 'addr'));
+}
+
+/**
+ * A reject in an inet table. nft compiles `meta nfproto ipv4 … reject` into an IPv4 reject and
+ * then lists the rule without the `meta nfproto ipv4` (it prints it as the reject's dependency):
+ * the listing's reject type gives it back — icmp: IPv4 only, icmpv6: IPv6 only. With `tcp reset`
+ * the listing is the same whether a `meta nfproto` was there or not, so such a rule is unknown
+ * unless its other matches limit it to one family.
+ */
+function rejectSteps(inner: unknown, tableFamily: string): Step[] {
+  if (tableFamily !== 'inet') return [];
+  const type = isObj(inner) ? get(inner, 'type') : undefined;
+  if (type === 'icmp' || type === 'icmpv6') {
+    const family: Family = type === 'icmp' ? 4 : 6;
+    return [{ kind: 'match', match: { deps: [], test: { kind: 'family', family }, neg: false, text: `meta nfproto ${family === 4 ? 'ipv4' : 'ipv6'} (implied by reject with ${type})` } }];
+  }
+  if (type === 'tcp reset') {
+    const why = 'nft lists `meta nfproto ipv4|ipv6 … reject with tcp reset` without its meta nfproto: whether this rule is limited to one address family is not visible';
+    return [{ kind: 'match', match: { deps: [], test: { kind: 'unknown', why }, neg: false, text: 'meta nfproto (hidden?)' } }];
+  }
+  return [];
+}
+
+function rejectText(inner: unknown): string {
+  if (!isObj(inner)) return 'reject';
+  const type = get(inner, 'type');
+  const expr = get(inner, 'expr');
+  return typeof type === 'string' ? `reject with ${type}${typeof expr === 'string' ? ` ${expr}` : ''}` : 'reject';
+}
+
+function parseRuleExprs(exprs: unknown, sets: ReadonlyMap<string, SetDef>, notes: string[], path: string, tableFamily: string): ParsedRule {
   if (!Array.isArray(exprs)) throw new PathError(path, '"expr" must be a list');
   const steps: Step[] = [];
   const texts: string[] = [];
@@ -521,8 +554,12 @@ function parseRuleExprs(exprs: unknown, sets: ReadonlyMap<string, SetDef>, notes
     }
     const verdict = parseVerdict(k, inner, p);
     if (verdict) {
+      if (k === 'reject') {
+        const implied = rejectSteps(inner, tableFamily);
+        if (!(implied[0]?.kind === 'match' && implied[0].match.test.kind === 'unknown' && fixesFamily(steps))) steps.push(...implied);
+      }
       steps.push({ kind: 'verdict', verdict });
-      texts.push(k === 'reject' ? 'reject' : renderValue(e));
+      texts.push(k === 'reject' ? rejectText(inner) : renderValue(e));
       return;
     }
     switch (k) {
@@ -808,7 +845,7 @@ function parseNftJsonInner(text: string, errors: AuditError[], notes: string[]):
           const chain = t.chains.get(chainName);
           if (!chain) throw new PathError(p, `chain ${chainName} is not listed in table ${t.family} ${t.name}`);
           const handle = get(body, 'handle');
-          const parsed = parseRuleExprs(get(body, 'expr'), t.sets, notes, `${p}.expr`);
+          const parsed = parseRuleExprs(get(body, 'expr'), t.sets, notes, `${p}.expr`, t.family);
           const comment = get(body, 'comment');
           for (const step of parsed.steps) {
             const targets = step.kind === 'verdict' ? [step.verdict] : step.kind === 'vmap' ? step.entries.map((e) => e.verdict) : [];

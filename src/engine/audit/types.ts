@@ -99,8 +99,8 @@ export type Test =
   | { readonly kind: 'port'; readonly dir: 'src' | 'dst' | 'either'; readonly ranges: readonly NumRange[]; readonly header: 'tcp' | 'udp' | 'th' | 'ports' }
   | { readonly kind: 'ct'; readonly states: readonly string[] }
   /**
-   * byName: iifname/oifname and iptables -i/-o (an absent interface is the empty name).
-   * By index (nft iif/oif): an absent interface ends the rule, whatever the operator.
+   * byName: iifname/oifname and iptables -i/-o; otherwise nft iif/oif (by index). A packet with no
+   * such interface at the hook has the empty name and index 0, which match no interface.
    */
   | { readonly kind: 'iface'; readonly dir: 'in' | 'out'; readonly patterns: readonly IfacePattern[]; readonly byName: boolean }
   /** an ipset (iptables -m set), looked up at evaluation in the ipsets given */

@@ -40,10 +40,6 @@ export function addressRange(text: string, family: Family): { ok: true; range: A
   return { ok: true, range: { lo: parsed.network.start, hi: parsed.network.end } };
 }
 
-export function inRanges(value: bigint, ranges: readonly AddrRange[]): boolean {
-  return ranges.some((r) => r.lo <= value && value <= r.hi);
-}
-
 export function inNumRanges(value: number, ranges: readonly NumRange[]): boolean {
   return ranges.some((r) => r.lo <= value && value <= r.hi);
 }
@@ -96,10 +92,6 @@ export function portNumber(text: string): number | undefined {
 
 export function ifaceMatches(name: string, pattern: IfacePattern): boolean {
   return pattern.prefix ? name.startsWith(pattern.name) : name === pattern.name;
-}
-
-export function formatRange(r: NumRange): string {
-  return r.lo === r.hi ? String(r.lo) : `${r.lo}-${r.hi}`;
 }
 
 /** A bounded, single-line excerpt of hostile text for an error message. */
