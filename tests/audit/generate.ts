@@ -13,6 +13,8 @@ import { parseAddress } from '../../src/engine/index.ts';
 
 export type Fam = 4 | 6;
 export type HookName = 'input' | 'output' | 'forward';
+/** nft base chains may also hook prerouting and postrouting (the second, nft-only stage does) */
+export type BaseHook = HookName | 'prerouting' | 'postrouting';
 
 export type GMatch =
   | { readonly kind: 'addr'; readonly dir: 'src' | 'dst'; readonly neg: boolean; readonly nets: readonly string[]; readonly set?: string; readonly setFlags?: string }
@@ -51,7 +53,7 @@ export interface GChain {
 }
 
 export interface GBase {
-  readonly hook: HookName;
+  readonly hook: BaseHook;
   readonly policy: 'accept' | 'drop';
   readonly priority: number;
   readonly rules: readonly GRule[];
@@ -179,6 +181,8 @@ interface RuleContext {
   readonly sets: readonly GSet[];
   /** a user chain: more returns and fall-throughs, so that jump, goto and return make a difference */
   readonly user: boolean;
+  /** the kernel refuses reject outside input, forward and output */
+  readonly reject: boolean;
 }
 
 /** arb in `percent` of the cases, null otherwise. */
@@ -199,7 +203,7 @@ function arbRule(ctx: RuleContext): fc.Arbitrary<GRule> {
   const actions: fc.WeightedArbitrary<GAction>[] = [
     { weight: ctx.user ? 3 : 6, arbitrary: fc.constant({ kind: 'accept' } as const) },
     { weight: ctx.user ? 2 : 3, arbitrary: fc.constant({ kind: 'drop' } as const) },
-    { weight: 2, arbitrary: fc.constant({ kind: 'reject' } as const) },
+    { weight: 2, arbitrary: fc.constant({ kind: ctx.reject ? 'reject' : 'drop' } as const) },
     { weight: ctx.user ? 5 : 1, arbitrary: fc.constant({ kind: 'return' } as const) },
     { weight: 1, arbitrary: fc.constant({ kind: 'log' } as const) },
     { weight: ctx.user ? 3 : 1, arbitrary: fc.constant({ kind: 'counter' } as const) },
@@ -298,22 +302,39 @@ function arbSets(shape: Shape, stage: number): fc.Arbitrary<GSet[]> {
   );
 }
 
-function arbStage(shape: Shape, stage: number, base: number, priorities: readonly number[]): fc.Arbitrary<GStage> {
+/**
+ * Where stage 1's chain for a hook of the shape may sit instead: a packet to this machine passes
+ * prerouting then input, a forwarded one prerouting, forward, postrouting, an outgoing one output
+ * then postrouting.
+ */
+const ALTERNATIVES: Record<HookName, readonly BaseHook[]> = {
+  input: ['input', 'input', 'prerouting'],
+  forward: ['forward', 'forward', 'prerouting', 'postrouting'],
+  output: ['output', 'output', 'postrouting'],
+};
+
+function ifaceDirsOf(hook: BaseHook): ('in' | 'out')[] {
+  // on prerouting there is no output interface yet, on output and a local packet's postrouting no
+  // input interface: nft allows the match all the same (an empty name, index 0)
+  return hook === 'input' ? ['in'] : hook === 'output' ? ['out'] : ['in', 'out'];
+}
+
+function arbStage(shape: Shape, stage: number, base: number, priorities: readonly number[], hooks: readonly BaseHook[] = shape.hooks): fc.Arbitrary<GStage> {
   const [minRules, maxRules] = stage === 0 ? [2, 8] : [1, 3];
   return fc.record({ sets: arbSets(shape, stage), chainCounts: fc.array(fc.integer({ min: stage === 0 ? 1 : 0, max: stage === 0 ? 3 : 1 }), { minLength: shape.hooks.length, maxLength: shape.hooks.length }), nftStyle: fc.constantFrom('inet', 'inet', 'split') }).chain(({ sets, chainCounts, nftStyle }) => {
     // user chains belong to one hook (a chain reached from OUTPUT cannot test -i); a chain jumps
     // only to chains after it, so there are no loops
-    const owned = shape.hooks.map((hook, h) => Array.from({ length: chainCounts[h] ?? 0 }, (_, k) => `uc${stage}${hook[0]}${k}`));
-    const ifaceDirsOf = (hook: HookName): ('in' | 'out')[] => (hook === 'input' ? ['in'] : hook === 'output' ? ['out'] : ['in', 'out']);
+    const owned = hooks.map((_, h) => Array.from({ length: chainCounts[h] ?? 0 }, (_, k) => `uc${stage}h${h}n${k}`));
     const ctxFor = (h: number, from: number, user: boolean): RuleContext => ({
       user,
+      reject: hooks[h] !== 'prerouting' && hooks[h] !== 'postrouting',
       shape,
       sportBase: base,
       targets: (owned[h] ?? []).slice(from),
-      ifaceDirs: ifaceDirsOf(shape.hooks[h] as HookName),
+      ifaceDirs: ifaceDirsOf(hooks[h] as BaseHook),
       sets,
     });
-    const bases = shape.hooks.map((hook, h) =>
+    const bases = hooks.map((hook, h) =>
       fc.record({
         policy: fc.constantFrom<'accept' | 'drop'>('accept', 'drop'),
         established: fc.integer({ min: 0, max: 9 }),
@@ -324,7 +345,7 @@ function arbStage(shape: Shape, stage: number, base: number, priorities: readonl
         return { hook, policy, priority: priorities[h] ?? 0, rules: [...first, ...rules] };
       }),
     );
-    const chains = shape.hooks.flatMap((_, h) => (owned[h] ?? []).map((name, k) => fc.array(arbRule(ctxFor(h, k + 1, true)), { minLength: 1, maxLength: 5, size: 'max' }).map((rules): GChain => ({ name, rules }))));
+    const chains = hooks.flatMap((_, h) => (owned[h] ?? []).map((name, k) => fc.array(arbRule(ctxFor(h, k + 1, true)), { minLength: 1, maxLength: 5, size: 'max' }).map((rules): GChain => ({ name, rules }))));
     return fc.tuple(fc.tuple(...bases), fc.tuple(...chains)).map(([b, c]): GStage => ({ bases: b, chains: c, sets, nftStyle: nftStyle as GStage['nftStyle'] }));
   });
 }
@@ -347,10 +368,17 @@ export function arbFlows(shape: Shape, base: number): fc.Arbitrary<GFlow[]> {
 export function arbRound(shape: Shape, round: number): fc.Arbitrary<{ ruleset: GRuleset; flows: GFlow[] }> {
   const base = sportBase(round);
   return fc
-    .record({ p0: fc.integer({ min: -20, max: 20 }), p1: fc.integer({ min: -20, max: 20 }), second: fc.integer({ min: 0, max: 1 }) })
-    .chain(({ p0, p1, second }) => {
-      const prio1 = p1 === p0 ? p0 + 1 : p1;
-      const stages = [arbStage(shape, 0, base, shape.hooks.map(() => p0)), ...(second === 1 ? [arbStage(shape, 1, base, shape.hooks.map(() => prio1))] : [])];
+    .record({
+      p0: fc.integer({ min: -20, max: 20 }),
+      p1: fc.integer({ min: -20, max: 20 }),
+      // sometimes before conntrack (priority -300, raw): there every packet's ct state is invalid
+      raw: fc.integer({ min: 0, max: 4 }),
+      second: fc.integer({ min: 0, max: 1 }),
+      hooks1: fc.tuple(...shape.hooks.map((h) => fc.constantFrom(...ALTERNATIVES[h]))),
+    })
+    .chain(({ p0, p1, raw, second, hooks1 }) => {
+      const prio1 = raw === 0 ? -300 : p1 === p0 ? p0 + 1 : p1;
+      const stages = [arbStage(shape, 0, base, shape.hooks.map(() => p0)), ...(second === 1 ? [arbStage(shape, 1, base, shape.hooks.map(() => prio1), hooks1)] : [])];
       return fc.record({ ruleset: fc.tuple(...stages).map((s): GRuleset => ({ stages: s })), flows: arbFlows(shape, base) });
     });
 }
@@ -399,6 +427,71 @@ export function fixedRulesets(shape: Shape): { readonly why: string; readonly ru
       why: 'ct state != established,related: nft compares the whole state word, iptables tests the bits',
       ruleset: { stages: [stage([{ matches: [{ kind: 'ct', neg: true, states: ['established', 'related'], style: 'flags' }], action: { kind: 'accept' } }], 'drop')] },
     },
+    {
+      why: "an address range's last address; iptables multiport --ports, which matches the source port too",
+      ruleset: {
+        stages: [
+          stage(
+            [
+              est,
+              { family: 4, matches: [{ kind: 'addr', dir: 'src', neg: false, nets: [shape.nets[4].find((n) => n.includes('-')) as string] }], action: { kind: 'drop' } },
+              // the probes' source ports are 20000 and up, their destination ports below 10000
+              { proto: 'udp', matches: [proto('udp'), { kind: 'port', dir: 'either', neg: false, ranges: [[20000, 29999]], style: 'multiport' }], action: { kind: 'reject' } },
+            ],
+            'accept',
+          ),
+        ],
+      },
+    },
+    {
+      why: 'chains on prerouting/postrouting and before conntrack: which interfaces and which state they see',
+      ruleset: { stages: [stage([], 'accept'), { bases: hookRules(shape), chains: [], sets: [], nftStyle: 'inet' }] },
+    },
+  ];
+}
+
+/**
+ * Base chains that only the kernel's view of interfaces and conntrack state decides: a chain
+ * before conntrack (priority -300) sees every packet as invalid; prerouting has no output
+ * interface (index 0, the empty name) and the postrouting of a forwarded packet still has its
+ * input interface, that of a local packet none.
+ */
+function hookRules(shape: Shape): GBase[] {
+  const udp: GMatch = { kind: 'proto', neg: false, proto: 'udp', style: 'name' };
+  const tcp: GMatch = { kind: 'proto', neg: false, proto: 'tcp', style: 'name' };
+  const state = (states: string[]): GMatch => ({ kind: 'ct', neg: false, states, style: 'set' });
+  const iface = (dir: 'in' | 'out', name: string, neg: boolean, byIndex: boolean): GMatch => ({ kind: 'iface', dir, neg, name, wildcard: false, byIndex });
+  const dport = (p: number): GMatch => ({ kind: 'port', dir: 'dst', neg: false, ranges: [[p, p]], style: 'plain' });
+  const sport = (p: number): GMatch => ({ kind: 'port', dir: 'src', neg: false, ranges: [[p, p]], style: 'plain' });
+  const drop = { kind: 'drop' } as const;
+  if (shape.kind === 'forward') {
+    return [
+      {
+        hook: 'prerouting',
+        policy: 'accept',
+        priority: -300,
+        rules: [
+          // before conntrack every packet is invalid: this never drops
+          { proto: 'udp', matches: [udp, state(['new'])], action: drop },
+          // no output interface yet: index 0 is not v-srv
+          { proto: 'tcp', matches: [tcp, iface('out', 'v-srv', true, true), dport(22)], action: drop },
+        ],
+      },
+      {
+        hook: 'postrouting',
+        policy: 'accept',
+        priority: 0,
+        // a forwarded packet still has its input interface here
+        rules: [{ proto: 'tcp', matches: [tcp, iface('in', 'v-cli', false, false), dport(1000)], action: drop }],
+      },
+    ];
+  }
+  return [
+    { hook: 'prerouting', policy: 'accept', priority: -300, rules: [{ proto: 'udp', matches: [udp, state(['new'])], action: drop }] },
+    // the host's replies: before conntrack on output they are invalid, not established
+    { hook: 'output', policy: 'accept', priority: -300, rules: [{ proto: 'tcp', matches: [tcp, state(['established']), sport(80)], action: drop }] },
+    // a local packet has no input interface in postrouting: index 0 is not lo
+    { hook: 'postrouting', policy: 'accept', priority: 0, rules: [{ proto: 'udp', matches: [udp, iface('in', 'lo', true, true), sport(1000)], action: drop }] },
   ];
 }
 
@@ -553,7 +646,10 @@ export function renderIptables(stage: GStage, family: Fam): string {
       if (text !== undefined) lines.push(`-A ${chain} ${text}`.trimEnd());
     }
   };
-  for (const b of stage.bases) add(BUILTIN[b.hook], b.rules);
+  for (const b of stage.bases) {
+    if (b.hook === 'prerouting' || b.hook === 'postrouting') throw new Error('iptables renders the filter table: input, forward and output only');
+    add(BUILTIN[b.hook], b.rules);
+  }
   for (const c of stage.chains) add(c.name, c.rules);
   lines.push('COMMIT', '');
   return lines.join('\n');

@@ -32,13 +32,13 @@ import { evaluate, type Evaluation, type Loaded, type Packet } from '../../src/e
 import { resetFirewall } from '../enforcement/firewall.ts';
 import { gatedDescribe } from '../enforcement/gate.ts';
 import { enforcementGate } from '../enforcement/suite.ts';
-import { FLOWS_PER_ROUND, arbFlows, arbRound, fixedRulesets, renderIpset, sportBase, renderIptables, renderNft, type GFlow, type GRuleset, type Shape } from './generate.ts';
+import { FLOWS_PER_ROUND, FORWARD_SHAPE, arbFlows, arbRound, fixedRulesets, renderIpset, sportBase, renderIptables, renderNft, type GFlow, type GRuleset, type Shape } from './generate.ts';
 import { AuditLab, type Outcome } from './lab.ts';
-import { parseReadBack, readBack, type ReadBack } from './readback.ts';
+import { READ_BACK_SCRIPT, parseReadBack, splitReadBack, type ReadBack } from './readback.ts';
 
 const SEED = 20240611;
-/** the hand-written rounds that follow the random ones (same count for both networks) */
-const fixedCount = 3;
+/** the hand-written rounds that follow the random ones (as many for both networks) */
+const fixedCount = fixedRulesets(FORWARD_SHAPE).length;
 const ROUNDS = 20;
 const OPEN_TIMEOUT_MS = 3000;
 const DROP_TIMEOUT_MS = 500;
@@ -73,10 +73,10 @@ const LOADERS: readonly (readonly [key: string, command: string])[] = [
 ];
 
 /**
- * Load a round's variant where the firewall runs, with the real tools, in one shell (each text
- * from a file of a scratch directory: one process start instead of five). The texts loaded.
+ * Load a round's variant where the firewall runs, with the real tools, and read it back, in one
+ * shell (each text from a file of a scratch directory: one process start instead of nine).
  */
-async function load(lab: AuditLab, ruleset: GRuleset, variant: Variant): Promise<Record<string, string>> {
+async function loadAndReadBack(lab: AuditLab, ruleset: GRuleset, variant: Variant): Promise<Texts> {
   const [stage0, stage1] = ruleset.stages;
   if (stage0 === undefined) throw new Error('a ruleset has a first stage');
   const loaded: Record<string, string> = {};
@@ -97,11 +97,11 @@ async function load(lab: AuditLab, ruleset: GRuleset, variant: Variant): Promise
       await writeFile(join(dir, key), text);
       steps.push(`${command} < "$1/${key}"`);
     }
-    await lab.lab.execOk(lab.spec.firewall, 'sh', ['-ec', steps.join('\n'), 'fwplan-audit-load', dir]);
+    const out = await lab.lab.execOk(lab.spec.firewall, 'sh', ['-ec', `${steps.join('\n')}\n${READ_BACK_SCRIPT}`, 'fwplan-audit-load', dir]);
+    return { loaded, readBack: splitReadBack(out) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return loaded;
 }
 
 interface Prediction {
@@ -216,8 +216,7 @@ gatedDescribe('audit: the evaluator agrees with the kernel on random rulesets', 
       let open = 0;
       for (const [r, { ruleset, flows }] of roundsFor(lab.spec.shape).entries()) {
         try {
-          const loadedTexts = await load(lab, ruleset, slot.variant);
-          const texts: Texts = { loaded: loadedTexts, readBack: await readBack(lab.lab, lab.spec.firewall) };
+          const texts = await loadAndReadBack(lab, ruleset, slot.variant);
           const loaded = parseReadBack(texts.readBack);
           const predictions = flows.map((f) => predict(lab, loaded, f));
           if (process.env.AUDIT_DUMP) dumps.push({ slot: slot.name, round: r, texts: texts.readBack, flows, kind: lab.spec.shape.kind, ifs: flows.map((f) => lab.interfaces(f)) });

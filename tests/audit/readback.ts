@@ -14,14 +14,20 @@ export interface ReadBack {
 
 const SEPARATOR = '\n=====fwplan-audit=====\n';
 
+/** A shell script printing the four tools' output with a separator before each (see splitReadBack). */
+export const READ_BACK_SCRIPT = ['iptables-save', 'ip6tables-save', 'ipset save', 'nft -j list ruleset'].map((c) => `printf '${SEPARATOR.replace(/\n/g, '\\n')}'\n${c}`).join('\n');
+
+/** The four outputs of READ_BACK_SCRIPT, from the end of a shell's output (whatever came before is dropped). */
+export function splitReadBack(out: string): ReadBack {
+  const parts = out.split(SEPARATOR);
+  if (parts.length < 5) throw new Error(`read-back: expected 4 outputs, got ${parts.length - 1}`);
+  const [ipt4, ipt6, ipset, nft] = parts.slice(-4) as [string, string, string, string];
+  return { ipt4, ipt6, ipset, nft };
+}
+
 /** iptables-save, ip6tables-save, ipset save and nft -j list ruleset, run in one shell in the namespace of `id`. */
 export async function readBack(lab: Lab, id: string): Promise<ReadBack> {
-  const script = ['iptables-save', 'ip6tables-save', 'ipset save', 'nft -j list ruleset'].join(`\nprintf '${SEPARATOR.replace(/\n/g, '\\n')}'\n`);
-  const out = await lab.execOk(id, 'sh', ['-ec', script]);
-  const parts = out.split(SEPARATOR);
-  if (parts.length !== 4) throw new Error(`read-back: expected 4 outputs, got ${parts.length}`);
-  const [ipt4, ipt6, ipset, nft] = parts as [string, string, string, string];
-  return { ipt4, ipt6, ipset, nft };
+  return splitReadBack(await lab.execOk(id, 'sh', ['-ec', READ_BACK_SCRIPT]));
 }
 
 /** Parse all four; any error of the parsers on the real tools' output fails the caller. */
