@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryAddress, entryLabel, parseAddress, ROLE_CODES } from '../../src/engine/index.ts';
+import { expandPlan } from '../../src/engine/index.ts';
 import { run, which } from '../enforcement/exec.ts';
 import { gatedDescribe, rootAndTools } from '../enforcement/gate.ts';
 import { exportCases, render, type ExportCase } from './exports.ts';
@@ -63,15 +63,13 @@ async function dryRun(sandbox: ScriptSandbox, calls: readonly string[][], cache:
 /** Every labelled entry named by some call keeps its label, verbatim, in the comment of one of them. */
 function labelsSurvive(c: ExportCase, calls: readonly string[][]): string[] {
   const lost: string[] = [];
-  for (const role of ROLE_CODES) {
-    for (const entry of c.plan.roles[role] ?? []) {
-      const label = entryLabel(entry);
-      const parsed = parseAddress(entryAddress(entry));
-      if (label === undefined || !parsed.ok) continue;
-      const naming = calls.filter((a) => a.includes(parsed.network.display));
-      if (naming.length === 0) continue;
-      if (!naming.some((a) => (a[a.indexOf('comment') + 1] ?? '').includes(label))) lost.push(`${role} ${parsed.network.display}: "${label}"`);
-    }
+  const rs = expandPlan(c.plan);
+  const entries = [...Object.values(rs.roles).flat(), ...rs.userGroups.flatMap((g) => g.entries), ...rs.deviceGroups.flatMap((g) => g.entries)];
+  for (const e of entries) {
+    if (e.label === undefined) continue;
+    const naming = calls.filter((a) => a.includes(e.network.display));
+    if (naming.length === 0) continue;
+    if (!naming.some((a) => (a[a.indexOf('comment') + 1] ?? '').includes(e.label as string))) lost.push(`${e.path} ${e.network.display}: "${e.label}"`);
   }
   return lost;
 }

@@ -1,12 +1,12 @@
+import { pairs } from '../flows.ts';
+import { spanText } from '../model/plan.ts';
 import type { Direction, Endpoint } from '../model/rules.ts';
-import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify } from './common.ts';
+import { append, chunk, countOccurrences, directionsOf, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName } from './common.ts';
+import { lineComment, shellWord } from './quote.ts';
+import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
 const RULES_PER_CALL = 64;
 const ENTRIES_PER_CALL = 256;
-
-
-import { lineComment, shellWord } from './quote.ts';
-import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
 const POLICY: Record<Exclude<Direction, 'in'>, { name: string; ingress: string; egress: string }> = {
   forward: { name: 'fwplan-forward', ingress: 'ANY', egress: 'ANY' },
@@ -15,9 +15,8 @@ const POLICY: Record<Exclude<Direction, 'in'>, { name: string; ingress: string; 
 
 export function renderFirewalld(input: RenderInput): RenderOutput {
   const { options } = input;
-  const hostScope = options.scope.kind === 'host';
-  const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}-firewalld.sh`;
-  const lines = ['#!/usr/bin/env bash', ...headerLines(input, 'firewalld rich rules (bash, firewall-cmd --permanent)')];
+  const file = input.fileName;
+  const lines: string[] = [];
   lines.push(
     '#',
     '# Writes the permanent configuration, then reloads. Apply it safely:',
@@ -32,17 +31,21 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
     'ZONE="${FWPLAN_ZONE:-public}"',
     '',
   );
-  const directions: Direction[] = hostScope ? ['in', 'out'] : ['forward'];
+  const directions: Direction[] = directionsOf(options.scope);
   for (const d of directions) {
     if (d === 'in') {
       if (options.defaultDrop) {
         lines.push(
           'firewall-cmd --permanent --zone="$ZONE" --set-target=DROP',
           '# the zone\'s own openings go too (Debian\'s public zone opens ssh and dhcpv6-client to everyone):',
-          '# only the plan\'s rules, with SSH/HTTPS from USERW kept as anti-lockout, let traffic in',
+          '# only the plan\'s rules, with the admin shell from ADMINW kept as anti-lockout, let traffic in',
           'for service in $(firewall-cmd --permanent --zone="$ZONE" --list-services); do firewall-cmd --permanent --zone="$ZONE" --remove-service="$service"; done',
           'for port in $(firewall-cmd --permanent --zone="$ZONE" --list-ports); do firewall-cmd --permanent --zone="$ZONE" --remove-port="$port"; done',
         );
+        for (const f of input.openFamilies ?? []) {
+          lines.push(`# no IPv${f} address of this node in the plan, but another node has only IPv${f}: IPv${f} is left open, not dropped`);
+          lines.push(`firewall-cmd --permanent --zone="$ZONE" --add-rich-rule=${shellWord(`rule family="ipv${f}" source address="${f === 4 ? '0.0.0.0/0' : '::/0'}" accept`)}`);
+        }
       }
       continue;
     }
@@ -53,6 +56,9 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
       `firewall-cmd --permanent --policy=${p.name} --add-egress-zone=${p.egress}`,
       `firewall-cmd --permanent --policy=${p.name} --set-target=${dropsDirection(options, d) ? 'DROP' : 'CONTINUE'}`,
     );
+    if (d === 'out' && dropsDirection(options, d)) {
+      for (const f of input.openFamilies ?? []) lines.push(`firewall-cmd --permanent --policy=${p.name} --add-rich-rule=${shellWord(`rule family="ipv${f}" destination address="${f === 4 ? '0.0.0.0/0' : '::/0'}" accept`)}`);
+    }
   }
   const ipsets = new Map<string, Endpoint>();
   const side = (ep: Endpoint, which: 'source' | 'destination'): string => {
@@ -69,11 +75,11 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
     const family = g.family === 4 ? 'ipv4' : 'ipv6';
     // cluster rules name each pair of distinct nodes; other rules match whole roles through ipsets
     const matches = g.distinctPairs
-      ? [...pairs(g)].map(([s, d]) => `source address="${s.network.display}" destination address="${d.network.display}"`)
+      ? Array.from(pairs(g), ([s, d]) => `source address="${s.network.display}" destination address="${d.network.display}"`)
       : [`${side(g.source, 'source')} ${side(g.destination, 'destination')}`];
     const rules: string[] = [];
     for (const m of matches) {
-      for (const port of g.ports) rules.push(`rule family="${family}" ${m} port port="${port}" protocol="${g.protocol}" accept`);
+      for (const port of g.ports) rules.push(`rule family="${family}" ${m} port port="${spanText(port, '-')}" protocol="${g.protocol}" accept`);
     }
     // one firewall-cmd call per batch: each call costs a D-Bus round trip and a config write
     for (const batch of chunk(rules, RULES_PER_CALL)) {
@@ -94,16 +100,28 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
       }
     }
   }
-  lines.push(...body);
+  append(lines, body);
   lines.push('', 'firewall-cmd --reload', '');
-  return { text: lines.join('\n'), findings: [] };
+  const text = lines.join('\n');
+  const header = ['#!/usr/bin/env bash', ...headerLines(input, 'firewalld rich rules (bash, firewall-cmd --permanent)', countFirewalld(text), 'rich rules')];
+  return { text: `${header.join('\n')}\n${text}`, findings: [] };
+}
+
+/** Every rich rule the script adds. */
+export function countFirewalld(text: string): number {
+  return countOccurrences(text, '--add-rich-rule=');
 }
 
 export const firewalldRenderer: Renderer = {
   id: 'firewalld',
   label: 'firewalld (bash script)',
+  description: 'A bash script of firewall-cmd rich rules, policies and ipsets.',
   mediaType: 'text/x-shellscript',
-  firewall: true,
-  fileName: (slug, scope) => `${slug}-${scopeSlug(scope)}-firewalld.sh`,
+  suffix: '-firewalld.sh',
+  options: { scope: true, defaultDrop: true, ipset: false, egress: true },
+  families: [4, 6],
+  checkCommand: (file) => `bash -n ${file}`,
+  countRules: countFirewalld,
+  countMeaning: 'rich rules',
   render: renderFirewalld,
 };

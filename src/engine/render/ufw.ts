@@ -1,4 +1,5 @@
-import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify } from './common.ts';
+import { pairs } from '../flows.ts';
+import { countLines, multiportChunks, portList, dropsDirection, groupByPorts, groupComment, headerLines } from './common.ts';
 import { shellWord } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -8,8 +9,8 @@ const PORTS_PER_RULE = 15;
 export function renderUfw(input: RenderInput): RenderOutput {
   const { options } = input;
   const hostScope = options.scope.kind === 'host';
-  const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}-ufw.sh`;
-  const lines = ['#!/usr/bin/env bash', ...headerLines(input, 'ufw commands (bash)')];
+  const file = input.fileName;
+  const lines: string[] = [];
   lines.push(
     '#',
     '# Apply it safely:',
@@ -37,13 +38,23 @@ export function renderUfw(input: RenderInput): RenderOutput {
       }
       return c;
     };
-    for (const list of chunk(g.ports, PORTS_PER_RULE)) {
+    for (const list of multiportChunks(g.ports, PORTS_PER_RULE)) {
       const head = `ufw ${verb} proto ${g.protocol} from `;
-      const tail = ` port ${list.join(',')} comment `;
+      const tail = ` port ${portList(list, ':', ',')} comment `;
       for (const [s, d] of pairs(g)) {
         const label = s.label && d.label ? `${s.label} -> ${d.label}` : (s.label || d.label || '');
         lines.push(`${head}${s.network.display} to ${d.network.display}${tail}${commentFor(label)}`);
       }
+    }
+  }
+  if (options.defaultDrop && hostScope) {
+    for (const f of input.openFamilies ?? []) {
+      const any = f === 4 ? '0.0.0.0/0' : '::/0';
+      lines.push(
+        `# no IPv${f} address of this node in the plan, but another node has only IPv${f}: IPv${f} is left open, not dropped`,
+        `ufw allow in from ${any} to ${any} comment ${shellWord(`fwplan: IPv${f} left as it is`)}`,
+        `ufw allow out from ${any} to ${any} comment ${shellWord(`fwplan: IPv${f} left as it is`)}`,
+      );
     }
   }
   if (options.defaultDrop) {
@@ -52,14 +63,26 @@ export function renderUfw(input: RenderInput): RenderOutput {
     lines.push('ufw default deny routed', 'ufw --force enable');
   }
   lines.push('');
-  return { text: lines.join('\n'), findings: [] };
+  const body = lines.join('\n');
+  const header = ['#!/usr/bin/env bash', ...headerLines(input, 'ufw commands (bash)', countUfw(body))];
+  return { text: `${header.join('\n')}\n${body}`, findings: [] };
+}
+
+/** Every ufw allow command of the script. */
+export function countUfw(text: string): number {
+  return countLines(text, 'ufw route allow ', 'ufw allow ');
 }
 
 export const ufwRenderer: Renderer = {
   id: 'ufw',
   label: 'ufw (bash script)',
+  description: 'A bash script of ufw commands (ufw route for a gateway).',
   mediaType: 'text/x-shellscript',
-  firewall: true,
-  fileName: (slug, scope) => `${slug}-${scopeSlug(scope)}-ufw.sh`,
+  suffix: '-ufw.sh',
+  options: { scope: true, defaultDrop: true, ipset: false, egress: true },
+  families: [4, 6],
+  checkCommand: (file) => `bash -n ${file}`,
+  countRules: countUfw,
+  countMeaning: 'ufw allow commands',
   render: renderUfw,
 };
