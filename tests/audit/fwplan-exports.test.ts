@@ -15,15 +15,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evaluate, type Evaluation, type Loaded, type Packet } from '../../src/engine/audit/index.ts';
 import { makeNetwork } from '../../src/engine/net/address.ts';
+import { antiLockout } from '../../src/engine/export.ts';
+import { parsePlanText } from '../../src/engine/schema.ts';
 import {
-  SENHASEGURA_CATALOG,
   applyScope,
   expandPlan,
   exportPlan,
   pairs,
   parseAddress,
-  parsePlanText,
-  parseScope,
   type AddressEntry,
   type ExpandedRule,
   type Network,
@@ -59,13 +58,11 @@ function loadPlan(file: string): Plan {
   return parsed.plan;
 }
 
-/** The node scope of a plan: its PRD entries (one per family), as `fwplan export --scope host:…` takes them. */
+/** The node scope of a plan: its first PRD node, as `fwplan export --scope host:NAME` takes it. */
 function nodeScope(plan: Plan): Scope {
-  const nodes = expandPlan(plan).nodes.filter((n) => n.role === 'PRD');
-  const one = [4, 6].map((f) => nodes.find((n) => n.network.family === f)).filter((n): n is AddressEntry => n !== undefined);
-  const scope = parseScope(`host:${one.map((n) => n.network.address).join(',')}`);
-  if (!scope) throw new Error('no node scope');
-  return scope;
+  const node = expandPlan(plan).nodes.find((n) => n.role === 'PRD');
+  if (!node) throw new Error('no PRD node');
+  return { kind: 'host', node: node.name };
 }
 
 /** Three addresses of a network (first, middle, last), as text. */
@@ -90,29 +87,7 @@ function enforced(plan: Plan, scope: Scope): ExpandedRule[] {
   const ruleSet = expandPlan(plan);
   const scoped = applyScope(ruleSet, scope);
   if (!scoped.ok) throw new Error(scoped.message);
-  const rules = [...scoped.rules];
-  for (const node of scoped.nodes) {
-    const family = node.network.family;
-    const users = ruleSet.roles.USERW.filter((e) => e.network.family === family);
-    for (const id of ['userw-prd-tcp-22', 'userw-prd-tcp-443']) {
-      const row = SENHASEGURA_CATALOG.find((r) => r.id === id);
-      if (!row || users.length === 0) continue;
-      const port = plan.ports[id] ?? row.port;
-      rules.push({
-        ...(scoped.rules[0] as ExpandedRule),
-        key: `${id}/anti-lockout`,
-        ruleId: id,
-        protocol: row.protocol,
-        port,
-        family,
-        source: { key: 'USERW', role: 'USERW', family, entries: users },
-        destination: { key: 'NODE', role: node.role, family, entries: [node] },
-        distinctPairs: false,
-        direction: 'in',
-      });
-    }
-  }
-  return rules;
+  return scoped.node ? [...antiLockout(plan, ruleSet, scoped.node, scoped.rules).rules, ...scoped.rules] : [...scoped.rules];
 }
 
 const pairsOf = new WeakMap<ExpandedRule, [AddressEntry, AddressEntry][]>();
@@ -121,7 +96,7 @@ function allowedBy(rules: readonly ExpandedRule[], f: Flow): boolean {
   let src: bigint | undefined;
   let dst: bigint | undefined;
   return rules.some((r) => {
-    if (r.family !== f.family || r.protocol !== f.proto || r.port !== f.dport || r.direction !== f.direction) return false;
+    if (r.family !== f.family || r.protocol !== f.proto || f.dport < r.port || f.dport > r.portEnd || r.direction !== f.direction) return false;
     let list = pairsOf.get(r);
     if (!list) {
       list = [...pairs(r)];
@@ -193,7 +168,7 @@ gatedDescribe('audit: the evaluator agrees with the kernel on fwplan exports', e
     const plan = loadPlan(file);
     for (const scope of [{ kind: 'gateway' } as Scope, nodeScope(plan)]) {
       for (const format of ['iptables', 'iptables+ipset', 'nftables'] as const) {
-        const title = `${file}, ${scope.kind === 'gateway' ? 'gateway' : `host:${scope.address}`}, ${format} --default-drop`;
+        const title = `${file}, ${scope.kind === 'gateway' ? 'gateway' : `host:${scope.node}`}, ${format} --default-drop`;
         it(`${title}: planned flows and their replies accepted, reversed flows dropped, sampled flows as planned`, async () => {
           if (!lab) throw new Error('the namespace was not made (see the beforeAll error)');
           await resetFirewall(lab, 'router');
@@ -257,7 +232,7 @@ gatedDescribe('audit: the evaluator agrees with the kernel on fwplan exports', e
           for (const x of sample) {
             const r = rules[x.rule % rules.length] as ExpandedRule;
             const family = r.family;
-            const others = Object.values(ruleSet.roles).flat().filter((e) => e.network.family === family);
+            const others = ruleSet.rules.flatMap((q) => [...q.source.entries, ...q.destination.entries]).filter((e) => e.network.family === family);
             const addressOf = (entries: readonly AddressEntry[], k: number): string => {
               const e = entries[k % entries.length] as AddressEntry;
               const list = addressesOf(e.network);
