@@ -65,6 +65,8 @@ interface Ctx {
   /** interface name; null: the packet has none at this hook (the empty name, index 0); undefined: not given */
   readonly iif: string | null | undefined;
   readonly oif: string | null | undefined;
+  /** an interface not given is not loopback */
+  readonly notLoopback: boolean;
   readonly ipsets?: IpsetCollection;
   readonly notes: Set<string>;
 }
@@ -134,6 +136,8 @@ function runTest(t: Test, c: Ctx): Tri {
     case 'iface': {
       const name = t.dir === 'in' ? c.iif : c.oif;
       if (name === undefined) {
+        // a packet between two addresses of a plan does not use loopback: `-i lo` / `iif lo` is false for it
+        if (c.notLoopback && t.patterns.every((p) => !p.prefix && p.name === 'lo')) return false;
         return { unknown: `the rule tests the ${t.dir === 'in' ? 'input' : 'output'} interface and the packet has none given: give ${t.dir === 'in' ? 'iif' : 'oif'}` };
       }
       if (name === null && !t.byName) {
@@ -404,6 +408,7 @@ function evaluateInner(loaded: Loaded, packet: Packet): Evaluation {
       state,
       iif,
       oif,
+      notLoopback: packet.notLoopback === true,
       ...(loaded.ipsets ? { ipsets: loaded.ipsets } : {}),
       notes,
     };

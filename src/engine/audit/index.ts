@@ -30,3 +30,7 @@ export type {
   Test,
   Verdict,
 } from './types.ts';
+export { KIND_TITLES, detectKind, readLoaded } from './files.ts';
+export type { LoadedFile, LoadedKind, LoadedRead, LoadedSource } from './files.ts';
+export { CLIENT_PORT, MAX_PROBES, SPAN_ALL, auditJson, auditPlan, entryText, ownerName, portsText, rulesetPorts } from './report.ts';
+export type { AuditOptions, AuditReport, AuditResult, AuditedFlow, BeyondFlow, FlowStatus, Unevaluated } from './report.ts';

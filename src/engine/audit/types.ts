@@ -30,6 +30,11 @@ export interface Packet {
   readonly iif?: string;
   /** output interface (hooks output and forward); a rule that tests it is unknown without it */
   readonly oif?: string;
+  /**
+   * iif/oif not given, but known not to be loopback (a packet between two different addresses of
+   * a plan): a rule that tests only for `lo` does not match; any other interface test is unknown
+   */
+  readonly notLoopback?: boolean;
 }
 
 export interface Evaluation {
