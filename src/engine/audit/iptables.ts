@@ -83,7 +83,7 @@ interface DraftRule {
   readonly steps: Step[];
   /** -j NAME or -g NAME, resolved once every chain is known */
   readonly target?: { readonly name: string; readonly goto: boolean; readonly unknownOption?: string };
-  /** the rule cannot be read with certainty: reaching it is unknown */
+  /** the rule cannot be read with certainty: reaching it is unknown (unless a match read before that point is false) */
   readonly structural?: string;
 }
 
@@ -123,7 +123,11 @@ function parseRuleWords(words: readonly Token[], family: Family, lineNo: number,
   const addMatch = (test: Test, text: string, deps: Test[] = []): void => {
     steps.push({ kind: 'match', match: { deps, test, neg, text: `${neg ? '! ' : ''}${text}` } });
   };
+  // the matches read before the first thing that cannot be read stay exact (a rule's matches are
+  // a conjunction: one of them false is enough for the rule not to match); the rest may be misread
+  let structuralAt: number | undefined;
   const markStructural = (why: string): void => {
+    if (structural === undefined) structuralAt = steps.length;
     structural ??= why;
   };
 
@@ -256,7 +260,7 @@ function parseRuleWords(words: readonly Token[], family: Family, lineNo: number,
     neg = false;
   }
   if (neg) throw new LineError('"!" at the end of the rule');
-  return { steps, ...(target ? { target } : {}), ...(structural ? { structural } : {}), ...(skip ? { skip } : {}) };
+  return { steps: structuralAt === undefined ? steps : steps.slice(0, structuralAt), ...(target ? { target } : {}), ...(structural ? { structural } : {}), ...(skip ? { skip } : {}) };
 }
 
 function parsePortSpec(spec: string, opt: string): NumRange | 'name' {
@@ -514,7 +518,8 @@ function buildFilter(table: TableState, tool: string, errors: AuditError[]): Map
     const where = `${tool} filter line ${d.line}`;
     let steps: Step[];
     if (d.structural !== undefined) {
-      steps = [{ kind: 'unknown', why: d.structural }];
+      // what was read before it still decides that the rule does not match
+      steps = [...d.steps, { kind: 'unknown', why: d.structural }];
     } else {
       steps = [...d.steps];
       const t = d.target;

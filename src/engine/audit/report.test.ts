@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyScope, expandPlan, flowsOf, GATEWAY, type Plan, type Scope } from '../index.ts';
+import { applyScope, expandPlan, exportPlan, flowsOf, GATEWAY, type Plan, type Scope } from '../index.ts';
 import { parsePlanText } from '../schema.ts';
 import { auditJson, auditPlan, detectKind, evaluate, portsText, readLoaded, type AuditReport, type LoadedFile } from './index.ts';
 
@@ -150,6 +150,28 @@ describe('auditPlan on rulesets read back from a kernel', () => {
     expect(mail?.ports).toContain(420);
     expect(mail?.ports).not.toContain(587);
     expect(r.report.clean).toBe(false);
+  });
+
+  it("the admin shell a host export keeps (anti-lockout) is shown as kept, not counted as beyond", () => {
+    const base = plan('objects.json');
+    const off: Plan = { ...base, disabled: [...base.disabled, 'adminw-prd-tcp-59022'] };
+    const files = (['iptables', 'ip6tables'] as const).map((format): LoadedFile => {
+      const r = exportPlan(off, format, { scope: HOST, defaultDrop: true });
+      if (!r.ok) throw new Error(r.message);
+      return { name: `${format}.rules`, text: r.text };
+    });
+    const read = readLoaded(files);
+    if (!read.ok) throw new Error(read.errors.join('\n'));
+    const r = auditPlan(off, read.loaded, { scope: HOST });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.report.counts).toEqual({ allowed: plannedCount(off, HOST), blocked: 0, unknown: 0 });
+    const kept = r.report.beyond.filter((b) => b.antiLockout);
+    expect(kept.map((b) => `${b.protocol}/${portsText(b.ports)} ${b.source.written} -> ${b.destination.written}`).sort()).toEqual([
+      'tcp/59022 198.51.100.7 -> 192.0.2.10',
+      'tcp/59022 2001:db8:5::7 -> 2001:db8:10::10',
+    ]);
+    expect(r.report.beyond.filter((b) => !b.antiLockout)).toEqual([]);
+    expect(r.report.clean).toBe(true);
   });
 
   it('output is deterministic: the same report twice, flows in rule order', () => {
