@@ -35,7 +35,7 @@ const objects = join(FIXTURES, 'objects.json');
 
 describe('fwplan CLI', () => {
   it('prints help for every command, exit 0', async () => {
-    for (const c of ['catalog', 'schema', 'lint', 'rules', 'export', 'verify', 'diff', 'migrate']) {
+    for (const c of ['catalog', 'schema', 'lint', 'rules', 'export', 'verify', 'diff', 'audit', 'migrate']) {
       const r = await cli([c, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`Usage: fwplan ${c}`));
@@ -205,6 +205,59 @@ describe('fwplan CLI', () => {
     expect(json.added.some((f) => f.destination === '203.0.113.9')).toBe(true);
     expect((await cli(['diff', join(DIFFS, 'old.json')])).code).toBe(2);
     expect((await cli(['diff', join(DIFFS, 'old.json'), 'x.json'], { 'x.json': '{' })).code).toBe(2);
+  });
+
+  it('audit: planned flows against what is loaded; exit 0 clean, 1 with differences, 2 for bad usage or files', async () => {
+    const AUDIT = join(import.meta.dirname, '../../tests/fixtures/audit');
+    const at = (f: string) => join(AUDIT, f);
+    const clean = await cli(['audit', single, '--against', at('gateway-drop.iptables-save'), '--against', at('gateway-drop.ip6tables-save')]);
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/^fwplan audit, gateway, against iptables-save \(.*gateway-drop\.iptables-save\), ip6tables-save \(/);
+    expect(clean.stdout).toMatch(/^planned flows: (\d+) allowed, 0 blocked, 0 unknown \(of \1\)$/m);
+    expect(clean.stdout).toMatch(/^beyond the plan: 0 /m);
+    expect(clean.stdout).toMatch(/^result: every planned flow is allowed and nothing beyond the plan$/m);
+
+    const changed = await cli(['audit', single, '--against', at('gateway-changed.iptables-save')]);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/^blocked +prd-radius-udp-1812 +udp\/1812 +192\.0\.2\.10 \[PRD\] -> 192\.0\.2\.31 \[RADIUS\]\n +request udp 192\.0\.2\.10:49152 -> 192\.0\.2\.31:1812 \(forward\): dropped by iptables filter FORWARD: .*policy drop$/m);
+    expect(changed.stdout).toMatch(/^beyond +tcp\/8443 +198\.51\.100\.200 \(helpdesk "jump" host\) \[USERW User workstations\] -> 192\.0\.2\.10 \[node vault-01\]\n +accepted by .*--dport 8443 -j ACCEPT$/m);
+    expect(changed.stdout.match(/^(blocked|unknown|beyond) {2,}/gm)).toHaveLength(2);
+
+    const json = JSON.parse((await cli(['audit', single, '--against', at('gateway-changed.iptables-save'), '--json'])).stdout) as {
+      scope: string; clean: boolean; planned: Record<string, number>; flows: { status: string; ruleId: string }[]; beyond: { protocol: string; ports: number[] }[];
+    };
+    expect(json.scope).toBe('gateway');
+    expect(json.clean).toBe(false);
+    expect(json.planned.blocked).toBe(1);
+    expect(json.flows.filter((f) => f.status === 'blocked').map((f) => f.ruleId)).toEqual(['prd-radius-udp-1812']);
+    expect(json.beyond).toMatchObject([{ protocol: 'tcp', ports: [8443] }]);
+
+    // host scope by name, nft JSON
+    const host = await cli(['audit', single, '--scope', 'host:vault-01', '--against', at('host-drop.nft.json')]);
+    expect(host.code).toBe(0);
+    expect(host.stdout).toMatch(/^fwplan audit, host:vault-01, against nft -j list ruleset /);
+
+    // refused: nft text, no --against, unreadable, two of a kind, a scope the plan lacks, a plan with errors
+    const text = await cli(['audit', single, '--against', at('host-drop.nft.txt')]);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/host-drop\.nft\.txt: this is nft's text listing: give its JSON form instead, as `nft -j list ruleset` prints it/);
+    const none = await cli(['audit', single]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--against FILE is required/);
+    const missing = await cli(['audit', single, '--against', join(tmp, 'nope.rules')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--against .*nope\.rules: cannot read the file \(ENOENT\)/);
+    const twice = await cli(['audit', single, '--against', at('gateway-drop.iptables-save'), '--against', at('gateway-changed.iptables-save')]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/a second iptables-save output/);
+    const scope = await cli(['audit', single, '--scope', 'host:nobody', '--against', at('gateway-drop.iptables-save')]);
+    expect(scope.code).toBe(2);
+    expect(scope.stderr).toMatch(/--scope host:nobody: no node is named "nobody"/);
+    const bad = await cli(['audit', 'bad.json', '--against', at('gateway-drop.iptables-save')], { 'bad.json': '{"version":1,"roles":{"PRD":["10.0.0.10"],"DVC":["10.0.0.300"]}}' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no audit: the plan has errors/);
+    expect((await cli(['audit', single, '--against', at('gateway-drop.iptables-save'), '--format', 'csv'])).stderr).toMatch(/does not take --format/);
   });
 
   it('migrate writes version 2 with the same flows', async () => {

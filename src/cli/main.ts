@@ -24,6 +24,7 @@ import {
   type RuleSet,
   type Scope,
 } from '../engine/index.ts';
+import type { AuditReport, LoadedSource } from '../engine/audit.ts';
 
 /** Thrown for bad usage or bad input: printed as lines, exit 2, never a stack trace. */
 class UsageError extends Error {
@@ -40,8 +41,8 @@ export interface Io {
   writeFile: (path: string, chunks: Iterable<string>) => void;
 }
 
-type OptionName = 'json' | 'format' | 'scope' | 'default-drop' | 'ipset' | 'egress' | 'from' | 'to' | 'device-group' | 'out';
-type Values = Partial<Record<OptionName, string | boolean>>;
+type OptionName = 'json' | 'format' | 'scope' | 'default-drop' | 'ipset' | 'egress' | 'from' | 'to' | 'device-group' | 'out' | 'against';
+type Values = Partial<Record<OptionName, string | boolean | string[]>>;
 
 interface ReadPlan {
   readonly plan: Plan;
@@ -80,7 +81,11 @@ const OPTION_SPEC = {
   to: { type: 'string' },
   'device-group': { type: 'string' },
   out: { type: 'string', short: 'o' },
+  against: { type: 'string', multiple: true },
 } as const;
+
+/** A ruleset file may be larger than a plan: a big nft -j listing with its sets. */
+const MAX_RULESET_BYTES = 256 * 1024 * 1024;
 
 const SCOPE_HELP = `gateway (default): a Linux router between the zones (FORWARD / forward hook /
                    ufw route); host:NODE: the firewall of one senhasegura node, named by its name
@@ -175,6 +180,42 @@ function diffText(d: PlanDiff): string {
   }
   const kept = new Set(d.groups.filter((g) => g.change === 'unchanged').map((g) => g.ruleId)).size;
   lines.push(`${d.added.length} flows added, ${d.removed.length} removed, ${d.unchanged.length} unchanged (in ${kept} rules)`);
+  return lines.map(line).join('');
+}
+
+/** An audit as a person reads it: what is not as planned first, then what is allowed beyond, then the counts. */
+function auditText(r: AuditReport, sources: readonly LoadedSource[], titles: Record<string, string>, names: { ownerName: (e: Flow['source']) => string; entryText: (e: Flow['source']) => string; portsText: (p: readonly number[]) => string }): string {
+  const lines: string[] = [];
+  lines.push(`fwplan audit, ${r.scopeText}, against ${sources.map((s) => `${titles[s.kind] ?? s.kind} (${s.name})`).join(', ')}`);
+  const total = r.flows.length;
+  lines.push(`planned flows: ${r.counts.allowed} allowed, ${r.counts.blocked} blocked, ${r.counts.unknown} unknown (of ${total})`);
+  const shown = 50;
+  for (const status of ['blocked', 'unknown'] as const) {
+    const list = r.flows.filter((f) => f.status === status);
+    for (const f of list.slice(0, shown)) {
+      const port = f.flow.portEnd === f.flow.port ? String(f.flow.port) : `${f.flow.port}-${f.flow.portEnd}`;
+      lines.push(`${status.padEnd(8)} ${f.flow.ruleId}  ${f.flow.protocol}/${port}  ${names.entryText(f.flow.source)} [${f.flow.sourceName}] -> ${names.entryText(f.flow.destination)} [${f.flow.destinationName}]`);
+      if (f.why !== undefined) lines.push(`           ${f.why}`);
+    }
+    if (list.length > shown) lines.push(`${status.padEnd(8)} … ${list.length - shown} more (--json lists them all)`);
+  }
+  const counted = r.beyond.filter((b) => !b.antiLockout);
+  lines.push(`beyond the plan: ${counted.length} (probed ${r.probes.pairs} ordered pairs of the plan's ${r.probes.addresses} addresses on ${r.probes.ports} TCP/UDP ports; ${r.probes.classes} pairs the rules tell apart; ${r.probes.packets} packets evaluated)`);
+  for (const b of r.beyond) {
+    const tag = b.antiLockout ? 'kept    ' : 'beyond  ';
+    lines.push(`${tag} ${b.protocol}/${names.portsText(b.ports)}  ${names.entryText(b.source)} [${names.ownerName(b.source)}] -> ${names.entryText(b.destination)} [${names.ownerName(b.destination)}]${b.antiLockout ? '  (anti-lockout: fwplan host exports keep the admin shell)' : ''}`);
+    lines.push(`           accepted by ${b.acceptedBy.join('; ') || 'the policy'}`);
+  }
+  if (r.unevaluated.length > 0) {
+    lines.push(`could not evaluate ${r.unevaluated.reduce((n, u) => n + u.probes, 0)} beyond-the-plan probes:`);
+    for (const u of r.unevaluated) lines.push(`  ${u.probes} × ${u.reason} (e.g. ${u.example})`);
+  }
+  if (r.probes.skipped > 0) lines.push(`not asked: ${r.probes.skipped} probes past the limit`);
+  if (r.notes.length > 0) {
+    lines.push('notes:');
+    for (const n of r.notes) lines.push(`  ${n}`);
+  }
+  lines.push(r.clean ? 'result: every planned flow is allowed and nothing beyond the plan' : `result: ${r.counts.blocked + r.counts.unknown} planned flows not shown to be allowed, ${counted.length} beyond the plan, ${r.unevaluated.length > 0 ? 'some probes not evaluated' : 'every probe evaluated'}`);
   return lines.map(line).join('');
 }
 
@@ -365,6 +406,61 @@ bad usage or a file that is not a plan. --json prints the flows themselves.`,
         io.stdout(diffText(d));
       }
       return d.equal ? 0 : 1;
+    },
+  },
+  audit: {
+    summary: 'whether a loaded ruleset allows the planned flows, and what it allows beyond them',
+    usage: 'fwplan audit PLAN --against FILE [--against FILE ...] [--scope S] [--json]',
+    help: `Reads what a machine has loaded and tells, for every planned flow of the scope, whether that
+ruleset lets it through (allowed), drops it (blocked, with the rule or policy that does), or
+cannot be evaluated (unknown, with the rule and why). Then lists what the ruleset lets through
+beyond the plan between the plan's own addresses: every ordered pair of them (gateway) or the
+node and each of them (host), on every port of the catalog, of the plan and named by the loaded
+rules, TCP and UDP.
+  --against FILE   what is loaded, recognised by its content; give each kind at most once:
+                     iptables-save, ip6tables-save, ipset save (the sets -m set uses),
+                     nft -j list ruleset (nft's text listing is refused: use -j)
+                   - reads standard input
+  --scope S        ${SCOPE_HELP}
+                   gateway audits the FORWARD path; host:NODE the node's INPUT and OUTPUT.
+  --json           the whole report as JSON: every flow with its status
+
+A flow is asked with packets: the first and last address of each side, each port (the ends of
+a span wider than 16), the first packet (state new, source port 49152) and its reply (state
+established), on an interface that is not loopback. Exit 0 when every planned flow is allowed
+and nothing beyond the plan is (the admin shell a host export keeps aside), 1 when not (or when
+something could not be evaluated), 2 on bad usage, an unreadable file or a plan with errors.`,
+    options: ['against', 'scope', 'json'],
+    plans: 1,
+    async run({ io, values, plan }) {
+      const against = Array.isArray(values.against) ? values.against : [];
+      if (against.length === 0) throw new UsageError(['--against FILE is required: iptables-save, ip6tables-save, ipset save or nft -j list ruleset output']);
+      const files = against.map((path) => {
+        let bytes: Uint8Array;
+        try {
+          bytes = io.readFile(path, MAX_RULESET_BYTES + 1);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          throw new UsageError([`--against ${path}: cannot read the file${code ? ` (${code})` : ''}`]);
+        }
+        if (bytes.length > MAX_RULESET_BYTES) throw new UsageError([`--against ${path}: larger than ${MAX_RULESET_BYTES / 1024 / 1024} MB`]);
+        return { name: path, text: new TextDecoder('utf-8').decode(bytes) };
+      });
+      const p = plan().plan;
+      const ruleSet = expandPlan(p, { today: today() });
+      if (ruleSet.hasErrors) {
+        for (const f of bySeverity(ruleSet.findings).filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
+        throw new UsageError([`no audit: the plan has errors (${summary(ruleSet.findings)}); fix them first`]);
+      }
+      const { scope } = scopeOption(ruleSet, values);
+      const audit = await import('../engine/audit.ts');
+      const read = audit.readLoaded(files);
+      if (!read.ok) throw new UsageError([...read.errors]);
+      const result = audit.auditPlan(p, read.loaded, { scope, ruleSet });
+      if (!result.ok) throw new UsageError([`--scope ${result.message}`]);
+      if (values.json) io.stdout(`${JSON.stringify(audit.auditJson(result.report, read.sources), null, 2)}\n`);
+      else io.stdout(auditText(result.report, read.sources, audit.KIND_TITLES, audit));
+      return result.report.clean ? 0 : 1;
     },
   },
   migrate: {

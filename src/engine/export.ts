@@ -21,7 +21,7 @@ export type ExportRefusal = { ok: false; message: string; errors: readonly Findi
  * open from ADMINW even where the plan turned that rule off. Without an ADMINW entry of a family
  * nothing can be kept, and the admin is warned.
  */
-function antiLockout(plan: Plan, ruleSet: RuleSet, node: PlanNodeRef, scoped: readonly ExpandedRule[]): { rules: ExpandedRule[]; findings: Finding[] } {
+export function antiLockout(plan: Plan, ruleSet: RuleSet, node: PlanNodeRef, scoped: readonly ExpandedRule[]): { rules: ExpandedRule[]; findings: Finding[] } {
   const rules: ExpandedRule[] = [];
   const findings: Finding[] = [];
   const rule = catalogRule(ADMIN_SHELL_RULE);

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { Suspense, lazy, useMemo, useState } from 'react';
 import {
   RENDERERS,
   exportPlan,
@@ -24,6 +24,9 @@ import { bytes, count, plural } from '../common/format.ts';
 import { ExportOptionsForm } from './ExportOptionsForm.tsx';
 import { PreviewText } from './PreviewText.tsx';
 import './export.css';
+
+// the audit brings the ruleset readers and the evaluator: loaded when it is first opened
+const AuditPanel = lazy(() => import('./AuditPanel.tsx').then((m) => ({ default: m.AuditPanel })));
 
 function renderOptions(options: ExportOptions, scope: Scope, format: FormatId): RenderOptions {
   const r = RENDERERS[format].options;
@@ -62,6 +65,7 @@ export function ExportPanel() {
   const setExportOptions = useStore((s) => s.setExportOptions);
   const setView = useStore((s) => s.setView);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const [auditOpen, setAuditOpen] = useState(false);
 
   const nodes = ruleSet.nodes;
   const node = chosenNode(nodes, options);
@@ -183,6 +187,20 @@ export function ExportPanel() {
           )}
         </section>
       </div>
+      <section className="card export-audit" aria-label="Audit a loaded ruleset">
+        <button type="button" className="button" aria-expanded={auditOpen} onClick={() => setAuditOpen(!auditOpen)}>
+          Audit a loaded ruleset…
+        </button>
+        <span className="muted"> does what a firewall has loaded allow the planned flows, and anything more?</span>
+        {auditOpen &&
+          (ruleSet.hasErrors ? (
+            <p className="callout callout-error">No audit while the plan has errors: fix them first.</p>
+          ) : (
+            <Suspense fallback={<p className="muted">Loading the audit…</p>}>
+              <AuditPanel plan={plan} ruleSet={ruleSet} scope={scope} scopeText={scope.kind === 'gateway' ? 'gateway' : `node ${scope.node}`} />
+            </Suspense>
+          ))}
+      </section>
     </div>
   );
 }

@@ -53,6 +53,8 @@ export function usePageDrop(): boolean {
       e.preventDefault();
       depth = 0;
       setDragging(false);
+      // the Export view's audit zone reads its own files (rulesets, not plans)
+      if (e.target instanceof Element && e.target.closest('[data-audit-drop]')) return;
       const file = e.dataTransfer?.files[0];
       if (!file) return;
       const box = boxUnder(e.target);
