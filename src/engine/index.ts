@@ -60,13 +60,15 @@ export { applyScope, GATEWAY, parseScope, scopeLabel, scopeNode } from './scope.
 export type { Scope, ScopeResult } from './scope.ts';
 export { FORMAT_IDS, RENDERERS, isFormatId, rendererOf } from './render/registry.ts';
 export type { FormatId } from './render/registry.ts';
-export type { FormatOptions, Renderer, RenderOptions } from './render/types.ts';
+export type { DeltaFormat, DeltaInput, DeltaOutput, FormatOptions, Renderer, RenderOptions } from './render/types.ts';
 export { BASELINE, baselineSummary } from './render/baseline.ts';
 export { exportFileName, scopeSlug } from './render/common.ts';
 export { ruleJson, ruleSetJson } from './render/json.ts';
 export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateUtf8, stripControls } from './render/quote.ts';
 export { exportPlan, exportPlanChunks, planJsonSchema } from './export.ts';
 export type { ExportRefusal, ExportResult } from './export.ts';
+export { DELTA_FORMATS, deltaExport } from './delta.ts';
+export type { DeltaResult } from './delta.ts';
 export { checkTarget, verificationPlan, verifyScript } from './verify.ts';
 export type { VerificationPlan, VerifyBlock, VerifyCheck } from './verify.ts';
 export { assertNever } from './assert.ts';
