@@ -1,12 +1,14 @@
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+  DELTA_FORMATS,
   FORMAT_IDS,
   MAX_PLAN_BYTES,
   RENDERERS,
   SECTIONS,
   SENHASEGURA_CATALOG,
   decodePlanBytes,
+  deltaExport,
   expandPlan,
   exportPlanChunks,
   isFormatId,
@@ -17,7 +19,10 @@ import {
   ruleSetJson,
   verifyScript,
   type Finding,
+  type FormatId,
   type Plan,
+  type RenderOptions,
+  type Renderer,
   type RuleSet,
   type Scope,
 } from '../engine/index.ts';
@@ -43,8 +48,8 @@ type Values = Partial<Record<OptionName, string | boolean>>;
 interface Context {
   readonly io: Io;
   readonly values: Values;
-  /** the PLAN argument, read and validated (commands that take one) */
-  readonly plan: () => { plan: Plan; path: string; upgraded: boolean };
+  /** a plan argument (the first by default), read and validated (commands that take plans) */
+  readonly plan: (index?: number) => { plan: Plan; path: string; upgraded: boolean };
 }
 
 interface Command {
@@ -52,7 +57,8 @@ interface Command {
   readonly usage: string;
   readonly help: string;
   readonly options: readonly OptionName[];
-  readonly takesPlan: boolean;
+  /** the plan files it takes, by the names its usage gives them: ['PLAN'], ['OLD', 'NEW'] */
+  readonly plans: readonly string[];
   run(ctx: Context): number;
 }
 
@@ -119,6 +125,39 @@ function scopeOption(ruleSet: RuleSet, values: Values): { scope: Scope; scopeTex
   return { scope: parsed.scope, scopeText };
 }
 
+/** --format, for export and delta: required, one of `allowed`. */
+function formatOption(values: Values, allowed: readonly FormatId[]): FormatId {
+  const format = values.format;
+  if (typeof format !== 'string') throw new UsageError([`--format is required: ${allowed.join(', ')}`]);
+  if (!isFormatId(format) || !allowed.includes(format)) throw new UsageError([`--format ${format}: ${isFormatId(format) ? 'has no delta' : 'unknown format'} (use ${allowed.join(', ')})`]);
+  return format;
+}
+
+/** The export options but the scope, checked against what the format takes. */
+function renderOptions(renderer: Renderer, values: Values): Omit<RenderOptions, 'scope'> {
+  if (values.ipset === true && !renderer.options.ipset) throw new UsageError([`--ipset applies to --format ${FORMAT_IDS.filter((f) => RENDERERS[f].options.ipset).join(' and ')}`]);
+  const egress = values.egress ?? 'filter';
+  if (egress !== 'filter' && egress !== 'open') throw new UsageError([`--egress ${String(egress)}: use filter or open`]);
+  const placement = renderer.options.placement;
+  for (const key of ['from', 'to'] as const) {
+    if (values[key] !== undefined && !placement) throw new UsageError([`--${key} applies to formats placed in the path: ${FORMAT_IDS.filter((f) => RENDERERS[f].options.placement).join(', ') || 'none'}`]);
+  }
+  if (values['device-group'] !== undefined && !renderer.options.deviceGroup) throw new UsageError([`--device-group applies to ${FORMAT_IDS.filter((f) => RENDERERS[f].options.deviceGroup).join(', ') || 'no format'}`]);
+  return {
+    defaultDrop: values['default-drop'] === true,
+    ipset: values.ipset === true,
+    egress,
+    ...(typeof values.from === 'string' ? { from: values.from } : {}),
+    ...(typeof values.to === 'string' ? { to: values.to } : {}),
+    ...(typeof values['device-group'] === 'string' ? { deviceGroup: values['device-group'] } : {}),
+  };
+}
+
+/** A plan's errors on standard error, each line saying which plan (`which`) when there are two. */
+function reportErrors(io: Io, ruleSet: RuleSet, which = ''): void {
+  for (const f of bySeverity(ruleSet.findings).filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${which}${findingLine(f)}`));
+}
+
 function rulesText(ruleSet: RuleSet): string {
   const lines: string[] = [];
   const list = (entries: readonly { written: string; label?: string }[]) => {
@@ -161,7 +200,7 @@ documentation, and the rows from other vendor pages (the admin shell, ADMINW →
 with the page they come from. --json prints an array of {id, section, service, protocol, port,
 source, destination} plus label, purpose, origin, optional, cite and the flags.`,
     options: ['json'],
-    takesPlan: false,
+    plans: [],
     run({ io, values }) {
       if (!values.json) {
         io.stdout(catalogText());
@@ -183,7 +222,7 @@ source, destination} plus label, purpose, origin, optional, cite and the flags.`
     usage: 'fwplan schema',
     help: 'Prints the JSON Schema of the plan file (version 2), made from the zod schema. Version 1 files are still read.',
     options: [],
-    takesPlan: false,
+    plans: [],
     run({ io }) {
       io.stdout(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
       return 0;
@@ -196,7 +235,7 @@ source, destination} plus label, purpose, origin, optional, cite and the flags.`
 about. Invalid entries, CIDRs with host bits set and broken nodes are errors. Exit 1 if any
 finding is an error; exit 2 if the file is not a plan at all.`,
     options: ['json'],
-    takesPlan: true,
+    plans: ['PLAN'],
     run({ io, values, plan }) {
       const ruleSet = expandPlan(plan().plan);
       if (values.json) io.stdout(`${JSON.stringify({ findings: ruleSet.findings }, null, 2)}\n`);
@@ -210,7 +249,7 @@ finding is an error; exit 2 if the file is not a plan at all.`,
     help: `Prints the rules the plan expands to (one per catalog rule, group and address family) with their
 source and destination entries as written, then every skipped catalog rule with its reason.`,
     options: ['json'],
-    takesPlan: true,
+    plans: ['PLAN'],
     run({ io, values, plan }) {
       const p = plan().plan;
       const ruleSet = expandPlan(p);
@@ -239,38 +278,77 @@ source and destination entries as written, then every skipped catalog rule with 
 The export alone goes to standard output; findings go to standard error. A plan with errors
 gives no export (exit 1): fix what fwplan lint lists first.`,
     options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'from', 'to', 'device-group', 'out'],
-    takesPlan: true,
+    plans: ['PLAN'],
     run({ io, values, plan }) {
-      const format = values.format;
-      if (typeof format !== 'string') throw new UsageError([`--format is required: ${FORMAT_IDS.join(', ')}`]);
-      if (!isFormatId(format)) throw new UsageError([`--format ${format}: unknown format (use ${FORMAT_IDS.join(', ')})`]);
+      const format = formatOption(values, FORMAT_IDS);
       const p = plan().plan;
       const ruleSet = expandPlan(p);
-      const renderer = RENDERERS[format];
-      if (values.ipset === true && !renderer.options.ipset) throw new UsageError([`--ipset applies to --format ${FORMAT_IDS.filter((f) => RENDERERS[f].options.ipset).join(' and ')}`]);
-      const egress = values.egress ?? 'filter';
-      if (egress !== 'filter' && egress !== 'open') throw new UsageError([`--egress ${String(egress)}: use filter or open`]);
-      const placement = renderer.options.placement;
-      for (const key of ['from', 'to'] as const) {
-        if (values[key] !== undefined && !placement) throw new UsageError([`--${key} applies to formats placed in the path: ${FORMAT_IDS.filter((f) => RENDERERS[f].options.placement).join(', ') || 'none'}`]);
-      }
-      if (values['device-group'] !== undefined && !renderer.options.deviceGroup) throw new UsageError([`--device-group applies to ${FORMAT_IDS.filter((f) => RENDERERS[f].options.deviceGroup).join(', ') || 'no format'}`]);
-      const where = {
-        ...(typeof values.from === 'string' ? { from: values.from } : {}),
-        ...(typeof values.to === 'string' ? { to: values.to } : {}),
-        ...(typeof values['device-group'] === 'string' ? { deviceGroup: values['device-group'] } : {}),
-      };
+      const options = renderOptions(RENDERERS[format], values);
       if (ruleSet.hasErrors) {
-        for (const f of bySeverity(ruleSet.findings).filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
+        reportErrors(io, ruleSet);
         io.stderr(line(`fwplan: no export: the plan has errors (${summary(ruleSet.findings)}); fix them first`));
         return 1;
       }
       const { scope, scopeText } = scopeOption(ruleSet, values);
-      const result = exportPlanChunks(p, format, { scope, defaultDrop: values['default-drop'] === true, ipset: values.ipset === true, egress, ...where }, ruleSet);
+      const result = exportPlanChunks(p, format, { scope, ...options }, ruleSet);
       if (!result.ok) throw new UsageError([result.message]);
       writeOut(io, values, result.chunks);
       for (const f of [...ruleSet.findings, ...result.findings].filter((x) => x.severity !== 'note')) io.stderr(line(`fwplan: ${findingLine(f)}`));
       io.stderr(line(`fwplan: ${format}, ${scopeText}: ${result.planRules} plan rules; ${ruleSet.skipped.length} catalog rows skipped (fwplan lint for details)`));
+      return 0;
+    },
+  },
+  delta: {
+    summary: `what turns a firewall loaded with OLD's export into NEW's (${DELTA_FORMATS.join(', ')})`,
+    usage: 'fwplan delta OLD NEW --format F [--scope S] [--default-drop] [--egress filter|open] [--ipset] [--out FILE]',
+    help: `Compares the exports of two plans made with the same format and options, and prints what turns a
+firewall that holds OLD's export into one that holds NEW's, adding before removing:
+  nftables         a bash script: checks table inet fwplan holds exactly OLD's rules (each rule
+                   carries a tag), looks up the handles of the rules it deletes, then one nft
+                   transaction (nft -c -f, nft -f): sets, elements and rules added and deleted
+  iptables, ip6tables
+                   iptables-restore --noflush input: -A NEW's rules, -D OLD's, chains declared and
+                   removed; the built-in chains are left alone
+  ipset            ipset restore input (with --ipset, load it before the iptables deltas); sets NEW
+                   no longer has are listed, to destroy once the iptables deltas are loaded
+  ufw              a bash script: ufw allow for NEW's rules, then ufw delete for OLD's
+  firewalld        a bash script: --add-rich-rule, ipset --add-entry, then --remove-rich-rule,
+                   --remove-entry, --delete-ipset, and one --reload
+  --format F       ${DELTA_FORMATS.join(', ')}
+  --scope S        ${SCOPE_HELP}
+  --default-drop, --egress E, --ipset
+                   as OLD's export was made (fwplan export --help); NEW's is made the same way
+  --out FILE       write to FILE instead of standard output
+
+The delta alone goes to standard output (nothing to change: a delta that changes nothing). Exit 1
+when either plan has errors, or when the exports differ where a delta cannot reach (a chain's
+policy, the built-in chains): load NEW's full export then.`,
+    options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'out'],
+    plans: ['OLD', 'NEW'],
+    run({ io, values, plan }) {
+      const format = formatOption(values, DELTA_FORMATS);
+      const before = plan(0);
+      const after = plan(1);
+      const options = renderOptions(RENDERERS[format], values);
+      const oldRules = expandPlan(before.plan);
+      const newRules = expandPlan(after.plan);
+      if (oldRules.hasErrors || newRules.hasErrors) {
+        for (const [which, rs, path] of [['OLD', oldRules, before.path], ['NEW', newRules, after.path]] as const) {
+          if (rs.hasErrors) reportErrors(io, rs, `${which} ${path}: `);
+        }
+        io.stderr(line('fwplan: no delta: a plan has errors; fix them first'));
+        return 1;
+      }
+      const { scope, scopeText } = scopeOption(newRules, values);
+      const result = deltaExport(before.plan, after.plan, format, { scope, ...options }, { old: oldRules, new: newRules });
+      if (!result.ok) {
+        io.stderr(line(`fwplan: ${result.message}`));
+        return 1;
+      }
+      writeOut(io, values, [result.text]);
+      for (const f of result.findings.filter((x) => x.severity !== 'note')) io.stderr(line(`fwplan: ${findingLine(f)}`));
+      for (const c of result.afterwards) io.stderr(line(`fwplan: once the rule deltas are loaded: ${c}`));
+      io.stderr(line(`fwplan: ${format} delta, ${scopeText}: ${result.added} added, ${result.removed} removed`));
       return 0;
     },
   },
@@ -282,7 +360,7 @@ run after the change from the flow's source host.
   --scope S        ${SCOPE_HELP}
   --out FILE       write to FILE instead of standard output`,
     options: ['scope', 'out'],
-    takesPlan: true,
+    plans: ['PLAN'],
     run({ io, values, plan }) {
       const p = plan().plan;
       const ruleSet = expandPlan(p);
@@ -304,7 +382,7 @@ run after the change from the flow's source host.
 and DVC become one group each holding every service of its rows, so the flows stay the same.
   --out FILE       write to FILE instead of standard output`,
     options: ['out'],
-    takesPlan: true,
+    plans: ['PLAN'],
     run({ io, values, plan }) {
       const read = plan();
       writeOut(io, values, [`${JSON.stringify(read.plan, null, 2)}\n`]);
@@ -327,8 +405,8 @@ Run "fwplan <command> --help" for a command's options. PLAN is a file, or - for 
 Exit codes: 0 done; 1 the plan has errors; 2 bad usage, unreadable file or not a plan.`;
 }
 
-function readPlan(io: Io, path: string | undefined): { plan: Plan; path: string; upgraded: boolean } {
-  if (path === undefined) throw new UsageError(['missing PLAN (a plan file, or - for standard input)']);
+function readPlan(io: Io, path: string | undefined, name: string): { plan: Plan; path: string; upgraded: boolean } {
+  if (path === undefined) throw new UsageError([`missing ${name} (a plan file, or - for standard input)`]);
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(path, MAX_PLAN_BYTES + 1);
@@ -370,9 +448,18 @@ export function run(argv: readonly string[], io: Io): number {
     for (const key of Object.keys(values)) {
       if (key !== 'help' && !(command.options as readonly string[]).includes(key)) throw new UsageError([`fwplan ${name} does not take --${key}`]);
     }
-    if (positionals.length > (command.takesPlan ? 1 : 0)) throw new UsageError([`unexpected argument "${positionals[command.takesPlan ? 1 : 0]}"`]);
-    let read: ReturnType<typeof readPlan> | undefined;
-    return command.run({ io, values, plan: () => (read ??= readPlan(io, positionals[0])) });
+    if (positionals.length > command.plans.length) throw new UsageError([`unexpected argument "${positionals[command.plans.length]}"`]);
+    if (positionals.filter((p) => p === '-').length > 1) throw new UsageError([`only one of ${command.plans.join(' and ')} can be standard input (-)`]);
+    const read = new Map<number, ReturnType<typeof readPlan>>();
+    const plan = (index = 0) => {
+      let r = read.get(index);
+      if (r === undefined) {
+        r = readPlan(io, positionals[index], command.plans[index] ?? 'PLAN');
+        read.set(index, r);
+      }
+      return r;
+    };
+    return command.run({ io, values, plan });
   } catch (e) {
     if (e instanceof UsageError) {
       for (const l of e.lines) io.stderr(line(`fwplan: ${l}`));
