@@ -14,6 +14,12 @@ export default tseslint.config(
     },
   },
   {
+    // the bin is CommonJS on purpose: no ES module loader on the CLI's start-up path
+    files: ['bin/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The engine is pure: no React, no zustand, no DOM, no node:* — the web app and the CLI share it.
     files: ['src/engine/**/*.ts'],
     ignores: ['src/engine/**/*.test.ts'],
@@ -32,11 +38,23 @@ export default tseslint.config(
     },
   },
   {
+    // zod stays off the hot path: only the schema module loads it; the rest of the engine may use
+    // its types (z.infer) but never its code, so a valid plan is read and exported without zod
+    files: ['src/engine/**/*.ts'],
+    ignores: ['src/engine/**/*.test.ts', 'src/engine/model/schema.ts', 'src/engine/schema.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'zod', allowTypeImports: true, message: 'Only src/engine/model/schema.ts loads zod (import type elsewhere).' }],
+        patterns: [{ group: ['**/model/schema', '**/model/schema.ts', './schema.ts', '../schema.ts', './schema'], allowTypeImports: true, message: 'The schema module (zod) is loaded by the faces through src/engine/schema.ts, not by the engine.' }],
+      }],
+    },
+  },
+  {
     // The faces see the engine through its one entry only.
     files: ['src/ui/**/*.{ts,tsx}', 'src/main.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts'], message: 'Import the engine through src/engine/index.ts only.' }],
+        patterns: [{ group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas) only.' }],
       }],
     },
   },
@@ -49,7 +67,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts'], message: 'Import the engine through src/engine/index.ts only.' },
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas) only.' },
           { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/sheet is pure: the view lives in src/ui/change-request.' },
           { group: ['zustand', 'zustand/*', 'zundo'], message: 'src/sheet must not depend on the store.' },
           { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'src/sheet runs in the browser too: no node modules.' },
@@ -66,7 +84,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts'], message: 'Import the engine through src/engine/index.ts only.' },
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas) only.' },
           { group: ['**/ui/**', '**/store/**', '**/sheet/**', 'react', 'react-dom', 'zustand'], message: 'src/cli must not import the web app.' },
         ],
       }],
@@ -79,7 +97,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts'], message: 'Import the engine through src/engine/index.ts only.' },
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas) only.' },
           { group: ['**/ui/**'], message: 'src/store must not import the UI.' },
         ],
       }],

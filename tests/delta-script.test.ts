@@ -11,7 +11,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deltaExport, exportPlan, parseAddress, parsePlanText, type Network, type Plan, type RenderOptions } from '../src/engine/index.ts';
+import { deltaExport, exportPlan, parseAddress, type Network, type Plan, type RenderOptions } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 import { coveredRanges } from '../src/engine/net/address.ts';
 import { parseNftExport } from '../src/engine/render/nftables.ts';
 

@@ -8,7 +8,7 @@ export interface Case {
 }
 
 /** The variants of one format for one plan: only those its options make different. */
-export function goldenCases(format: FormatId, primary: string | undefined, member: string | undefined): Case[] {
+export function goldenCases(format: FormatId, primary: string | undefined, member: string | undefined, deviceGroup?: string): Case[] {
   const r = RENDERERS[format];
   const gateway = { kind: 'gateway' } as const;
   const cases: Case[] = [{ name: 'gateway', format, options: { scope: gateway, defaultDrop: false } }];
@@ -21,5 +21,6 @@ export function goldenCases(format: FormatId, primary: string | undefined, membe
   }
   if (member && r.options.defaultDrop) cases.push({ name: 'member-drop', format, options: { scope: { kind: 'host', node: member }, defaultDrop: true } });
   if (r.options.ipset) cases.push({ name: 'gateway-ipset', format, options: { scope: gateway, defaultDrop: false, ipset: true } });
+  if (r.options.deviceGroup && deviceGroup !== undefined) cases.push({ name: 'device-group', format, options: { scope: gateway, defaultDrop: false, deviceGroup } });
   return cases;
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FORMAT_IDS, expandPlan, exportPlan, parsePlanText } from '../src/engine/index.ts';
+import { FORMAT_IDS, expandPlan, exportPlan } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 import { goldenCases } from './golden-cases.ts';
 
 /**
@@ -23,7 +24,8 @@ describe.each(plans)('golden output for %s', (file) => {
   const dir = join(PLANS, file.replace(/\.json$/, ''));
   const primary = ruleSet.nodes.find((n) => n.role === 'PRD')?.name;
   const member = ruleSet.nodes.find((n) => n.role === 'MBR')?.name;
-  const cases = FORMAT_IDS.flatMap((format) => goldenCases(format, primary, member));
+  const deviceGroup = ruleSet.deviceGroups[0]?.name;
+  const cases = FORMAT_IDS.flatMap((format) => goldenCases(format, primary, member, deviceGroup));
 
   it.each(cases)('$format $name', ({ name, format, options }) => {
     const result = exportPlan(plan, format, options, ruleSet);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportPlan, parsePlanText, type Scope } from '../src/engine/index.ts';
+import { exportPlan, type Scope } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 
 /**
  * iptables --ipset and its ipset companion: the rules use the sets, the sets hold every address,

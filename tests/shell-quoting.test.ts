@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportPlan, parsePlan, stripControls, type FormatId } from '../src/engine/index.ts';
+import { exportPlan, stripControls, type FormatId } from '../src/engine/index.ts';
+import { parsePlan } from '../src/engine/schema.ts';
 
 /**
  * The ufw and firewalld exports are bash scripts run as root. Whatever a label or plan name holds,

@@ -9,18 +9,21 @@ import {
   SENHASEGURA_CATALOG,
   decodePlanBytes,
   deltaExport,
+  diffPlans,
   expandPlan,
   exportPlanChunks,
+  lintChangeRequest,
   isFormatId,
-  parsePlanText,
   parseScope,
-  planJsonSchema,
   printable,
+  readPlanText,
   ruleSetJson,
   verifyScript,
   type Finding,
+  type Flow,
   type FormatId,
   type Plan,
+  type PlanDiff,
   type RenderOptions,
   type Renderer,
   type RuleSet,
@@ -45,11 +48,19 @@ export interface Io {
 type OptionName = 'json' | 'format' | 'scope' | 'default-drop' | 'ipset' | 'egress' | 'from' | 'to' | 'device-group' | 'out';
 type Values = Partial<Record<OptionName, string | boolean>>;
 
+interface ReadPlan {
+  readonly plan: Plan;
+  readonly path: string;
+  readonly upgraded: boolean;
+}
+
 interface Context {
   readonly io: Io;
   readonly values: Values;
-  /** a plan argument (the first by default), read and validated (commands that take plans) */
-  readonly plan: (index?: number) => { plan: Plan; path: string; upgraded: boolean };
+  /** the PLAN argument, read and validated (commands that take one) */
+  readonly plan: () => ReadPlan;
+  /** both PLAN arguments (commands that compare two) */
+  readonly plans: () => [ReadPlan, ReadPlan];
 }
 
 interface Command {
@@ -57,9 +68,9 @@ interface Command {
   readonly usage: string;
   readonly help: string;
   readonly options: readonly OptionName[];
-  /** the plan files it takes, by the names its usage gives them: ['PLAN'], ['OLD', 'NEW'] */
-  readonly plans: readonly string[];
-  run(ctx: Context): number;
+  /** how many PLAN arguments the command takes */
+  readonly plans: 0 | 1 | 2;
+  run(ctx: Context): number | Promise<number>;
 }
 
 const OPTION_SPEC = {
@@ -80,6 +91,12 @@ const SCOPE_HELP = `gateway (default): a Linux router between the zones (FORWARD
                    ufw route); host:NODE: the firewall of one senhasegura node, named by its name
                    or one of its addresses (an MBR node needs cluster mode on). A host export
                    covers every address family the node has.`;
+
+/** Today in the machine's time zone, YYYY-MM-DD: rules and site flows that expired before it are left out. */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
 /** Command-line output is for terminals: anything from the plan is shown with control characters escaped. */
 function line(text: string): string {
@@ -173,6 +190,26 @@ function rulesText(ruleSet: RuleSet): string {
   return lines.map(line).join('');
 }
 
+/** A diff as a person reads it: changed groups first (added, then removed), unchanged ones summed up. */
+function diffText(d: PlanDiff): string {
+  const lines: string[] = [];
+  const shown = 8;
+  for (const change of ['added', 'removed'] as const) {
+    for (const g of d.groups.filter((x) => x.change === change)) {
+      const sign = change === 'added' ? '+' : '-';
+      lines.push(`${sign} ${String(g.flows.length).padStart(6)} ${g.ruleId}  ${g.service}: ${g.sourceName} -> ${g.destinationName}`);
+      for (const f of g.flows.slice(0, shown)) {
+        const port = f.portEnd === f.port ? String(f.port) : `${f.port}-${f.portEnd}`;
+        lines.push(`${sign}        ${f.source.written}${f.source.label ? ` (${f.source.label})` : ''} -> ${f.destination.written}${f.destination.label ? ` (${f.destination.label})` : ''} ${f.protocol}/${port}`);
+      }
+      if (g.flows.length > shown) lines.push(`${sign}        … ${g.flows.length - shown} more`);
+    }
+  }
+  const kept = new Set(d.groups.filter((g) => g.change === 'unchanged').map((g) => g.ruleId)).size;
+  lines.push(`${d.added.length} flows added, ${d.removed.length} removed, ${d.unchanged.length} unchanged (in ${kept} rules)`);
+  return lines.map(line).join('');
+}
+
 function catalogText(): string {
   const lines: string[] = [];
   for (const section of SECTIONS) {
@@ -200,7 +237,7 @@ documentation, and the rows from other vendor pages (the admin shell, ADMINW →
 with the page they come from. --json prints an array of {id, section, service, protocol, port,
 source, destination} plus label, purpose, origin, optional, cite and the flags.`,
     options: ['json'],
-    plans: [],
+    plans: 0,
     run({ io, values }) {
       if (!values.json) {
         io.stdout(catalogText());
@@ -222,8 +259,9 @@ source, destination} plus label, purpose, origin, optional, cite and the flags.`
     usage: 'fwplan schema',
     help: 'Prints the JSON Schema of the plan file (version 2), made from the zod schema. Version 1 files are still read.',
     options: [],
-    plans: [],
-    run({ io }) {
+    plans: 0,
+    async run({ io }) {
+      const { planJsonSchema } = await import('../engine/schema.ts');
       io.stdout(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
       return 0;
     },
@@ -235,12 +273,15 @@ source, destination} plus label, purpose, origin, optional, cite and the flags.`
 about. Invalid entries, CIDRs with host bits set and broken nodes are errors. Exit 1 if any
 finding is an error; exit 2 if the file is not a plan at all.`,
     options: ['json'],
-    plans: ['PLAN'],
+    plans: 1,
     run({ io, values, plan }) {
-      const ruleSet = expandPlan(plan().plan);
-      if (values.json) io.stdout(`${JSON.stringify({ findings: ruleSet.findings }, null, 2)}\n`);
-      else io.stdout(bySeverity(ruleSet.findings).map((f) => line(findingLine(f))).join('') + line(summary(ruleSet.findings)));
-      return ruleSet.hasErrors ? 1 : 0;
+      const p = plan().plan;
+      const ruleSet = expandPlan(p, { today: today() });
+      // the change request's own problems (dates) are findings too, though they never block an export
+      const findings = [...ruleSet.findings, ...lintChangeRequest(p, today())];
+      if (values.json) io.stdout(`${JSON.stringify({ findings }, null, 2)}\n`);
+      else io.stdout(bySeverity(findings).map((f) => line(findingLine(f))).join('') + line(summary(findings)));
+      return findings.some((f) => f.severity === 'error') ? 1 : 0;
     },
   },
   rules: {
@@ -249,10 +290,10 @@ finding is an error; exit 2 if the file is not a plan at all.`,
     help: `Prints the rules the plan expands to (one per catalog rule, group and address family) with their
 source and destination entries as written, then every skipped catalog rule with its reason.`,
     options: ['json'],
-    plans: ['PLAN'],
+    plans: 1,
     run({ io, values, plan }) {
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       io.stdout(values.json ? `${JSON.stringify(ruleSetJson(ruleSet, ruleSet.rules, { plan: p.name ?? null, cluster: p.cluster }), null, 2)}\n` : rulesText(ruleSet));
       return ruleSet.hasErrors ? 1 : 0;
     },
@@ -278,11 +319,11 @@ source and destination entries as written, then every skipped catalog rule with 
 The export alone goes to standard output; findings go to standard error. A plan with errors
 gives no export (exit 1): fix what fwplan lint lists first.`,
     options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'from', 'to', 'device-group', 'out'],
-    plans: ['PLAN'],
+    plans: 1,
     run({ io, values, plan }) {
       const format = formatOption(values, FORMAT_IDS);
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       const options = renderOptions(RENDERERS[format], values);
       if (ruleSet.hasErrors) {
         reportErrors(io, ruleSet);
@@ -324,14 +365,13 @@ The delta alone goes to standard output (nothing to change: a delta that changes
 when either plan has errors, or when the exports differ where a delta cannot reach (a chain's
 policy, the built-in chains): load NEW's full export then.`,
     options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'out'],
-    plans: ['OLD', 'NEW'],
-    run({ io, values, plan }) {
+    plans: 2,
+    run({ io, values, plans }) {
       const format = formatOption(values, DELTA_FORMATS);
-      const before = plan(0);
-      const after = plan(1);
+      const [before, after] = plans();
       const options = renderOptions(RENDERERS[format], values);
-      const oldRules = expandPlan(before.plan);
-      const newRules = expandPlan(after.plan);
+      const oldRules = expandPlan(before.plan, { today: today() });
+      const newRules = expandPlan(after.plan, { today: today() });
       if (oldRules.hasErrors || newRules.hasErrors) {
         for (const [which, rs, path] of [['OLD', oldRules, before.path], ['NEW', newRules, after.path]] as const) {
           if (rs.hasErrors) reportErrors(io, rs, `${which} ${path}: `);
@@ -360,10 +400,10 @@ run after the change from the flow's source host.
   --scope S        ${SCOPE_HELP}
   --out FILE       write to FILE instead of standard output`,
     options: ['scope', 'out'],
-    plans: ['PLAN'],
+    plans: 1,
     run({ io, values, plan }) {
       const p = plan().plan;
-      const ruleSet = expandPlan(p);
+      const ruleSet = expandPlan(p, { today: today() });
       if (ruleSet.hasErrors) {
         for (const f of ruleSet.findings.filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
         return 1;
@@ -374,6 +414,28 @@ run after the change from the flow's source host.
       return 0;
     },
   },
+  diff: {
+    summary: 'the flows a change adds, removes and keeps; exit 1 when the plans differ',
+    usage: 'fwplan diff OLD NEW [--json]',
+    help: `Compares two plans flow by flow (every address pair and port each allows, as the engine expands
+them): a port override, a disabled rule, a new device or a node added to the cluster show as the
+flows they change. Prints the changes by rule and sides, then a count of added, removed and
+unchanged flows. Exit 0 when the plans allow the same flows, 1 when they differ (like diff), 2 on
+bad usage or a file that is not a plan. --json prints the flows themselves.`,
+    options: ['json'],
+    plans: 2,
+    run({ io, values, plans }) {
+      const [before, after] = plans();
+      const d = diffPlans(before.plan, after.plan, { today: today() });
+      if (values.json) {
+        const flow = (f: Flow) => ({ ruleId: f.ruleId, protocol: f.protocol, port: f.port, ...(f.portEnd !== f.port ? { portEnd: f.portEnd } : {}), source: f.source.written, sourceName: f.sourceName, destination: f.destination.written, destinationName: f.destinationName });
+        io.stdout(`${JSON.stringify({ equal: d.equal, added: d.added.map(flow), removed: d.removed.map(flow), unchanged: d.unchanged.length }, null, 2)}\n`);
+      } else {
+        io.stdout(diffText(d));
+      }
+      return d.equal ? 0 : 1;
+    },
+  },
   migrate: {
     summary: 'the plan in the current file format (version 2)',
     usage: 'fwplan migrate PLAN [--out FILE]',
@@ -382,7 +444,7 @@ run after the change from the flow's source host.
 and DVC become one group each holding every service of its rows, so the flows stay the same.
   --out FILE       write to FILE instead of standard output`,
     options: ['out'],
-    plans: ['PLAN'],
+    plans: 1,
     run({ io, values, plan }) {
       const read = plan();
       writeOut(io, values, [`${JSON.stringify(read.plan, null, 2)}\n`]);
@@ -405,8 +467,12 @@ Run "fwplan <command> --help" for a command's options. PLAN is a file, or - for 
 Exit codes: 0 done; 1 the plan has errors; 2 bad usage, unreadable file or not a plan.`;
 }
 
-function readPlan(io: Io, path: string | undefined, name: string): { plan: Plan; path: string; upgraded: boolean } {
-  if (path === undefined) throw new UsageError([`missing ${name} (a plan file, or - for standard input)`]);
+/**
+ * Read and validate one PLAN argument. A valid plan is read without zod (readPlanText); only a
+ * refused one loads the schema module, to say what is wrong field by field.
+ */
+async function readPlan(io: Io, path: string | undefined): Promise<ReadPlan> {
+  if (path === undefined) throw new UsageError(['missing PLAN (a plan file, or - for standard input)']);
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(path, MAX_PLAN_BYTES + 1);
@@ -416,12 +482,13 @@ function readPlan(io: Io, path: string | undefined, name: string): { plan: Plan;
   }
   const decoded = decodePlanBytes(bytes);
   if (!decoded.ok) throw new UsageError(decoded.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
-  const parsed = parsePlanText(decoded.text);
+  const read = readPlanText(decoded.text);
+  const parsed = read.ok === 'unexplained' ? (await import('../engine/schema.ts')).explainPlan(read) : read;
   if (!parsed.ok) throw new UsageError(parsed.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
   return { plan: parsed.plan, path, upgraded: parsed.upgradedFrom !== undefined };
 }
 
-export function run(argv: readonly string[], io: Io): number {
+export async function run(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -448,18 +515,18 @@ export function run(argv: readonly string[], io: Io): number {
     for (const key of Object.keys(values)) {
       if (key !== 'help' && !(command.options as readonly string[]).includes(key)) throw new UsageError([`fwplan ${name} does not take --${key}`]);
     }
-    if (positionals.length > command.plans.length) throw new UsageError([`unexpected argument "${positionals[command.plans.length]}"`]);
-    if (positionals.filter((p) => p === '-').length > 1) throw new UsageError([`only one of ${command.plans.join(' and ')} can be standard input (-)`]);
-    const read = new Map<number, ReturnType<typeof readPlan>>();
-    const plan = (index = 0) => {
-      let r = read.get(index);
-      if (r === undefined) {
-        r = readPlan(io, positionals[index], command.plans[index] ?? 'PLAN');
-        read.set(index, r);
-      }
-      return r;
-    };
-    return command.run({ io, values, plan });
+    if (positionals.length > command.plans) throw new UsageError([`unexpected argument "${positionals[command.plans]}"`]);
+    if (command.plans === 2 && positionals.length < 2) throw new UsageError([`fwplan ${name} needs two plans: OLD NEW`]);
+    if (positionals.filter((p) => p === '-').length > 1) throw new UsageError(['only one of OLD and NEW can be standard input (-)']);
+    // the plans are read before the command runs: reading one may need the schema module (async)
+    const reads: ReadPlan[] = [];
+    for (let i = 0; i < command.plans; i++) reads.push(await readPlan(io, positionals[i]));
+    return await command.run({
+      io,
+      values,
+      plan: () => reads[0] as ReadPlan,
+      plans: () => [reads[0] as ReadPlan, reads[1] as ReadPlan],
+    });
   } catch (e) {
     if (e instanceof UsageError) {
       for (const l of e.lines) io.stderr(line(`fwplan: ${l}`));
@@ -500,7 +567,7 @@ function readLimited(path: string, limit: number): Uint8Array {
   }
 }
 
-export function main(): void {
+export async function main(): Promise<void> {
   const io: Io = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -514,5 +581,5 @@ export function main(): void {
       }
     },
   };
-  process.exitCode = run(process.argv.slice(2), io);
+  process.exitCode = await run(process.argv.slice(2), io);
 }

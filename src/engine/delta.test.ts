@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DELTA_FORMATS, deltaExport } from './delta.ts';
 import { exportPlan } from './export.ts';
-import { parsePlanText } from './model/parse.ts';
+import { parsePlanText } from './schema.ts';
 import type { Plan } from './model/plan.ts';
 import { coveredRanges, parseAddress, rangeText, type Network } from './net/address.ts';
 import { listDiff, shellCommands, shellWords, shortHash } from './render/diff.ts';

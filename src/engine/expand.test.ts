@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { groupServiceIds, SENHASEGURA_CATALOG } from './catalog/senhasegura.ts';
 import { expandPlan, isRuleOn, withRuleOn } from './expand.ts';
 import { flowKey, flowsOf, pairCount, pairs } from './flows.ts';
-import { parsePlan } from './model/parse.ts';
+import { parsePlan } from './model/schema.ts';
 import type { Plan } from './model/plan.ts';
 import type { ExpandedRule, PlanNodeRef, RuleSet } from './model/rules.ts';
 import { contains } from './net/address.ts';
@@ -357,5 +357,45 @@ describe('scopes', () => {
   it('refuses an MBR node while cluster mode is off', () => {
     const off = expandPlan({ ...p, cluster: false });
     expect(applyScope(off, { kind: 'host', node: 'vault-02' }).ok).toBe(false);
+  });
+});
+
+describe('lists read once and remembered', () => {
+  const base = (): Plan => {
+    const r = parsePlan({
+      version: 2,
+      cluster: true,
+      nodes: [{ name: 'vault-01', role: 'PRD', addresses: ['10.0.0.10'] }, { name: 'vault-02', role: 'MBR', addresses: ['10.0.0.11'] }],
+      roles: { NTP: ['10.9.0.1', '10.9.0.1', 'ntp.example'], DNS: ['10.0.0.0/24'] },
+      userGroups: [{ name: 'Ops', entries: ['10.1.0.0/24', '10.1.0.5/24'], services: ['userw-prd-tcp-443'] }],
+      deviceGroups: [{ name: 'Linux', entries: ['10.2.0.1', '10.2.0.1', '10.0.0.10'], services: ['prd-dvc-tcp-22'] }],
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.plan;
+  };
+  /** the same plan rebuilt from JSON: no array shared with any earlier call */
+  const fresh = (plan: Plan) => expandPlan(JSON.parse(JSON.stringify(plan)) as Plan);
+
+  it('an edit elsewhere reuses a list and gives what a fresh read gives', () => {
+    const plan = base();
+    expandPlan(plan);
+    const toggled: Plan = { ...plan, disabled: ['prd-dvc-tcp-22'] };
+    const again = expandPlan(toggled);
+    expect(again).toEqual(fresh(toggled));
+    // the entries are the very objects of the first read
+    expect(again.roles.NTP).toBe(expandPlan(plan).roles.NTP);
+  });
+
+  it('renaming or moving a group reads its list again: its entries and messages name the new group', () => {
+    const plan = base();
+    expandPlan(plan);
+    const renamed: Plan = { ...plan, deviceGroups: [{ ...plan.deviceGroups[0]!, name: 'Unix' }] };
+    const r = expandPlan(renamed);
+    expect(r).toEqual(fresh(renamed));
+    expect(r.findings.find((f) => f.code === 'duplicate-entry' && f.path?.startsWith('deviceGroups'))?.message).toContain('"Unix"');
+    const moved: Plan = { ...plan, deviceGroups: [{ name: 'First', entries: ['10.3.0.1'], services: ['prd-dvc-tcp-22'] }, plan.deviceGroups[0]!] };
+    const m = expandPlan(moved);
+    expect(m).toEqual(fresh(moved));
+    expect(m.deviceGroups[1]?.entries[0]?.path).toBe('deviceGroups[1].entries[0]');
   });
 });

@@ -1,5 +1,6 @@
 import { assertNever } from './assert.ts';
 import { SENHASEGURA_CATALOG } from './catalog/senhasegura.ts';
+import { isDay } from './dates.ts';
 import { lintRules } from './lint.ts';
 import { portSpan, spanText, type Plan, type PortSpan } from './model/plan.ts';
 import { isGroupRole, isNodeRole, type GroupRole, type ListRole, type RoleCode } from './model/roles.ts';
@@ -190,6 +191,25 @@ function sideRole(s: FlowSideRef): RoleCode {
   }
 }
 
+const familyLists = new WeakMap<readonly AddressEntry[], readonly [readonly AddressEntry[], readonly AddressEntry[]]>();
+
+/**
+ * A list's entries of one family. Split once per list and shared by every rule that uses it: a
+ * device group of 100,000 addresses is walked twice, not twice per device rule.
+ */
+function ofFamily(entries: readonly AddressEntry[], family: Family): readonly AddressEntry[] {
+  let split = familyLists.get(entries);
+  if (split === undefined) {
+    const v4: AddressEntry[] = [];
+    const v6: AddressEntry[] = [];
+    for (const e of entries) (e.network.family === 4 ? v4 : v6).push(e);
+    // a single-family list is its own split: no copy
+    split = [v6.length === 0 ? entries : v4, v4.length === 0 ? entries : v6];
+    familyLists.set(entries, split);
+  }
+  return split[family === 4 ? 0 : 1];
+}
+
 /**
  * Plan + catalog → rule set. Semantics (shared/design/product.md):
  * - cluster off: MBR nodes and the cluster section are ignored;
@@ -256,6 +276,12 @@ export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
     if (rule.optional && !plan.enabled.includes(rule.id)) { skip(rule, { kind: 'optional-off' }); continue; }
     if (!rule.optional && plan.disabled.includes(rule.id)) { skip(rule, { kind: 'disabled' }); continue; }
     if (rule.section === 'cluster' && !plan.cluster) { skip(rule, { kind: 'cluster-off' }); continue; }
+    const expires = plan.changeRequest?.ruleNotes?.[rule.id]?.expires?.trim();
+    if (expires && options.today && isDay(expires) && expires < options.today) {
+      skip(rule, { kind: 'expired', on: expires });
+      findings.push({ code: 'rule-expired', severity: 'warning', ruleId: rule.id, path: `changeRequest.ruleNotes[${JSON.stringify(rule.id)}].expires`, message: `${rule.id} (${rule.service}) expired on ${expires} (change request): it is left out` });
+      continue;
+    }
     const port = effectivePort(plan, rule);
 
     if (rule.section === 'cluster') {
@@ -297,8 +323,8 @@ export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
     for (const src of sources) {
       for (const dst of destinations) {
         for (const family of FAMILIES) {
-          const s = src.entries.filter((e) => e.network.family === family);
-          const d = dst.entries.filter((e) => e.network.family === family);
+          const s = ofFamily(src.entries, family);
+          const d = ofFamily(dst.entries, family);
           if (s.length === 0 || d.length === 0) {
             if (s.length > 0 || d.length > 0) familyGap(rule, src, dst, s.length > 0, family);
             continue;
@@ -393,8 +419,8 @@ export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
     for (const src of sources) {
       for (const dst of destinations) {
         for (const family of FAMILIES) {
-          const s = src.entries.filter((e) => e.network.family === family);
-          const d = dst.entries.filter((e) => e.network.family === family);
+          const s = ofFamily(src.entries, family);
+          const d = ofFamily(dst.entries, family);
           if (s.length === 0 || d.length === 0) continue;
           const group = src.group ?? dst.group;
           const slugs = { flow: flow.slug, ...(group ? { group: group.slug } : {}), ...(src.node ?? dst.node ? { node: (src.node ?? dst.node)?.slug } : {}) };

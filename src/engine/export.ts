@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { ADMIN_SHELL_RULE, catalogRule } from './catalog/senhasegura.ts';
 import { effectivePort, expandPlan, makeEndpoint, nodeFamilies } from './expand.ts';
-import { PlanSchema, spanText, type Plan } from './model/plan.ts';
+import { spanText, type Plan } from './model/plan.ts';
 import type { ExpandedRule, Finding, PlanNodeRef, RuleSet } from './model/rules.ts';
 import type { Family } from './net/address.ts';
 import { exportFileName } from './render/common.ts';
@@ -94,6 +93,13 @@ function prepare(plan: Plan, format: FormatId, options: RenderOptions, ruleSet: 
   }
   const scoped = applyScope(ruleSet, options.scope);
   if (!scoped.ok) return { ok: false, message: scoped.message, errors: [] };
+  // a format for the managed devices, cut to one device group: the group must exist (a script for a
+  // misspelt group would only remove the devices' earlier rules)
+  const deviceGroup = renderer.options.deviceGroup && options.deviceGroup !== undefined ? ruleSet.deviceGroups.find((g) => g.name === options.deviceGroup) : undefined;
+  if (renderer.options.deviceGroup && options.deviceGroup !== undefined && !deviceGroup) {
+    const names = ruleSet.deviceGroups.map((g) => quoted(g.name)).join(', ');
+    return { ok: false, message: `device group ${quoted(options.deviceGroup)}: the plan has no device group of that name (${names || 'it has none'})`, errors: [] };
+  }
   let rules = scoped.rules;
   const findings: Finding[] = [];
   const keepAdmins = options.defaultDrop ? renderer.options.defaultDrop : renderer.holdsAllSets === true;
@@ -122,7 +128,7 @@ function prepare(plan: Plan, format: FormatId, options: RenderOptions, ruleSet: 
     }
   }
   if (renderer.options.defaultDrop) findings.push(...otherFamilies(renderer, format, rules, scoped.node));
-  const fileName = exportFileName(plan.name, options.scope, renderer.suffix);
+  const fileName = exportFileName(plan.name, options.scope, `${deviceGroup ? `-${deviceGroup.slug}` : ''}${renderer.suffix}`);
   const input: RenderInput = { plan, ruleSet, rules, options, fileName, openFamilies, ...(scoped.node ? { node: scoped.node } : {}) };
   return { ok: true, input, renderer, findings };
 }
@@ -161,8 +167,4 @@ export function exportPlanChunks(plan: Plan, format: FormatId, options: RenderOp
   return { ok: true, chunks: output.chunks, fileName: input.fileName, mediaType: renderer.mediaType, findings: [...findings, ...output.findings], planRules: input.rules.length };
 }
 
-/** The plan file's JSON Schema (version 2), made from the zod schema (the single source of truth). */
-export function planJsonSchema(): unknown {
-  return z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' });
-}
 

@@ -1,4 +1,7 @@
-/** The engine's one public entry: the web app, the sheet and the CLI import from here only. */
+/**
+ * The engine's public entry: the web app, the sheet and the CLI import from here (and from
+ * ./schema.ts, the zod schemas, which this entry never loads: a valid plan is read without zod).
+ */
 export { ADMIN_SHELL_RULE, SECTIONS, SENHASEGURA_CATALOG, SERVICE_PRESETS, catalogRule, groupServiceIds, isRuleId } from './catalog/senhasegura.ts';
 export type { Section, ServicePreset } from './catalog/senhasegura.ts';
 export {
@@ -16,9 +19,6 @@ export type { GroupRole, ListRole, NodeRole, RoleCode } from './model/roles.ts';
 export {
   LIMITS,
   PLAN_VERSION,
-  PlanSchema,
-  ChangeRequestSchema,
-  EntrySchema,
   emptyPlan,
   entryAddress,
   entryLabel,
@@ -28,8 +28,8 @@ export {
 } from './model/plan.ts';
 export type { Plan, PlanInput, PlanNode, PlanGroup, Entry, ChangeRequest, CustomFlow, FlowSide, PortSpan } from './model/plan.ts';
 export { V1_DEVICE_GROUP, V1_USER_GROUP, migrateV1 } from './model/migrate.ts';
-export { decodePlanBytes, parsePlan, parsePlanText, formatPath, MAX_PLAN_BYTES } from './model/parse.ts';
-export type { PlanError, PlanParse } from './model/parse.ts';
+export { decodePlanBytes, readPlanText, readPlanValue, formatPath, MAX_PLAN_BYTES } from './model/parse.ts';
+export type { PlanError, PlanParse, PlanRead } from './model/parse.ts';
 export type {
   AddressEntry,
   CatalogRule,
@@ -54,6 +54,8 @@ export { addressText, parseAddress, aggregate, contains, overlaps, compareNetwor
 export type { Family, Network, ParseResult } from './net/address.ts';
 export { expandPlan, effectivePort, isRuleOn, withRuleOn, nodeAddress, nodeFamilies } from './expand.ts';
 export { resolvePlan } from './resolve.ts';
+export { lintChangeRequest } from './lint.ts';
+export { addMonths, isDay, momentKey } from './dates.ts';
 export { flowKey, flowsOf, isPair, pairCount, pairs } from './flows.ts';
 export type { Flow } from './flows.ts';
 export { applyScope, GATEWAY, parseScope, scopeLabel, scopeNode } from './scope.ts';
@@ -65,11 +67,14 @@ export { BASELINE, baselineSummary } from './render/baseline.ts';
 export { exportFileName, scopeSlug } from './render/common.ts';
 export { ruleJson, ruleSetJson } from './render/json.ts';
 export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateUtf8, stripControls } from './render/quote.ts';
-export { exportPlan, exportPlanChunks, planJsonSchema } from './export.ts';
+export { exportPlan, exportPlanChunks } from './export.ts';
 export type { ExportRefusal, ExportResult } from './export.ts';
 export { DELTA_FORMATS, deltaExport } from './delta.ts';
 export type { DeltaResult } from './delta.ts';
 export { checkTarget, verificationPlan, verifyScript } from './verify.ts';
+export { diffPlans, diffRuleSets } from './diff.ts';
+export type { Change, DiffGroup, PlanDiff } from './diff.ts';
+export type { ExpandOptions } from './expand.ts';
 export type { VerificationPlan, VerifyBlock, VerifyCheck } from './verify.ts';
 export { assertNever } from './assert.ts';
 export { plural as pluralText, printable, quoted, slugify } from './text.ts';

@@ -1,7 +1,7 @@
 import { entryAddress, entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
 import { LIST_ROLES, isGroupRole, isNodeRole, type GroupRole, type ListRole } from './model/roles.ts';
 import type { AddressEntry, EntryOwner, Finding, GroupRef, PlanNodeRef } from './model/rules.ts';
-import { compareNetworks, contains, familyBits, isHost, parseAddress } from './net/address.ts';
+import { contains, familyBits, isHost, parseAddress } from './net/address.ts';
 import { plural, printable, quoted, uniqueSlugs } from './text.ts';
 
 /** At most this many findings of one kind per list are given one by one; the rest are counted. */
@@ -37,7 +37,12 @@ export interface ResolvedPlan {
   readonly findings: readonly Finding[];
 }
 
-class Capped {
+/** Where the findings of one list go: the plan's capped findings, or a list's cached record. */
+interface FindingSink {
+  add(list: string, f: Finding): void;
+}
+
+class Capped implements FindingSink {
   private readonly lists = new Map<string, Finding[]>();
   constructor(private readonly out: Finding[]) {}
   add(list: string, f: Finding): void {
@@ -61,7 +66,7 @@ class Capped {
  * Parse one list of entries (a role, a group). Invalid entries and CIDRs with host bits are
  * errors that name the entry: they are never dropped or widened silently.
  */
-function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: Capped): AddressEntry[] {
+function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink): AddressEntry[] {
   const out: AddressEntry[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry;
@@ -84,19 +89,34 @@ function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwn
       continue;
     }
     const label = entryLabel(entry);
-    out.push({ network: parsed.network, written, path, owner, ...(label !== undefined && label !== '' ? { label } : {}) });
+    out.push(label !== undefined && label !== '' ? { network: parsed.network, written, path, owner, label } : { network: parsed.network, written, path, owner });
   }
   return out;
 }
 
+/**
+ * The order lintList walks a list in: by family, start, prefix, then path as text. The sort keys
+ * of IPv4 entries are plain numbers (comparing bigints costs more than the sort itself).
+ */
+function sortedByNetwork(list: readonly AddressEntry[]): AddressEntry[] {
+  const keyed = list.map((e) => ({ e, family: e.network.family, start: e.network.family === 4 ? Number(e.network.start) : e.network.start, prefix: e.network.prefix }));
+  keyed.sort((a, b) => {
+    if (a.family !== b.family) return a.family - b.family;
+    if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+    if (a.prefix !== b.prefix) return a.prefix - b.prefix;
+    return a.e.path < b.e.path ? -1 : 1;
+  });
+  return keyed.map((k) => k.e);
+}
+
 /** Duplicates, overlaps and entries that match everything, within one list. */
-function lintList(list: readonly AddressEntry[], base: string, what: string, capped: Capped): void {
+function lintList(list: readonly AddressEntry[], base: string, what: string, capped: FindingSink): void {
   for (const e of list) {
     if (e.network.prefix === 0) capped.add(base, { code: 'over-broad', severity: 'warning', path: e.path, message: `${quoted(e.written)} matches every IPv${e.network.family} address` });
   }
-  const sorted = [...list].sort((a, b) => compareNetworks(a.network, b.network) || (a.path < b.path ? -1 : 1));
+  if (list.length < 2) return;
   let widest: AddressEntry | undefined;
-  for (const e of sorted) {
+  for (const e of sortedByNetwork(list)) {
     if (widest && widest.network.family === e.network.family && e.network.start <= widest.network.end) {
       if (widest.network.cidr === e.network.cidr) {
         capped.add(base, { code: 'duplicate-entry', severity: 'warning', path: e.path, message: `${quoted(e.written)} is listed twice in ${what} (also ${widest.path})` });
@@ -108,6 +128,41 @@ function lintList(list: readonly AddressEntry[], base: string, what: string, cap
       widest = e;
     }
   }
+}
+
+const NO_ENTRIES: readonly Entry[] = [];
+
+interface ListRecord {
+  readonly entries: AddressEntry[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * A role's or a group's list, parsed and linted, remembered by the list itself: the plan is
+ * immutable, so an edit elsewhere (a service switched, a port, another role) hands the same array
+ * in again and gets the same entries and findings back without parsing 20,000 addresses anew.
+ * Keyed also by where the list sits and whose it is, which the entries and messages carry.
+ */
+const listRecords = new WeakMap<readonly Entry[], Map<string, ListRecord>>();
+
+function resolveList(entries: readonly Entry[], base: string, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
+  const key = `${base}\u0000${what}\u0000${JSON.stringify(owner)}`;
+  let records = listRecords.get(entries);
+  let record = records?.get(key);
+  if (record === undefined) {
+    const findings: Finding[] = [];
+    const sink: FindingSink = { add: (_list, f) => findings.push(f) };
+    const resolved = resolveEntries(entries, base, owner, sink);
+    lintList(resolved, base, what, sink);
+    record = { entries: resolved, findings };
+    if (records === undefined) {
+      records = new Map();
+      listRecords.set(entries, records);
+    }
+    records.set(key, record);
+  }
+  for (const f of record.findings) capped.add(base, f);
+  return record.entries;
 }
 
 function resolveNodes(plan: Plan, findings: Finding[], capped: Capped): PlanNodeRef[] {
@@ -177,8 +232,7 @@ function resolveGroups(role: GroupRole, groups: Plan['userGroups'], key: 'userGr
       if (other !== undefined) findings.push({ code: 'group-name', severity: 'error', path: `${path}.name`, message: `two ${role} groups are named ${quoted(name)} (also ${other}): group names are unique` });
       else names.set(name.toLowerCase(), `${path}.name`);
     }
-    const entries = resolveEntries(group.entries, `${path}.entries`, { kind: 'group', role, group: group.name }, capped);
-    lintList(entries, `${path}.entries`, `${role} group ${quoted(group.name)}`, capped);
+    const entries = resolveList(group.entries, `${path}.entries`, { kind: 'group', role, group: group.name }, `${role} group ${quoted(group.name)}`, capped);
     if (group.services.length === 0 && group.entries.length > 0) {
       findings.push({ code: 'group-without-services', severity: 'warning', path: `${path}.services`, message: `${role} group ${quoted(group.name)} lists no service: its ${plural(group.entries.length, 'entry', 'entries')} get no rule` });
     }
@@ -190,8 +244,11 @@ function resolveGroups(role: GroupRole, groups: Plan['userGroups'], key: 'userGr
 function roleOverlaps(nodes: readonly PlanNodeRef[], roles: Record<ListRole, AddressEntry[]>, groups: readonly GroupRef[], out: Finding[]): void {
   const nodeAddresses = nodes.flatMap((n) => [n.v4, n.v6].filter((a): a is AddressEntry => a !== undefined).map((a) => ({ node: n, a })));
   if (nodeAddresses.length === 0) return;
+  // a node's address is one host: a host entry can only be it, a network entry may contain it
+  const byAddress = new Map(nodeAddresses.map((x) => [x.a.network.cidr, [x]]));
   const check = (e: AddressEntry, what: string, effect: string) => {
-    for (const { node, a } of nodeAddresses) {
+    const candidates = isHost(e.network) ? (byAddress.get(e.network.cidr) ?? []) : nodeAddresses;
+    for (const { node, a } of candidates) {
       if (!contains(e.network, a.network)) continue;
       const is = e.network.cidr === a.network.cidr ? 'is' : 'contains';
       out.push({
@@ -270,8 +327,7 @@ export function resolvePlan(plan: Plan): ResolvedPlan {
   const allNodes = resolveNodes(plan, findings, capped);
   const roles = {} as Record<ListRole, AddressEntry[]>;
   for (const role of LIST_ROLES) {
-    const list = resolveEntries(plan.roles[role] ?? [], `roles.${role}`, { kind: 'role', role }, capped);
-    lintList(list, `roles.${role}`, role, capped);
+    const list = resolveList(plan.roles[role] ?? NO_ENTRIES, `roles.${role}`, { kind: 'role', role }, role, capped);
     roles[role] = list;
   }
   const userGroups = resolveGroups('USERW', plan.userGroups, 'userGroups', findings, capped);

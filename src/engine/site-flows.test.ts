@@ -4,7 +4,7 @@ import { v2 } from './expand.test.ts';
 import { expandPlan } from './expand.ts';
 import { exportPlan } from './export.ts';
 import { flowKey, flowsOf } from './flows.ts';
-import { parsePlan } from './model/parse.ts';
+import { parsePlan } from './model/schema.ts';
 import { FORMAT_IDS, type FormatId } from './render/registry.ts';
 
 const base = {

@@ -4,7 +4,10 @@ import {
   VERIFY_NOTE,
   CHANGE_CATEGORIES,
   CHANGE_TYPES,
+  PRIORITIES,
+  RISK_RATINGS,
   RULES_PART,
+  STATUSES,
   familyName,
   partNumber,
   parts,
@@ -12,6 +15,7 @@ import {
   windowText,
   type PartId,
   type Sheet,
+  type SheetRow,
   type SheetSide,
   type TextField,
 } from './model.ts';
@@ -78,12 +82,20 @@ export function renderSheetMarkdown(sheet: Sheet): string {
             ['Expiry', orBlank(r.expiry, BLANK.expiry)],
             ['Plan', mdCell(sheet.planName)],
             ['Prepared', mdCell(sheet.date)],
+            ['Risk rating', `**${RISK_RATINGS[r.riskRating.value]}**${r.riskRating.suggested ? ` (suggested by fwplan from: ${mdCell(r.riskRating.reasons.join('; '))})` : ''}`],
+            ['Priority', `${PRIORITIES[r.priority.value]}${r.priority.suggested ? ' (suggested)' : ''}`],
+            ['Status', STATUSES[r.status]],
+            ['Next review', orBlank(r.reviewDate.value, 'six months after approval')],
           ],
         ),
         '',
         '### Business justification',
         '',
         ...freeText(sheet, 'justification'),
+        '',
+        '### Effect of not implementing',
+        '',
+        ...freeText(sheet, 'notImplementing'),
         '',
       );
     },
@@ -142,6 +154,7 @@ export function renderSheetMarkdown(sheet: Sheet): string {
             ['Enforcement point', mdCell(a.where)],
             ['Apply mode', `**${a.defaultDrop ? 'Complete policy (default drop)' : 'Append ALLOW rules'}**: ${mdCell(a.mode)}`],
             ['Outgoing traffic', mdCell(a.egress)],
+            ['Affected enforcement points', mdCell(sheet.request.text.enforcementPoints.value)],
             ...(a.otherNodes.length > 0 ? [['Other nodes', `${mdCell(a.otherNodes.join(', '))}: each needs its own host export and the same steps.`]] : []),
           ],
         ),
@@ -151,27 +164,38 @@ export function renderSheetMarkdown(sheet: Sheet): string {
     risk: () => push(heading(sheet, 'risk'), '', ...freeText(sheet, 'risk'), ''),
     implementation: () => push(heading(sheet, 'implementation'), '', ...freeText(sheet, 'implementation'), ''),
     rules: () => {
+      const rows = (list: readonly SheetRow[]) =>
+        table(
+          ['#', 'Action', 'Source', 'Destination', 'Protocol', 'Port', 'Need, owner, comment'],
+          list.map((row) => [
+            String(row.n),
+            row.action,
+            side(row.source, sheet),
+            side(row.destination, sheet),
+            `${row.protocol} (${familyName(row.source.family)})`,
+            mdCell(row.portText),
+            [
+              mdCell(row.need),
+              ...(row.owner ? [`owner ${mdCell(row.owner)}`] : []),
+              ...(row.expires ? [`expires ${mdCell(row.expires)}`] : []),
+              mdCell(row.service),
+              row.ruleIds.map((id) => `\`${id}\``).join(', '),
+              ...row.notes.map(mdCell),
+            ].join('; '),
+          ]),
+          ['r', 'l', 'l', 'l', 'l', 'r', 'l'],
+        );
+      const d = sheet.delta;
+      if (d) {
+        push(heading(sheet, 'rules'), '', `Compared with ${mdCell(d.baseline)}: ${plural(d.addedFlows, 'flow')} added, ${plural(d.removedFlows, 'flow')} removed, ${plural(d.unchangedFlows, 'flow')} unchanged.`, '');
+        push(`### Rules to add (${d.added.length})`, '', ...(d.added.length === 0 ? ['None.'] : rows(d.added)), '');
+        push(`### Rules to remove (${d.removed.length})`, '', ...(d.removed.length === 0 ? ['None.'] : rows(d.removed)), '');
+        push(`### Unchanged (${plural(d.unchangedRules, 'rule')})`, '', ...(d.unchanged.length === 0 ? ['None.'] : d.unchanged.map((u) => `- ${mdCell(u.title)}: ${plural(u.rules, 'rule')}, ${plural(u.flows, 'flow')}`)), '');
+        return;
+      }
       push(heading(sheet, 'rules'), '', `${RULES_PART[r.type].lead} Source port: any. Every entry is written as the plan has it, with its label.`, '');
       if (sheet.sections.length === 0) push('No rule: see the findings and the rules not included.', '');
-      for (const section of sheet.sections) {
-        push(`### ${mdCell(section.title)}`, '');
-        push(
-          ...table(
-            ['#', 'Action', 'Source', 'Destination', 'Protocol', 'Port', 'Comment'],
-            section.rows.map((row) => [
-              String(row.n),
-              row.action,
-              side(row.source, sheet),
-              side(row.destination, sheet),
-              `${row.protocol} (${familyName(row.source.family)})`,
-              String(row.port),
-              [mdCell(row.purpose), mdCell(row.service), row.ruleIds.map((id) => `\`${id}\``).join(', '), ...row.notes.map(mdCell)].join('; '),
-            ]),
-            ['r', 'l', 'l', 'l', 'l', 'r', 'l'],
-          ),
-          '',
-        );
-      }
+      for (const section of sheet.sections) push(`### ${mdCell(section.title)}`, '', ...rows(section.rows), '');
     },
     groups: () => {
       push(heading(sheet, 'groups'), '', 'Every address of the sets named in the rule table, in full.', '');
@@ -229,6 +253,7 @@ export function renderSheetMarkdown(sheet: Sheet): string {
     closure: () => {
       push(heading(sheet, 'closure'), '');
       push('- [ ] Works: every check passed', '- [ ] Does not work: backed out', '', 'Implemented by: ', 'Date: ', 'Verified by: ', 'Notes: ', '');
+      push('### Post-implementation review', '', r.postReview !== '' ? mdParagraphs(r.postReview) : '_Did it work, what was learned:_ ', '');
     },
   };
   for (const p of parts(sheet)) render[p.id]();

@@ -5,9 +5,11 @@ import {
   assertNever,
   baselineSummary,
   catalogRule,
+  diffRuleSets,
   entryAddress,
   pairCount,
   parseAddress,
+  addMonths,
   slugify,
   verificationPlan,
   type AddressEntry,
@@ -40,7 +42,24 @@ export type ChangeType = keyof typeof CHANGE_TYPES;
 export type ChangeCategory = keyof typeof CHANGE_CATEGORIES;
 
 /** The free-text fields of a change request; each has a suggestion made from the plan. */
-export const TEXT_FIELDS = ['justification', 'risk', 'implementation', 'verification', 'backout'] as const;
+export const TEXT_FIELDS = ['justification', 'notImplementing', 'enforcementPoints', 'risk', 'implementation', 'verification', 'backout'] as const;
+
+export const RISK_RATINGS = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' } as const;
+export const PRIORITIES = { low: 'Low', medium: 'Medium', high: 'High', urgent: 'Urgent' } as const;
+export const STATUSES = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+  approved: 'Approved',
+  scheduled: 'Scheduled',
+  implemented: 'Implemented',
+  verified: 'Verified',
+  closed: 'Closed',
+  rejected: 'Rejected',
+  'backed-out': 'Backed out',
+} as const;
+export type RiskRating = keyof typeof RISK_RATINGS;
+export type Priority = keyof typeof PRIORITIES;
+export type Status = keyof typeof STATUSES;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
 export { ROLE_NAMES };
@@ -101,6 +120,13 @@ export interface SheetRow {
   readonly notes: readonly string[];
   /** address pairs this row allows */
   readonly flows: number;
+  /** the port as printed: 443, or a range 5000–5100 */
+  readonly portText: string;
+  /** why the rule is needed (the change request's note, else the vendor's reason) and who owns it */
+  readonly need: string;
+  readonly needSuggested: boolean;
+  readonly owner: string;
+  readonly expires: string;
 }
 
 export interface SheetSection {
@@ -213,18 +239,46 @@ export interface SheetRequest {
   readonly expiry: string;
   readonly text: Record<TextField, { readonly value: string; readonly suggested: boolean }>;
   readonly approvers: readonly { readonly role: string; readonly name: string }[];
+  readonly riskRating: { readonly value: RiskRating; readonly suggested: boolean; readonly reasons: readonly string[] };
+  readonly priority: { readonly value: Priority; readonly suggested: boolean };
+  readonly status: Status;
+  readonly reviewDate: { readonly value: string; readonly suggested: boolean };
+  /** the post-implementation review, as written (printed in a box with room to write when empty) */
+  readonly postReview: string;
 }
 
 /** The plan facts the sheet uses: everything but the change request itself. */
-export type PlanFacts = Pick<Plan, 'name' | 'cluster' | 'nodes' | 'roles' | 'userGroups' | 'deviceGroups' | 'disabled' | 'enabled' | 'ports'>;
+export type PlanFacts = Pick<Plan, 'name' | 'cluster' | 'nodes' | 'roles' | 'userGroups' | 'deviceGroups' | 'disabled' | 'enabled' | 'ports'> & {
+  /** the change request's per-rule notes (need, owner, expiry): they shape the rule rows */
+  readonly ruleNotes?: NonNullable<ChangeRequest['ruleNotes']>;
+};
 
 export interface Sheet extends SheetContent {
   readonly date: string;
   readonly request: SheetRequest;
 }
 
+/** What a change does against a baseline plan (the "Compare with…" plan), in flows and rules. */
+export interface DeltaSummary {
+  readonly addedFlows: number;
+  readonly removedFlows: number;
+  readonly unchangedFlows: number;
+  readonly unchangedRules: number;
+}
+
+export interface SheetDelta extends DeltaSummary {
+  /** where the baseline came from: a file name, "the plan when this page opened" */
+  readonly baseline: string;
+  readonly added: readonly SheetRow[];
+  readonly removed: readonly SheetRow[];
+  /** unchanged rules summed up by section */
+  readonly unchanged: readonly { readonly title: string; readonly rules: number; readonly flows: number }[];
+}
+
 export interface SheetContent {
   readonly planName: string;
+  /** set for a Modify or Remove change compared with a baseline plan */
+  readonly delta?: SheetDelta;
   readonly apply: ApplySummary;
   readonly summary: {
     readonly cluster: boolean;
@@ -254,6 +308,11 @@ export interface SheetContent {
 
 export type Suggestions = Required<Pick<ChangeRequest, 'title' | 'type' | 'category' | TextField>> & {
   approvers: { role: string; name?: string }[];
+  riskRating: RiskRating;
+  priority: Priority;
+  /** why the rating: "default drop, clear-text protocols" */
+  riskReasons: readonly string[];
+  reviewDate: string;
 };
 
 function listText(items: readonly string[], max = 6): string {
@@ -289,7 +348,44 @@ export function applySummary(ruleSet: RuleSet, enforcement: Enforcement, type: C
 }
 
 /** Text suggested for every field the plan can say something about. */
-export function suggestions(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enforcement = DEFAULT_ENFORCEMENT, type: ChangeType = 'new'): Suggestions {
+/**
+ * A risk rating suggested from what the change does: a complete policy (default drop), clear-text
+ * protocols, wide ranges, flows removed, a large change, an emergency. The board decides.
+ */
+export function suggestRisk(ruleSet: RuleSet, enforcement: Enforcement, context: { category?: ChangeCategory; delta?: DeltaSummary } = {}): { rating: RiskRating; priority: Priority; reasons: string[] } {
+  const reasons: string[] = [];
+  let score = 0;
+  if (enforcement.defaultDrop) {
+    score += 2;
+    reasons.push('a complete policy (default drop): anything not listed stops');
+  }
+  if (ruleSet.rules.some((r) => catalogRule(r.ruleId)?.cleartext !== undefined)) {
+    score += 1;
+    reasons.push('clear-text protocols are allowed');
+  }
+  const wide = ruleSet.rules.some((r) => [...r.source.entries, ...r.destination.entries].some((e) => e.network.prefix <= (e.network.family === 4 ? 8 : 32)));
+  if (wide) {
+    score += 1;
+    reasons.push('wide ranges (a /8 or wider, /32 or wider in IPv6)');
+  }
+  if (context.delta && context.delta.removedFlows > 0) {
+    score += 1;
+    reasons.push(`${plural(context.delta.removedFlows, 'flow')} stop`);
+  }
+  if (context.delta && context.delta.addedFlows > 1000) {
+    score += 1;
+    reasons.push(`a large change (${plural(context.delta.addedFlows, 'flow')} added)`);
+  }
+  if (context.category === 'emergency') {
+    score += 1;
+    reasons.push('an emergency change');
+  }
+  const rating: RiskRating = score >= 4 ? 'critical' : score >= 3 ? 'high' : score >= 1 ? 'medium' : 'low';
+  const priority: Priority = context.category === 'emergency' ? 'urgent' : rating === 'critical' || rating === 'high' ? 'high' : 'medium';
+  return { rating, priority, reasons: reasons.length > 0 ? reasons : ['only ALLOW rules for planned flows, nothing removed'] };
+}
+
+export function suggestions(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enforcement = DEFAULT_ENFORCEMENT, type: ChangeType = 'new', context: { today?: string; category?: ChangeCategory; delta?: DeltaSummary } = {}): Suggestions {
   const planName = oneLine(plan.name ?? '') || 'unnamed plan';
   const flows = ruleSet.rules.reduce((sum, r) => sum + pairCount(r), 0);
   const users = plan.userGroups.reduce((n, g) => n + g.entries.length, 0);
@@ -303,6 +399,7 @@ export function suggestions(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enfo
   const warnings = ruleSet.findings.filter((f) => f.severity !== 'note').length;
   const errors = ruleSet.findings.filter((f) => f.severity === 'error').length;
   const node = enforcement.scope.kind === 'host' ? enforcement.scope.node : undefined;
+  const risk = suggestRisk(ruleSet, enforcement, context);
 
   const reach: string[] = [];
   if (users > 0) reach.push(`users reach senhasegura from ${plural(users, 'workstation address or network', 'workstation addresses or networks')} in ${plural(plan.userGroups.filter((g) => g.entries.length > 0).length, 'user group')}`);
@@ -369,6 +466,18 @@ export function suggestions(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enfo
       '3. Run the verification again to confirm the previous state, and record the back-out under Closure.',
     ].join('\n'),
     approvers: DEFAULT_APPROVER_ROLES.map((role) => ({ role })),
+    enforcementPoints: node
+      ? [`The host firewall of node ${node}.`, ...(apply.otherNodes.length > 0 ? [`Then, with their own exports, the other nodes: ${listText(apply.otherNodes)}.`] : [])].join('\n')
+      : 'The Linux gateway (or the firewall) between the zones of the senhasegura nodes, the users, the managed devices and the management servers.',
+    notImplementing: [
+      users > 0 || devices > 0 ? 'Without these openings senhasegura cannot do its job: ' : '',
+      [users > 0 ? 'users cannot reach it' : '', devices > 0 ? 'it cannot open sessions to the managed devices or rotate their credentials' : '', 'it cannot reach its management services (time, name resolution, directory, logging, backup)', plan.cluster ? 'the cluster stops replicating' : ''].filter(Boolean).join('; '),
+      '. Privileged access then falls back to direct, unaudited paths.',
+    ].join(''),
+    riskRating: risk.rating,
+    priority: risk.priority,
+    riskReasons: risk.reasons,
+    reviewDate: context.today ? addMonths(context.today, 6) : '',
   };
 }
 
@@ -442,24 +551,41 @@ export function buildRequest(cr: ChangeRequest | undefined, suggested: Suggestio
       implementation: textField('implementation'),
       verification: textField('verification'),
       backout: textField('backout'),
+      enforcementPoints: textField('enforcementPoints'),
+      notImplementing: textField('notImplementing'),
     },
     approvers,
+    riskRating: own.riskRating ? { value: own.riskRating, suggested: false, reasons: [] } : { value: suggested.riskRating, suggested: true, reasons: suggested.riskReasons },
+    priority: own.priority ? { value: own.priority, suggested: false } : { value: suggested.priority, suggested: true },
+    status: own.status ?? 'draft',
+    reviewDate: own.reviewDate?.trim() ? { value: oneLine(own.reviewDate), suggested: false } : { value: suggested.reviewDate, suggested: true },
+    postReview: text(own.postReview),
   };
 }
 
-export function buildSheet(plan: Plan, ruleSet: RuleSet, options: SheetOptions, enforcement: Enforcement = DEFAULT_ENFORCEMENT): Sheet {
+export function buildSheet(plan: Plan, ruleSet: RuleSet, options: SheetOptions, enforcement: Enforcement = DEFAULT_ENFORCEMENT, baseline?: Baseline): Sheet {
+  const type = plan.changeRequest?.type ?? 'new';
+  const facts: PlanFacts = { ...plan, ...(plan.changeRequest?.ruleNotes ? { ruleNotes: plan.changeRequest.ruleNotes } : {}) };
+  const content = buildSheetContent(facts, ruleSet, enforcement, type, baseline);
+  const category = plan.changeRequest?.category;
   return {
-    ...buildSheetContent(plan, ruleSet, enforcement, plan.changeRequest?.type ?? 'new'),
+    ...content,
     date: options.date,
-    request: buildRequest(plan.changeRequest, suggestions(plan, ruleSet, enforcement, plan.changeRequest?.type ?? 'new')),
+    request: buildRequest(plan.changeRequest, suggestions(facts, ruleSet, enforcement, type, { today: options.date, ...(category ? { category } : {}), ...(content.delta ? { delta: content.delta } : {}) })),
   };
+}
+
+/** The plan a Modify or Remove change is compared with, and where it came from. */
+export interface Baseline {
+  readonly ruleSet: RuleSet;
+  readonly source: string;
 }
 
 /**
  * Everything the plan's roles and rules decide (not the change request's own fields), so that
  * typing into the request does not rebuild the rule table.
  */
-export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enforcement = DEFAULT_ENFORCEMENT, type: ChangeType = 'new'): SheetContent {
+export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enforcement = DEFAULT_ENFORCEMENT, type: ChangeType = 'new', baseline?: Baseline): SheetContent {
   // --- rule rows, address groups
   const groups = new Map<string, { group: Omit<AddressGroup, 'usedBy'>; usedBy: number[] }>();
   const side = (ep: Endpoint, n: number): SheetSide => {
@@ -490,6 +616,43 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet, enforcement
     return { ...base, group: g.group.id };
   };
 
+  const notesOf = plan.ruleNotes ?? {};
+  /** One row of the rule table: what it allows, why (the rule's note, else the vendor's reason), its notes. */
+  const ruleRow = (rule: ExpandedRule, n: number, sideOf: (ep: Endpoint, n: number) => SheetSide, source: Endpoint = rule.source, destination: Endpoint = rule.destination, flows = pairCount(rule)): SheetRow => {
+    const catalog = catalogRule(rule.ruleId);
+    const note = notesOf[rule.ruleId];
+    const notes: string[] = [];
+    if (rule.provenance !== 'site' && rule.port !== rule.defaultPort) notes.push(`port ${rule.port} instead of the article's ${rule.defaultPort}`);
+    else if (catalog?.nonStandard) notes.push(`non-standard port kept from the article`);
+    if (catalog?.cleartext) notes.push('clear text');
+    if (rule.distinctPairs) notes.push('every pair of distinct nodes, both ways');
+    if (catalog?.origin === 'newer-vendor-docs') notes.push('from newer vendor documentation');
+    if (catalog?.origin === 'vendor-docs') notes.push('not in the article: vendor documentation');
+    if (rule.provenance === 'site') {
+      notes.push('site flow: this site’s own, not from the vendor');
+      if (rule.expires) notes.push(`expires ${rule.expires}`);
+    }
+    const need = oneLine(note?.need ?? '');
+    return {
+      n,
+      key: rule.key,
+      ruleIds: rule.covers,
+      action: 'ALLOW',
+      protocol: rule.protocol === 'tcp' ? 'TCP' : 'UDP',
+      port: rule.port,
+      portText: rule.portEnd === rule.port ? String(rule.port) : `${rule.port}–${rule.portEnd}`,
+      source: sideOf(source, n),
+      destination: sideOf(destination, n),
+      purpose: rule.purpose,
+      service: rule.service,
+      notes,
+      flows,
+      need: need || rule.purpose,
+      needSuggested: need === '',
+      owner: oneLine(note?.owner ?? rule.owner ?? ''),
+      expires: oneLine(note?.expires ?? rule.expires ?? ''),
+    };
+  };
   let n = 0;
   const sections: SheetSection[] = [];
   const rowOf = new Map<ExpandedRule, number>();
@@ -499,34 +662,7 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet, enforcement
       if (rule.section !== section.id) continue;
       n++;
       rowOf.set(rule, n);
-      const catalog = catalogRule(rule.ruleId);
-      const notes: string[] = [];
-      if (rule.port !== rule.defaultPort) notes.push(`port ${rule.port} instead of the article's ${rule.defaultPort}`);
-      else if (catalog?.nonStandard) notes.push(`non-standard port kept from the article`);
-      if (catalog?.cleartext) notes.push('clear text');
-      if (rule.distinctPairs) notes.push('every pair of distinct nodes, both ways');
-      if (catalog?.origin === 'newer-vendor-docs') notes.push('from newer vendor documentation');
-      if (catalog?.origin === 'vendor-docs') notes.push('not in the article: vendor documentation');
-      if (rule.provenance === 'site') {
-        notes.push('site flow: this site’s own, not from the vendor');
-        if (rule.owner) notes.push(`owner ${oneLine(rule.owner)}`);
-        if (rule.expires) notes.push(`expires ${rule.expires}`);
-      }
-      if (rule.portEnd !== rule.port) notes.push(`ports ${rule.port}–${rule.portEnd}`);
-      rows.push({
-        n,
-        key: rule.key,
-        ruleIds: rule.covers,
-        action: 'ALLOW',
-        protocol: rule.protocol === 'tcp' ? 'TCP' : 'UDP',
-        port: rule.port,
-        source: side(rule.source, n),
-        destination: side(rule.destination, n),
-        purpose: rule.purpose,
-        service: rule.service,
-        notes,
-        flows: pairCount(rule),
-      });
+      rows.push(ruleRow(rule, n, side));
     }
     if (rows.length > 0) sections.push({ id: section.id, title: section.title, rows });
   }
@@ -609,8 +745,43 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet, enforcement
     return label === '' ? { from: b.from.network.display, checks } : { from: b.from.network.display, label, checks };
   });
 
+  // --- against a baseline (Modify, Remove): the rules to add, to remove, and what stays
+  let delta: SheetDelta | undefined;
+  if (baseline && type !== 'new') {
+    const d = diffRuleSets(baseline.ruleSet, ruleSet);
+    const unique = (list: readonly AddressEntry[]) => [...new Map(list.map((e) => [e.network.cidr, e])).values()];
+    let dn = 0;
+    const rowsOf = (change: 'added' | 'removed') =>
+      d.groups
+        .filter((g) => g.change === change)
+        .map((g) => {
+          dn++;
+          const source = { ...g.rule.source, key: `${g.rule.source.key}#${change}`, entries: unique(g.flows.map((f) => f.source)) };
+          const destination = { ...g.rule.destination, key: `${g.rule.destination.key}#${change}`, entries: unique(g.flows.map((f) => f.destination)) };
+          return ruleRow(g.rule, dn, side, source, destination, g.flows.length);
+        });
+    const added = rowsOf('added');
+    const removed = rowsOf('removed');
+    const kept = d.groups.filter((g) => g.change === 'unchanged');
+    delta = {
+      baseline: oneLine(baseline.source),
+      added,
+      removed,
+      addedFlows: d.added.length,
+      removedFlows: d.removed.length,
+      unchangedFlows: d.unchanged.length,
+      unchangedRules: kept.length,
+      unchanged: SECTIONS.map((s) => ({
+        title: s.title,
+        rules: kept.filter((g) => g.rule.section === s.id).length,
+        flows: kept.filter((g) => g.rule.section === s.id).reduce((sum, g) => sum + g.flows.length, 0),
+      })).filter((x) => x.rules > 0),
+    };
+  }
+
   return {
     planName: oneLine(plan.name ?? '') || 'Unnamed plan',
+    ...(delta ? { delta } : {}),
     apply: applySummary(ruleSet, enforcement, type),
     summary: {
       cluster: plan.cluster,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTarget, expandPlan, parsePlan, parsePlanText, SENHASEGURA_CATALOG, type Plan } from '../engine/index.ts';
+import { checkTarget, expandPlan, SENHASEGURA_CATALOG, type Plan } from '../engine/index.ts';
+import { parsePlan, parsePlanText } from '../engine/schema.ts';
 import { renderSheetMarkdown } from './markdown.ts';
 import { buildSheet, INLINE_MAX, PROXY_NOTE, ranges, sheetFileName, suggestions, VERIFY_FULL_MAX, type Enforcement, type Sheet } from './model.ts';
 import { mdFence, mdParagraphs, formatCount } from './text.ts';
@@ -263,5 +264,57 @@ describe('how the change is applied (issue 16)', () => {
     expect(sheet.summary.findingCounts.error).toBe(2);
     expect(sheet.summary.roles.find((r) => r.role === 'DVC')?.invalid).toBe(2);
     expect(renderSheetMarkdown(sheet)).toMatch(/The plan has 2 errors\*\* \(listed under Findings\): fwplan makes no export/);
+  });
+});
+
+describe('change request v2 (issue 12)', () => {
+  const p = fixture('objects');
+
+  it('prints the delta for Modify and Remove against a baseline: rules to add, to remove, unchanged summed up', () => {
+    const before = expandPlan(p);
+    const changed = { ...p, disabled: [...p.disabled, 'userw-prd-tcp-3389'], changeRequest: { type: 'modify' as const } };
+    const sheet = buildSheet(changed, expandPlan(changed), { date: '2026-11-30' }, undefined, { ruleSet: before, source: 'hq-before.fwplan.json' });
+    expect(sheet.delta?.removed.map((r) => r.ruleIds[0])).toEqual(['userw-prd-tcp-3389', 'userw-prd-tcp-3389']);
+    expect(sheet.delta?.added).toEqual([]);
+    expect(sheet.delta?.removedFlows).toBe(6);
+    const md = renderSheetMarkdown(sheet);
+    expect(md).toMatch(/Compared with hq-before\.fwplan\.json: 0 flows added, 6 flows removed/);
+    expect(md).toMatch(/### Rules to add \(0\)\n\nNone\./);
+    expect(md).toMatch(/### Rules to remove \(2\)/);
+    expect(md).not.toMatch(/Rules to allow/);
+    // a New change ignores the baseline
+    expect(buildSheet({ ...changed, changeRequest: { type: 'new' } }, expandPlan(changed), { date: '2026-11-30' }, undefined, { ruleSet: before, source: 'x' }).delta).toBeUndefined();
+  });
+
+  it('suggests a risk rating and priority from what the change does, and a review six months on', () => {
+    const low = sheetOf(fixture('single-node'));
+    expect(low.request.riskRating.suggested).toBe(true);
+    expect(low.request.reviewDate).toEqual({ value: '2025-12-01', suggested: true });
+    const drop = buildSheet(p, expandPlan(p), { date: '2026-08-31' }, { scope: { kind: 'host', node: 'vault-01' }, defaultDrop: true, egress: 'filter' });
+    expect(['high', 'critical']).toContain(drop.request.riskRating.value);
+    expect(drop.request.riskRating.reasons.join(' ')).toMatch(/default drop/);
+    expect(drop.request.reviewDate.value).toBe('2027-02-28');
+    const emergency = buildSheet({ ...p, changeRequest: { category: 'emergency' } }, expandPlan(p), { date: '2026-11-30' });
+    expect(emergency.request.priority.value).toBe('urgent');
+    const own = buildSheet({ ...p, changeRequest: { riskRating: 'low', priority: 'low', status: 'approved', reviewDate: '2027-01-15' } }, expandPlan(p), { date: '2026-11-30' });
+    expect([own.request.riskRating.value, own.request.priority.value, own.request.status, own.request.reviewDate.value]).toEqual(['low', 'low', 'approved', '2027-01-15']);
+  });
+
+  it('prints each rule with its business need (the vendor reason unless written), owner and expiry', () => {
+    const noted = { ...p, changeRequest: { ruleNotes: { 'prd-dvc-tcp-3389': { need: 'Admins manage the Windows servers', owner: 'Windows team', expires: '2027-06-30' } } } };
+    const sheet = buildSheet(noted, expandPlan(noted), { date: '2026-11-30' });
+    const row = sheet.sections.flatMap((s) => s.rows).find((r) => r.ruleIds[0] === 'prd-dvc-tcp-3389');
+    expect([row?.need, row?.owner, row?.expires, row?.needSuggested]).toEqual(['Admins manage the Windows servers', 'Windows team', '2027-06-30', false]);
+    const other = sheet.sections.flatMap((s) => s.rows).find((r) => r.ruleIds[0] === 'prd-dvc-tcp-22');
+    expect([other?.need, other?.needSuggested]).toEqual(['Secure Shell', true]);
+  });
+
+  it('fills the board fields: effect of not implementing, enforcement points, post-implementation review', () => {
+    const sheet = buildSheet({ ...p, changeRequest: { postReview: 'All checks passed on 2026-12-15.' } }, expandPlan(p), { date: '2026-11-30' });
+    expect(sheet.request.text.notImplementing.value).toMatch(/cannot do its job/);
+    expect(sheet.request.text.enforcementPoints.value).toMatch(/gateway/);
+    const md = renderSheetMarkdown(sheet);
+    expect(md).toMatch(/### Effect of not implementing/);
+    expect(md).toMatch(/### Post-implementation review\n\nAll checks passed on 2026-12-15\./);
   });
 });

@@ -1,4 +1,5 @@
-import { parsePlan, type Plan } from '../engine/index.ts';
+import { type Plan } from '../engine/index.ts';
+import { parsePlan } from '../engine/schema.ts';
 
 /** A small plan in documentation address ranges: what a first look at fwplan needs. */
 const EXAMPLE = {

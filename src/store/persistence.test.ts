@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlan } from '../engine/index.ts';
+import { parsePlan } from '../engine/schema.ts';
 import { migrateSaved, readSaved, salvagePlan } from './persistence.ts';
 import { startingPlan } from './slices/planSlice.ts';
 
@@ -34,6 +34,14 @@ describe('autosave reading', () => {
     expect(plan?.roles).toEqual({ NTP: ['192.0.2.1'] });
     expect(plan?.ports).toEqual({});
     expect(plan?.name).toBe('n');
+  });
+
+  it('says a partly broken version 1 autosave was upgraded, as a whole one is', () => {
+    const loaded = readSaved({ plan: { version: 1, name: 'v1', roles: { PRD: ['192.0.2.10'] }, ports: { 'prd-mail-tcp-420': 70000 } } });
+    expect(loaded.plan.nodes).toEqual([{ name: '192.0.2.10', role: 'PRD', addresses: ['192.0.2.10'] }]);
+    expect(loaded.plan.ports).toEqual({});
+    expect(loaded.upgradedFrom).toBe(1);
+    expect(readSaved({ plan: { version: 2, name: 'v2', ports: { 'prd-mail-tcp-420': 70000 } } }).upgradedFrom).toBeUndefined();
   });
 
   it('starts a fresh plan when nothing can be used', () => {

@@ -1,5 +1,6 @@
 import type { PersistStorage, StorageValue } from 'zustand/middleware';
-import { LIST_ROLES, parsePlan, type Plan, type PlanError } from '../engine/index.ts';
+import { LIST_ROLES, type Plan, type PlanError } from '../engine/index.ts';
+import { parsePlan } from '../engine/schema.ts';
 import { parseRoleText, planEntries } from './roleText.ts';
 import { reportSave } from './saveStatus.ts';
 import { DEFAULT_EXPORT_OPTIONS, sanitizeExportOptions, type ExportOptions } from './slices/exportSlice.ts';
@@ -269,7 +270,15 @@ export function readSaved(persisted: unknown): LoadedState {
   const salvaged = salvagePlan(state.plan, parsed.errors);
   if (salvaged) {
     recordProblem('Part of the plan saved in this browser was invalid and was left out (listed below). The rest was loaded; the saved text is kept so you can download it.', details, true);
-    return { plan: salvaged, roleText: roleTextFromPlan(salvaged), groupText: groupTextFromPlan(salvaged), exportOptions: sanitizeExportOptions(state.exportOptions) };
+    // what was kept of a version 1 plan was upgraded on the way in, like a plan read whole
+    const upgraded = isRecord(state.plan) && state.plan.version === 1;
+    return {
+      plan: salvaged,
+      roleText: roleTextFromPlan(salvaged),
+      groupText: groupTextFromPlan(salvaged),
+      exportOptions: sanitizeExportOptions(state.exportOptions),
+      ...(upgraded ? { upgradedFrom: 1 as const } : {}),
+    };
   }
   recordProblem('The plan saved in this browser could not be read. A new plan was started; the saved text is kept so you can download it.', details, false);
   const fresh = startingPlan();

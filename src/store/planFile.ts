@@ -1,4 +1,5 @@
-import { MAX_PLAN_BYTES, decodePlanBytes, parsePlanText, slugify, type Plan, type PlanParse } from '../engine/index.ts';
+import { MAX_PLAN_BYTES, decodePlanBytes, slugify, type Plan, type PlanParse } from '../engine/index.ts';
+import { parsePlanText } from '../engine/schema.ts';
 
 /** Read a plan file the user picked or dropped: size first, then UTF-8 (a BOM is fine), then the plan. */
 export async function readPlanFile(file: File): Promise<PlanParse> {

@@ -16,6 +16,8 @@ interface Remembered {
   readonly userGroups: Plan['userGroups'];
   readonly deviceGroups: Plan['deviceGroups'];
   readonly customFlows: Plan['customFlows'];
+  /** per-rule expiries live in the change request's rule notes */
+  readonly ruleNotes: NonNullable<Plan['changeRequest']>['ruleNotes'];
   readonly roles: Plan['roles'];
   readonly disabled: Plan['disabled'];
   readonly enabled: Plan['enabled'];
@@ -23,6 +25,11 @@ interface Remembered {
   readonly ruleSet: RuleSet;
 }
 const REMEMBER = 4;
+/** Today, for expiries: rules and site flows that expired before it are left out (said in the findings). */
+const TODAY = (() => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+})();
 const remembered: Remembered[] = [];
 /** how long the last expansion took: a large plan is expanded only once typing pauses */
 let lastExpandMs = 0;
@@ -37,6 +44,7 @@ function rememberedFor(plan: Plan): RuleSet | undefined {
       r.userGroups === plan.userGroups &&
       r.deviceGroups === plan.deviceGroups &&
       r.customFlows === plan.customFlows &&
+      r.ruleNotes === plan.changeRequest?.ruleNotes &&
       r.roles === plan.roles &&
       r.disabled === plan.disabled &&
       r.enabled === plan.enabled &&
@@ -48,7 +56,7 @@ export function ruleSetOf(plan: Plan): RuleSet {
   const hit = rememberedFor(plan);
   if (hit) return hit;
   const started = performance.now();
-  const ruleSet = expandPlan(plan);
+  const ruleSet = expandPlan(plan, { today: TODAY });
   lastExpandMs = performance.now() - started;
   remembered.unshift({
     cluster: plan.cluster,
@@ -56,6 +64,7 @@ export function ruleSetOf(plan: Plan): RuleSet {
     userGroups: plan.userGroups,
     deviceGroups: plan.deviceGroups,
     customFlows: plan.customFlows,
+    ruleNotes: plan.changeRequest?.ruleNotes,
     roles: plan.roles,
     disabled: plan.disabled,
     enabled: plan.enabled,

@@ -1,6 +1,7 @@
 import { compressToEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { emptyPlan, parsePlan } from '../engine/index.ts';
+import { emptyPlan } from '../engine/index.ts';
+import { parsePlan } from '../engine/schema.ts';
 import { MAX_FRAGMENT_CHARS, decodePlanFragment, encodePlanFragment } from './share.ts';
 
 describe('share link fragment', () => {

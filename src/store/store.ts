@@ -8,6 +8,7 @@ import { UPGRADE_NOTICE, createNoticeSlice } from './slices/noticeSlice.ts';
 import { createPlanSlice } from './slices/planSlice.ts';
 import { createRulesTableSlice } from './slices/rulesTableSlice.ts';
 import { createUiSlice } from './slices/uiSlice.ts';
+import type { Plan } from '../engine/index.ts';
 import type { StoreState } from './types.ts';
 
 /** What undo and redo restore: the document, never the view or the table filters. */
@@ -63,6 +64,15 @@ export const appStore = createAppStore();
 
 // loading the autosave is not an edit: start with an empty history, and report what could not be read
 appStore.temporal.getState().clear();
+let opened: Plan | undefined = appStore.getState().plan;
+appStore.persist.onFinishHydration((state) => {
+  opened = state.plan;
+});
+
+/** The plan as it was when this page opened (the autosave it started from): a baseline to compare with. */
+export function planAtOpen(): Plan | undefined {
+  return opened;
+}
 markLoaded(appStore.getState());
 appStore.persist.onFinishHydration((state) => markLoaded(state));
 const problem = takeLoadProblem();

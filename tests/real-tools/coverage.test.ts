@@ -18,6 +18,12 @@ const CHECKED = {
   firewalld: { file: 'firewalld.test.ts', tool: 'firewall-offline-cmd' },
   csv: 'a spreadsheet file: no firewall loads it (checked by its golden files and the CSV parser in src/engine)',
   json: 'a data file: no firewall loads it (checked by its golden files and JSON.parse)',
+  'aws-terraform': { file: 'terraform.test.ts', tool: 'terraform' },
+  'aws-cloudformation': { file: 'cfn-lint.test.ts', tool: 'cfn-lint' },
+  'azure-nsg':
+    'no offline tool checks an ARM template (az deployment group validate needs an Azure login): checked by its golden files, the documented-limits test and the flow read-back in tests/cloud-flows.test.ts',
+  'windows-firewall':
+    'PowerShell is not installed here: the script is checked by its own parser (every line a known call with quoted values) and the flow read-back in tests/windows-firewall.test.ts',
 } as const satisfies Record<FormatId, { file: string; tool: string } | string>;
 
 describe('real-tool coverage', () => {

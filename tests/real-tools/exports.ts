@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandPlan, exportPlan, parsePlanText, type Plan, type RenderOptions, type Scope } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, type Plan, type RenderOptions, type Scope } from '../../src/engine/index.ts';
+import { parsePlanText } from '../../src/engine/schema.ts';
 
 export const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'plans');
 

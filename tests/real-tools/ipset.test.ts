@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'vitest';
-import { exportPlan, parsePlanText, type Scope } from '../../src/engine/index.ts';
+import { exportPlan, type Scope } from '../../src/engine/index.ts';
+import { parsePlanText } from '../../src/engine/schema.ts';
 import { gatedDescribe, rootAndTools } from '../enforcement/gate.ts';
 
 const plan = (() => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aggregate, compareNetworks, expandPlan, exportPlan, parseAddress, parsePlan, type Family, type Network } from '../../src/engine/index.ts';
+import { aggregate, compareNetworks, expandPlan, exportPlan, parseAddress, type Family, type Network } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 
 /**
  * The engine's `aggregate` against a reference written differently: the set of addresses the

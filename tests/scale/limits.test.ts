@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RENDERERS, expandPlan, exportPlan, exportPlanChunks, parsePlan, verifyScript, type Plan } from '../../src/engine/index.ts';
+import { RENDERERS, expandPlan, exportPlan, exportPlanChunks, verifyScript, type Plan } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 
 /**
  * Inside the documented limits nothing crashes (issue 16: "Maximum call stack size exceeded",

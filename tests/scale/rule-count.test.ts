@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expandPlan, exportPlan, parsePlan, type FormatId, type Plan, type RuleSet, type Scope } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, type FormatId, type Plan, type RuleSet, type Scope } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 import { countRules } from '../../bench/count.ts';
 import { benchPlan, type AddressMix } from '../../bench/plans.ts';
 
@@ -42,7 +43,7 @@ const SERIES = [
 const SCOPES: { name: string; scope: Scope; defaultDrop: boolean }[] = [
   { name: 'gateway', scope: { kind: 'gateway' }, defaultDrop: false },
   { name: 'gateway, default drop', scope: { kind: 'gateway' }, defaultDrop: true },
-  { name: 'host 192.0.2.10, default drop', scope: { kind: 'host', node: '192.0.2.10' }, defaultDrop: true },
+  { name: 'host vault-01 (192.0.2.10), default drop', scope: { kind: 'host', node: 'vault-01' }, defaultDrop: true },
 ];
 
 describe.each(SERIES)('$nodes node(s), $mix', ({ nodes, mix }) => {

@@ -1,7 +1,11 @@
-import type { z } from 'zod';
+/**
+ * Reading a plan file without zod: size, byte order mark, JSON, forbidden keys, version, then the
+ * exact fast reader of ./check.ts. What it cannot accept is handed on as 'unexplained'; ./schema.ts
+ * (zod) says why, field by field. The CLI loads that module only for a refused plan.
+ */
+import { checkPlanV1, checkPlanV2 } from './check.ts';
 import { migrateV1 } from './migrate.ts';
-import { PlanSchema, PlanV1Schema, type Plan } from './plan.ts';
-import { LIST_ROLES } from './roles.ts';
+import type { Plan } from './plan.ts';
 
 export interface PlanError {
   /** JSON path: nodes[0].name, ports["usr-x"], or "(file)" for the document itself */
@@ -12,8 +16,11 @@ export interface PlanError {
 /** A valid plan (always version 2 inside fwplan) and the version it was written in. */
 export type PlanParse = { ok: true; plan: Plan; upgradedFrom?: 1 } | { ok: false; errors: PlanError[] };
 
+/** A plan read without the schema: accepted, refused with reasons, or refused and still to be explained. */
+export type PlanRead = PlanParse | { ok: 'unexplained'; version: 1 | 2; value: unknown };
+
 /** A plan file larger than this is refused before parsing (and reading stops there). */
-export const MAX_PLAN_BYTES = 8 * 1024 * 1024;
+export const MAX_PLAN_BYTES = 64 * 1024 * 1024;
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -25,27 +32,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += `[${JSON.stringify(String(seg))}]`;
   }
   return out === '' ? '(plan)' : out;
-}
-
-function unknownRoleMessage(version: 1 | 2, key: string): string {
-  if (version === 2) {
-    if (key === 'PRD' || key === 'MBR') return `${key} nodes are listed in "nodes" in a version 2 plan ({ "name", "role": "${key}", "addresses" })`;
-    if (key === 'USERW') return 'user workstations are listed in "userGroups" in a version 2 plan';
-    if (key === 'DVC') return 'managed devices are listed in "deviceGroups" in a version 2 plan';
-    return `unknown role code (expected one of ${LIST_ROLES.join(', ')})`;
-  }
-  return 'unknown role code (expected one of PRD, MBR, USERW, ADMINW, DVC, NTP, DNS, MAIL, LDAP, RADIUS, TACACS, LOG, BACKUP)';
-}
-
-function issueErrors(version: 1 | 2, issue: z.core.$ZodIssue): PlanError[] {
-  if (issue.code === 'unrecognized_keys') {
-    const inRoles = issue.path.length === 1 && issue.path[0] === 'roles';
-    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: inRoles ? unknownRoleMessage(version, key) : 'unknown field' }));
-  }
-  if (issue.code === 'invalid_key') {
-    return [{ path: formatPath(issue.path), message: issue.issues[0]?.message ?? 'invalid key' }];
-  }
-  return [{ path: formatPath(issue.path), message: issue.message }];
 }
 
 /**
@@ -74,27 +60,30 @@ function forbiddenKeys(root: unknown): PlanError[] {
   return out;
 }
 
-/** Validate a parsed JSON value; version 1 is upgraded to version 2. Every problem names its JSON path. */
-export function parsePlan(value: unknown): PlanParse {
+/**
+ * A parsed JSON value to a plan (version 1 is upgraded to version 2) when it is valid; otherwise
+ * the reasons that need no schema (forbidden keys, the version), or 'unexplained'.
+ */
+export function readPlanValue(value: unknown): PlanRead {
+  const version = typeof value === 'object' && value !== null ? (value as { version?: unknown }).version : undefined;
+  if (version === 2) {
+    const plan = checkPlanV2(value);
+    if (plan !== undefined) return { ok: true, plan };
+  } else if (version === 1) {
+    const v1 = checkPlanV1(value);
+    if (v1 !== undefined) return { ok: true, plan: migrateV1(v1), upgradedFrom: 1 };
+  }
   const forbidden = forbiddenKeys(value);
   if (forbidden.length > 0) return { ok: false, errors: forbidden };
-  const version = typeof value === 'object' && value !== null ? (value as { version?: unknown }).version : undefined;
-  if (version === 1) {
-    const v1 = PlanV1Schema.safeParse(value);
-    if (!v1.success) return { ok: false, errors: v1.error.issues.flatMap((i) => issueErrors(1, i)) };
-    return { ok: true, plan: migrateV1(v1.data), upgradedFrom: 1 };
-  }
-  if (version !== 2) {
+  if (version !== 1 && version !== 2) {
     const what = version === undefined ? 'is missing' : `is ${JSON.stringify(version)}`;
     return { ok: false, errors: [{ path: 'version', message: `${what}: fwplan reads plan versions 1 and 2` }] };
   }
-  const result = PlanSchema.safeParse(value);
-  if (result.success) return { ok: true, plan: result.data };
-  return { ok: false, errors: result.error.issues.flatMap((i) => issueErrors(2, i)) };
+  return { ok: 'unexplained', version, value };
 }
 
-/** Parse a plan file's text: size limit, byte order mark, JSON syntax, then the schema. */
-export function parsePlanText(input: string): PlanParse {
+/** A plan file's text: size limit, byte order mark, JSON syntax, then readPlanValue. */
+export function readPlanText(input: string): PlanRead {
   // editors on Windows like to start a UTF-8 file with a byte order mark
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   if (text.length > MAX_PLAN_BYTES) {
@@ -106,7 +95,7 @@ export function parsePlanText(input: string): PlanParse {
   } catch (e) {
     return { ok: false, errors: [{ path: '(file)', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }] };
   }
-  return parsePlan(value);
+  return readPlanValue(value);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodePlanBytes, formatPath, parsePlan, parsePlanText } from './parse.ts';
+import { MAX_PLAN_BYTES, decodePlanBytes, formatPath } from './parse.ts';
+import { parsePlan, parsePlanText, PlanV1Schema } from './schema.ts';
 import { migrateV1 } from './migrate.ts';
-import { PlanV1Schema } from './plan.ts';
 
 const errorsOf = (value: unknown) => {
   const r = parsePlan(value);
@@ -122,7 +122,7 @@ describe('plan schema', () => {
     const broken = parsePlanText('{"version": 1,');
     expect(broken.ok).toBe(false);
     if (!broken.ok) expect(broken.errors[0]?.path).toBe('(file)');
-    const huge = parsePlanText(' '.repeat(9 * 1024 * 1024));
+    const huge = parsePlanText(' '.repeat(MAX_PLAN_BYTES + 1));
     expect(huge.ok).toBe(false);
     if (!huge.ok) expect(huge.errors[0]?.message).toMatch(/larger than/);
   });

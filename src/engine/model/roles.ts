@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * The roles of the vendor article, plus ADMINW (administrator workstations, from the vendor's
  * admin-shell documentation). PRD and MBR are the senhasegura nodes; USERW and DVC hold named
@@ -10,8 +8,7 @@ export const ROLE_CODES = [
   // components from other vendor pages (catalog rows off by default)
   'ARB', 'NCAGENT', 'NMS', 'HSM', 'CA', 'MIRROR', 'LB', 'DOMUM',
 ] as const;
-export const RoleCodeSchema = z.enum(ROLE_CODES);
-export type RoleCode = z.infer<typeof RoleCodeSchema>;
+export type RoleCode = (typeof ROLE_CODES)[number];
 
 /** The senhasegura nodes: named objects with one address per family. */
 export const NODE_ROLES = ['PRD', 'MBR'] as const;
@@ -26,8 +23,7 @@ export const LIST_ROLES = ['ADMINW', 'NTP', 'DNS', 'MAIL', 'LDAP', 'RADIUS', 'TA
 
 /** The plain roles that serve components outside the vendor article: their rows are off by default. */
 export const COMPONENT_ROLES = ['ARB', 'NCAGENT', 'NMS', 'HSM', 'CA', 'MIRROR', 'LB', 'DOMUM'] as const;
-export const ListRoleSchema = z.enum(LIST_ROLES);
-export type ListRole = z.infer<typeof ListRoleSchema>;
+export type ListRole = (typeof LIST_ROLES)[number];
 
 export function isNodeRole(role: RoleCode): role is NodeRole {
   return role === 'PRD' || role === 'MBR';

@@ -188,6 +188,11 @@ export type FindingCode =
   | 'group-without-services'
   | 'flow-side'
   | 'flow-expired'
+  // the change request
+  | 'cr-date'
+  | 'cr-rule'
+  | 'rule-expired'
+  | 'plan-expired'
   // one export
   | 'anti-lockout'
   | 'no-admin-access'
@@ -195,7 +200,10 @@ export type FindingCode =
   | 'family-left-open'
   | 'family-without-rules'
   | 'no-ipset-needed'
-  | 'blocked-by-errors';
+  | 'blocked-by-errors'
+  // a target with documented limits, or one that filters at certain machines only
+  | 'target-limit'
+  | 'outside-target';
 
 export interface Finding {
   readonly code: FindingCode;

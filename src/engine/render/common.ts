@@ -1,10 +1,10 @@
 import { spanText, type PortSpan } from '../model/plan.ts';
-import type { Direction, Endpoint, ExpandedRule, Protocol } from '../model/rules.ts';
-import type { Family } from '../net/address.ts';
+import type { AddressEntry, Direction, Endpoint, ExpandedRule, Finding, PlanNodeRef, Protocol } from '../model/rules.ts';
+import { contains, type Family } from '../net/address.ts';
 import { scopeLabel, type Scope } from '../scope.ts';
-import { slugify } from '../text.ts';
+import { plural, slugify } from '../text.ts';
 import { lineComment } from './quote.ts';
-import type { RenderInput, RenderOptions } from './types.ts';
+import type { Json, RenderInput, RenderOptions } from './types.ts';
 
 /** Whether this export drops, by default, what the plan does not allow in direction `d`. */
 export function dropsDirection(options: RenderOptions, d: Direction): boolean {
@@ -171,4 +171,100 @@ export function addressSets(groups: readonly PortGroup[]): Map<string, Endpoint>
 /** Append without spreading: `push(...list)` fails on lists longer than the call stack allows. */
 export function append<T>(target: T[], items: Iterable<T>): void {
   for (const item of items) target.push(item);
+}
+
+/** A senhasegura node and its address of one family. */
+export interface NodeAddress {
+  readonly node: PlanNodeRef;
+  readonly entry: AddressEntry;
+}
+
+/** The nodes (of the endpoint's family) whose address an endpoint holds: the machines a firewall on the nodes filters it at. */
+export function nodesHeld(ep: Endpoint, nodes: readonly PlanNodeRef[]): NodeAddress[] {
+  const out: NodeAddress[] = [];
+  for (const node of nodes) {
+    const entry = ep.family === 4 ? node.v4 : node.v6;
+    if (entry && ep.entries.some((e) => contains(e.network, entry.network))) out.push({ node, entry });
+  }
+  return out;
+}
+
+/**
+ * Cloud firewalls filter at the senhasegura nodes' own network interfaces (security groups, NSGs
+ * on the nodes): a flow with no node on either side never reaches them. For the gateway scope,
+ * one finding per rule that has such flows — all of them, or the part between non-node entries.
+ */
+export function outsideNodes(rules: readonly ExpandedRule[], nodes: readonly PlanNodeRef[], target: string): Finding[] {
+  const nodeCidrs = new Set(nodes.flatMap((n) => [n.v4, n.v6]).filter((a) => a !== undefined).map((a) => a.network.cidr));
+  const isNode = (e: AddressEntry) => nodeCidrs.has(e.network.cidr);
+  const findings: Finding[] = [];
+  for (const r of rules) {
+    const src = r.source.entries.filter((e) => !isNode(e));
+    const dst = r.destination.entries.filter((e) => !isNode(e));
+    if (src.length === 0 || dst.length === 0) continue;
+    const none = nodesHeld(r.source, nodes).length === 0 && nodesHeld(r.destination, nodes).length === 0;
+    const what = `${r.ruleId} (${r.source.name} -> ${r.destination.name}, ${r.protocol} ${spanText({ from: r.port, to: r.portEnd })}, IPv${r.family})`;
+    findings.push({
+      code: 'outside-target',
+      severity: 'warning',
+      ruleId: r.ruleId,
+      message: none
+        ? `${what} has no senhasegura node on either side: ${target} on the nodes never sees this traffic, so it is not in this file. Filter it where those machines are`
+        : `${what}: only the flows to or from a senhasegura node are in this file; the rest (between ${plural(src.length, 'source entry', 'source entries')} and ${plural(dst.length, 'destination entry', 'destination entries')} that are not nodes) never reaches ${target} on the nodes`,
+    });
+  }
+  return findings;
+}
+
+/** Port spans merged where they overlap or touch (22, 23 → 22-23): fewer rules, the same ports. */
+export function mergeSpans(spans: readonly PortSpan[]): PortSpan[] {
+  const sorted = [...spans].sort((a, b) => a.from - b.from || a.to - b.to);
+  const out: PortSpan[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.from <= last.to + 1) out[out.length - 1] = { from: last.from, to: Math.max(last.to, s.to) };
+    else out.push({ from: s.from, to: s.to });
+  }
+  return out;
+}
+
+/** "1,234": counts in headers and findings. */
+export function countText(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** JSON with two-space indents, but objects of plain values on one line and lists of short strings (addresses) eight to a line. */
+export function compactJson(value: Json, indent = ''): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = `${indent}  `;
+  const plain = (v: Json) => v === null || typeof v !== 'object';
+  if (Array.isArray(value)) {
+    const list = value as readonly Json[];
+    if (list.length === 0) return '[]';
+    let short = true;
+    for (const v of list) {
+      if (!((typeof v === 'string' || typeof v === 'number') && JSON.stringify(v).length <= 45)) {
+        short = false;
+        break;
+      }
+    }
+    if (short) {
+      const rows = chunk(list.map((v) => JSON.stringify(v)), 8).map((r) => r.join(', '));
+      return rows.length === 1 ? `[${rows[0]}]` : `[\n${rows.map((r) => `${inner}${r}`).join(',\n')}\n${indent}]`;
+    }
+    const parts: string[] = [];
+    for (const v of list) parts.push(`${inner}${compactJson(v, inner)}`);
+    return `[\n${parts.join(',\n')}\n${indent}]`;
+  }
+  const object = value as { readonly [k: string]: Json };
+  const keys = Object.keys(object);
+  if (keys.length === 0) return '{}';
+  if (keys.every((k) => plain(object[k] as Json))) {
+    let line = '{ ';
+    keys.forEach((k, i) => {
+      line += `${i > 0 ? ', ' : ''}${JSON.stringify(k)}: ${JSON.stringify(object[k])}`;
+    });
+    return `${line} }`;
+  }
+  return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${compactJson(object[k] as Json, inner)}`).join(',\n')}\n${indent}}`;
 }

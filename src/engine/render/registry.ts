@@ -1,3 +1,5 @@
+import { awsCloudFormationRenderer, awsTerraformRenderer } from './aws.ts';
+import { azureNsgRenderer } from './azure.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
 import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
@@ -6,6 +8,7 @@ import { jsonRenderer } from './json.ts';
 import { nftablesRenderer } from './nftables.ts';
 import type { Renderer } from './types.ts';
 import { ufwRenderer } from './ufw.ts';
+import { windowsFirewallRenderer } from './windows.ts';
 
 /** Every output format, by id. A new format is its file and one line here; nothing else names formats. */
 export const RENDERERS = {
@@ -17,6 +20,10 @@ export const RENDERERS = {
   ipset: ipsetRenderer,
   csv: csvRenderer,
   json: jsonRenderer,
+  'aws-terraform': awsTerraformRenderer,
+  'aws-cloudformation': awsCloudFormationRenderer,
+  'azure-nsg': azureNsgRenderer,
+  'windows-firewall': windowsFirewallRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;

@@ -3,6 +3,9 @@ import type { ExpandedRule, Finding, PlanNodeRef, RuleSet } from '../model/rules
 import type { Family } from '../net/address.ts';
 import type { Scope } from '../scope.ts';
 
+/** A JSON value, for the formats that are JSON documents. */
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [k: string]: Json };
+
 export interface RenderOptions {
   readonly scope: Scope;
   /** a complete policy: default DROP, established/related, loopback, ICMP, then the plan */

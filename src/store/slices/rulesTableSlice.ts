@@ -1,4 +1,4 @@
-import type { Protocol, SectionId } from '../../engine/index.ts';
+import type { Change, Plan, Protocol, SectionId } from '../../engine/index.ts';
 import type { SliceCreator } from '../types.ts';
 
 export interface RulesTableSort {
@@ -16,11 +16,22 @@ export interface RulesTableState {
   /** one row per rule, or one row per (source address, destination address) pair */
   rowMode: 'rules' | 'pairs';
   sorting: RulesTableSort[];
+  /** with a baseline: which changes to show */
+  change: Change | 'all';
+}
+
+/** The plan a change is compared with ("Compare with…"), and where it came from. */
+export interface Comparison {
+  plan: Plan;
+  source: string;
 }
 
 export interface RulesTableSlice {
   rulesTable: RulesTableState;
   setRulesTable: (patch: Partial<RulesTableState>) => void;
+  /** the baseline plan: the rules table shows the delta, a Modify/Remove change request prints it */
+  baseline: Comparison | null;
+  setBaseline: (baseline: Comparison | null) => void;
 }
 
 export const DEFAULT_RULES_TABLE: RulesTableState = {
@@ -31,9 +42,12 @@ export const DEFAULT_RULES_TABLE: RulesTableState = {
   groupBy: 'section',
   rowMode: 'rules',
   sorting: [],
+  change: 'all',
 };
 
 export const createRulesTableSlice: SliceCreator<RulesTableSlice> = (set) => ({
   rulesTable: DEFAULT_RULES_TABLE,
   setRulesTable: (patch) => set((s) => ({ rulesTable: { ...s.rulesTable, ...patch } })),
+  baseline: null,
+  setBaseline: (baseline) => set((s) => ({ baseline, rulesTable: { ...s.rulesTable, change: 'all' } })),
 });

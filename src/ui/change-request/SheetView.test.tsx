@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandPlan, parsePlan, parsePlanText, type Plan } from '../../engine/index.ts';
+import { expandPlan, type Plan } from '../../engine/index.ts';
+import { parsePlan, parsePlanText } from '../../engine/schema.ts';
 import { buildSheet, PROXY_NOTE, sheetFileName, type Sheet } from '../../sheet/model.ts';
 import { escapeHtml } from '../../sheet/text.ts';
 import { sheetDocument } from './sheetDocument.tsx';

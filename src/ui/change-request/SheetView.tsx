@@ -7,7 +7,10 @@ import {
   CHANGE_CATEGORIES,
   CHANGE_TYPES,
   PART_TITLES,
+  PRIORITIES,
+  RISK_RATINGS,
   RULES_PART,
+  STATUSES,
   VERIFY_NOTE,
   familyName,
   groupLines,
@@ -20,6 +23,7 @@ import {
   type PartId,
   type Sheet,
   type SheetContent,
+  type SheetDelta,
   type SheetRequest,
   type SheetRow,
   type SheetSection,
@@ -111,10 +115,33 @@ function RequestPart({ sheet, n }: { sheet: Sheet; n: Numbers }): JSX.Element {
             <th scope="row">Prepared</th>
             <td>{sheet.date}</td>
           </tr>
+          <tr>
+            <th scope="row">Risk rating</th>
+            <td>
+              <b>{RISK_RATINGS[r.riskRating.value]}</b>
+              {r.riskRating.suggested && <span className="crs-meta">suggested by fwplan from: {r.riskRating.reasons.join('; ')}</span>}
+            </td>
+            <th scope="row">Priority</th>
+            <td>
+              {PRIORITIES[r.priority.value]}
+              {r.priority.suggested && <span className="crs-meta">suggested</span>}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Status</th>
+            <td>{STATUSES[r.status]}</td>
+            <th scope="row">Next review</th>
+            <td>
+              <ValueOr value={r.reviewDate.value} blank="six months after approval" />
+              {r.reviewDate.suggested && r.reviewDate.value !== '' && <span className="crs-meta">six months from today</span>}
+            </td>
+          </tr>
         </tbody>
       </table>
       <h3>Business justification</h3>
       <FreeText request={r} field="justification" />
+      <h3>Effect of not implementing</h3>
+      <FreeText request={r} field="notImplementing" />
     </section>
   );
 }
@@ -291,9 +318,17 @@ function RuleRow({ row, n }: { row: SheetRow; n: Numbers }): JSX.Element {
         {row.protocol}
         <span className="crs-family">{familyName(row.source.family)}</span>
       </td>
-      <td><span className="crs-port">{row.port}</span></td>
+      <td><span className="crs-port">{row.portText}</span></td>
       <td>
-        {row.purpose}
+        {row.need}
+        {!row.needSuggested && <span className="crs-meta">vendor’s reason: {row.purpose}</span>}
+        {(row.owner !== '' || row.expires !== '') && (
+          <span className="crs-meta">
+            {row.owner !== '' && <>owner {row.owner}</>}
+            {row.owner !== '' && row.expires !== '' && ' · '}
+            {row.expires !== '' && <>expires {row.expires}</>}
+          </span>
+        )}
         <span className="crs-meta">
           {row.service} ·{' '}
           {row.ruleIds.map((id, i) => (
@@ -316,6 +351,73 @@ function RuleRow({ row, n }: { row: SheetRow; n: Numbers }): JSX.Element {
   );
 }
 
+function RuleTable({ rows, n, groups }: { rows: readonly SheetRow[]; n: Numbers; groups?: readonly { id: string; title: string; rows: readonly SheetRow[] }[] }): JSX.Element {
+  return (
+    <table className="crs-data crs-rules">
+      <colgroup>
+        <col className="c-n" />
+        <col className="c-action" />
+        <col className="c-side" />
+        <col className="c-side" />
+        <col className="c-proto" />
+        <col className="c-port" />
+        <col />
+      </colgroup>
+      <thead>
+        <tr>
+          <th className="crs-n">#</th>
+          <th>Action</th>
+          <th>Source</th>
+          <th>Destination</th>
+          <th>Proto</th>
+          <th>Port</th>
+          <th>Need, owner, comment</th>
+        </tr>
+      </thead>
+      {(groups ?? [{ id: 'all', title: '', rows }]).map((s) => (
+        <tbody key={s.id}>
+          {s.title !== '' && (
+            <tr className="crs-group-row">
+              <th colSpan={7}>{s.title}</th>
+            </tr>
+          )}
+          {s.rows.map((row) => (
+            <RuleRow key={`${s.id}/${row.key}`} row={row} n={n} />
+          ))}
+        </tbody>
+      ))}
+    </table>
+  );
+}
+
+function DeltaPart({ delta, n, type }: { delta: SheetDelta; n: Numbers; type: ChangeType }): JSX.Element {
+  return (
+    <section className="crs-section" id="crs-rules">
+      <Heading n={n} id="rules" title={type === 'remove' ? 'Rules to remove, and what stays' : 'Rules to add and to remove'} />
+      <p className="crs-lead">
+        Compared with {delta.baseline}: {plural(delta.addedFlows, 'flow')} added, {plural(delta.removedFlows, 'flow')} removed, {plural(delta.unchangedFlows, 'flow')} unchanged. Source port: any;
+        every entry as the plan has it.
+      </p>
+      <h3>Rules to add ({delta.added.length})</h3>
+      {delta.added.length === 0 ? <p>None.</p> : <RuleTable rows={delta.added} n={n} />}
+      <h3>Rules to remove ({delta.removed.length})</h3>
+      {delta.removed.length === 0 ? <p>None.</p> : <RuleTable rows={delta.removed} n={n} />}
+      <h3>Unchanged ({plural(delta.unchangedRules, 'rule')})</h3>
+      {delta.unchanged.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <ul className="crs-findings">
+          {delta.unchanged.map((u) => (
+            <li key={u.title}>
+              {u.title}: {plural(u.rules, 'rule')}, {plural(u.flows, 'flow')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 const RulesPart = memo(function RulesPart({ sections, n, type }: { sections: readonly SheetSection[]; n: Numbers; type: ChangeType }): JSX.Element {
   return (
     <section className="crs-section" id="crs-rules">
@@ -324,42 +426,7 @@ const RulesPart = memo(function RulesPart({ sections, n, type }: { sections: rea
         {RULES_PART[type].lead} Source port: any. Every entry is written as the plan has it, with its label; sets too large for a row are address groups
         (section {n.groups || '–'}).
       </p>
-      {sections.length === 0 ? (
-        <p>No rule: see the findings and the rules not included.</p>
-      ) : (
-        <table className="crs-data crs-rules">
-          <colgroup>
-            <col className="c-n" />
-            <col className="c-action" />
-            <col className="c-side" />
-            <col className="c-side" />
-            <col className="c-proto" />
-            <col className="c-port" />
-            <col />
-          </colgroup>
-          <thead>
-            <tr>
-              <th className="crs-n">#</th>
-              <th>Action</th>
-              <th>Source</th>
-              <th>Destination</th>
-              <th>Proto</th>
-              <th>Port</th>
-              <th>Comment</th>
-            </tr>
-          </thead>
-          {sections.map((s) => (
-            <tbody key={s.id}>
-              <tr className="crs-group-row">
-                <th colSpan={7}>{s.title}</th>
-              </tr>
-              {s.rows.map((row) => (
-                <RuleRow key={row.key} row={row} n={n} />
-              ))}
-            </tbody>
-          ))}
-        </table>
-      )}
+      {sections.length === 0 ? <p>No rule: see the findings and the rules not included.</p> : <RuleTable rows={[]} n={n} groups={sections} />}
     </section>
   );
 });
@@ -534,7 +601,7 @@ function ApprovalsPart({ request, n }: { request: SheetRequest; n: Numbers }): J
   );
 }
 
-function ClosurePart({ n }: { n: Numbers }): JSX.Element {
+function ClosurePart({ n, review }: { n: Numbers; review: string }): JSX.Element {
   return (
     <section className="crs-section crs-avoid" id="crs-closure">
       <Heading n={n} id="closure" />
@@ -550,12 +617,14 @@ function ClosurePart({ n }: { n: Numbers }): JSX.Element {
           <Line label="Signature" />
         </div>
         <Line label="Notes" tall />
+        <h3>Post-implementation review</h3>
+        {review !== '' ? <p className="crs-text">{review}</p> : <Line label="Did it work, what was learned" tall />}
       </div>
     </section>
   );
 }
 
-function ApplyPart({ apply, n }: { apply: ApplySummary; n: Numbers }): JSX.Element {
+function ApplyPart({ apply, n, request }: { apply: ApplySummary; n: Numbers; request: SheetRequest }): JSX.Element {
   return (
     <section className="crs-section" id="crs-apply">
       <Heading n={n} id="apply" />
@@ -574,6 +643,12 @@ function ApplyPart({ apply, n }: { apply: ApplySummary; n: Numbers }): JSX.Eleme
           <tr>
             <th scope="row">Outgoing traffic</th>
             <td>{apply.egress}</td>
+          </tr>
+          <tr>
+            <th scope="row">Affected enforcement points</th>
+            <td>
+              <FreeText request={request} field="enforcementPoints" />
+            </td>
           </tr>
           {apply.otherNodes.length > 0 && (
             <tr>
@@ -602,10 +677,10 @@ export function SheetView({ sheet }: { sheet: Sheet }): JSX.Element {
   const render: Record<PartId, () => JSX.Element | null> = {
     request: () => <RequestPart sheet={sheet} n={n} />,
     summary: () => <SummaryPart summary={sheet.summary} n={n} type={r.type} />,
-    apply: () => <ApplyPart apply={sheet.apply} n={n} />,
+    apply: () => <ApplyPart apply={sheet.apply} n={n} request={r} />,
     risk: () => <TextPart id="risk" field="risk" request={r} n={n} />,
     implementation: () => <TextPart id="implementation" field="implementation" request={r} n={n} />,
-    rules: () => <RulesPart sections={sheet.sections} n={n} type={r.type} />,
+    rules: () => (sheet.delta ? <DeltaPart delta={sheet.delta} n={n} type={r.type} /> : <RulesPart sections={sheet.sections} n={n} type={r.type} />),
     groups: () => <GroupsPart groups={sheet.groups} n={n} />,
     skipped: () => <SkippedPart skipped={sheet.skipped} n={n} />,
     verification: () => (
@@ -617,7 +692,7 @@ export function SheetView({ sheet }: { sheet: Sheet }): JSX.Element {
     ),
     backout: () => <TextPart id="backout" field="backout" request={r} n={n} />,
     approvals: () => <ApprovalsPart request={r} n={n} />,
-    closure: () => <ClosurePart n={n} />,
+    closure: () => <ClosurePart n={n} review={r.postReview} />,
   };
   return (
     <article className="crs" aria-label="Firewall change request">

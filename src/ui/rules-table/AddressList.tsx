@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { AddressEntry } from '../../engine/index.ts';
 import { count } from '../common/format.ts';
+import { entryName } from './rows.ts';
 
 const SHOWN = 3;
 const EXPANDED_MAX = 1000;
@@ -13,12 +14,15 @@ export function AddressList({ name, entries }: { name: string; entries: readonly
   return (
     <div className="address-list">
       <span className="role-chip" title={name === 'CLUSTER' ? 'PRD and MBR: every cluster node' : undefined}>{name}</span>
-      {visible.map((e) => (
-        <span key={e.path} className="address" title={e.label ? `${e.label} (${e.path})` : e.path}>
-          {e.written}
-          {e.label && <span className="address-label"> {e.label}</span>}
-        </span>
-      ))}
+      {visible.map((e) => {
+        const label = entryName(e);
+        return (
+          <span key={e.path} className="address" title={label ? `${label} (${e.path})` : e.path}>
+            {e.written}
+            {label && <span className="address-label"> {label}</span>}
+          </span>
+        );
+      })}
       {!open && rest > 0 && (
         <button type="button" className="link-button more" onClick={() => setOpen(true)}>
           +{count(rest)} more

@@ -12,26 +12,29 @@ type Item = { kind: 'group'; key: string; title: string; rows: number } | { kind
 interface Props {
   rows: TableRow[];
   state: RulesTableState;
+  /** a baseline is set: the change column and filter apply */
+  comparing?: boolean;
   onSortingChange: (sorting: SortingState) => void;
   /** "rules" or "address pairs", for the summary line */
   unit: string;
 }
 
 /** The rules, virtualised: only the lines in view are in the page, so thousands of rows scroll smoothly. */
-export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
+export function RulesTable({ rows, state, onSortingChange, unit, comparing = false }: Props) {
   const columnFilters = useMemo(
     () => [
       { id: 'section', value: state.section },
       { id: 'protocol', value: state.protocol },
       { id: 'family', value: state.family },
+      { id: 'change', value: comparing ? state.change : 'all' },
     ],
-    [state.section, state.protocol, state.family],
+    [state.section, state.protocol, state.family, state.change, comparing],
   );
   const table = useReactTable({
     data: rows,
     columns: COLUMNS,
     // grouped by section, the section column would only repeat the group heading
-    state: { sorting: state.sorting, globalFilter: state.text, columnFilters, columnVisibility: { section: state.groupBy !== 'section' } },
+    state: { sorting: state.sorting, globalFilter: state.text, columnFilters, columnVisibility: { section: state.groupBy !== 'section', change: comparing } },
     onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(state.sorting) : updater),
     globalFilterFn: globalText,
     getColumnCanGlobalFilter: (column) => column.id === 'service',
@@ -126,7 +129,15 @@ export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
                 );
               }
               return (
-                <tr key={v.key} data-index={v.index} ref={virtualizer.measureElement} data-rule={item.row.original.ruleId} className="rule-row" aria-rowindex={v.index + 2}>
+                <tr
+                  key={v.key}
+                  data-index={v.index}
+                  ref={virtualizer.measureElement}
+                  data-rule={item.row.original.ruleId}
+                  data-change={item.row.original.change}
+                  className={`rule-row${item.row.original.change ? ` row-${item.row.original.change}` : ''}`}
+                  aria-rowindex={v.index + 2}
+                >
                   {item.row.getVisibleCells().map((cell) => (
                     <td key={cell.id} className={`cell-${cell.column.id}`}>
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}

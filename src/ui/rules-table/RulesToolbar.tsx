@@ -5,9 +5,10 @@ import { SECTION_SHORT } from './rows.ts';
 interface Props {
   state: RulesTableState;
   onChange: (patch: Partial<RulesTableState>) => void;
+  comparing?: boolean;
 }
 
-export function RulesToolbar({ state, onChange }: Props) {
+export function RulesToolbar({ state, onChange, comparing = false }: Props) {
   return (
     <div className="toolbar rules-toolbar app-chrome" role="search" aria-label="Filter the rules">
       <div className="toolbar-field grow">
@@ -39,6 +40,17 @@ export function RulesToolbar({ state, onChange }: Props) {
           <option value="IPv6">IPv6</option>
         </select>
       </div>
+      {comparing && (
+        <div className="toolbar-field">
+          <label htmlFor="rules-change">Change</label>
+          <select id="rules-change" value={state.change} onChange={(e) => onChange({ change: e.target.value as RulesTableState['change'] })}>
+            <option value="all">Added, removed and unchanged</option>
+            <option value="added">Added</option>
+            <option value="removed">Removed</option>
+            <option value="unchanged">Unchanged</option>
+          </select>
+        </div>
+      )}
       <div className="toolbar-field">
         <label htmlFor="rules-rows">Rows</label>
         <select id="rules-rows" value={state.rowMode} onChange={(e) => onChange({ rowMode: e.target.value === 'pairs' ? 'pairs' : 'rules' })}>

@@ -1,7 +1,7 @@
 import { createColumnHelper, type FilterFn } from '@tanstack/react-table';
 import { parseAddress } from '../../engine/index.ts';
 import { AddressList } from './AddressList.tsx';
-import { SECTION_ORDER, SECTION_SHORT, rowHoldsAddress, type TableRow } from './rows.ts';
+import { CHANGE_LABEL, SECTION_ORDER, SECTION_SHORT, rowHoldsAddress, type TableRow } from './rows.ts';
 
 const col = createColumnHelper<TableRow>();
 
@@ -22,6 +22,13 @@ export const globalText: FilterFn<TableRow> = (row, _columnId, value) => {
 };
 
 export const COLUMNS = [
+  col.accessor((r) => r.change ?? 'unchanged', {
+    id: 'change',
+    header: 'Change',
+    cell: (c) => <span className={`change-chip change-${c.getValue()}`}>{CHANGE_LABEL[c.getValue()]}</span>,
+    filterFn: equals,
+    size: 95,
+  }),
   col.accessor('section', {
     header: 'Section',
     cell: (c) => SECTION_SHORT[c.getValue()],

@@ -1,4 +1,4 @@
-import { SECTIONS, pairCount, pairs, type AddressEntry, type ExpandedRule, type Network, type RuleSet, type SectionId } from '../../engine/index.ts';
+import { SECTIONS, pairCount, pairs, type AddressEntry, type Change, type ExpandedRule, type Network, type PlanDiff, type RuleSet, type SectionId } from '../../engine/index.ts';
 
 export const SECTION_SHORT: Record<SectionId, string> = {
   'mgmt-out': 'Management (out)',
@@ -27,13 +27,25 @@ export interface TableRow extends Pick<ExpandedRule, 'ruleId' | 'covers' | 'sect
   readonly pairs: number;
   /** everything a text filter should find, lower case */
   readonly search: string;
+  /** against a baseline: whether these flows are new, gone or kept */
+  readonly change?: Change;
 }
 
 /** Beyond this many address pairs the pair view stops and says so. */
 export const MAX_PAIR_ROWS = 250_000;
 
+/**
+ * What an entry is called next to its address: its label, or — for the address of a senhasegura
+ * node, which has no label of its own — the node's name (unless the node is named by the address).
+ */
+export function entryName(e: AddressEntry): string | undefined {
+  if (e.label) return e.label;
+  return e.owner.kind === 'node' && e.owner.node !== e.written ? e.owner.node : undefined;
+}
+
 function entryText(e: AddressEntry): string {
-  return e.label ? `${e.written} ${e.network.display} ${e.label}` : `${e.written} ${e.network.display}`;
+  const name = entryName(e);
+  return name ? `${e.written} ${e.network.display} ${name}` : `${e.written} ${e.network.display}`;
 }
 
 function isNodes(name: string): boolean {
@@ -100,3 +112,45 @@ export function rowHoldsAddress(row: TableRow, n: Network): boolean {
   const hits = (e: AddressEntry) => e.network.family === n.family && e.network.start <= n.end && n.start <= e.network.end;
   return row.source.some(hits) || row.destination.some(hits);
 }
+
+/**
+ * Against a baseline: one row per rule, sides and change (the flows the change adds, removes or
+ * keeps), or one row per flow in the pair view. Removed rows come from the baseline's rules.
+ */
+export function diffRows(diff: PlanDiff, mode: 'rules' | 'pairs'): { rows: TableRow[]; truncated: boolean } {
+  const rows: TableRow[] = [];
+  const unique = (list: readonly AddressEntry[]) => [...new Map(list.map((e) => [e.network.cidr, e])).values()];
+  for (const g of diff.groups) {
+    const base = baseOf(g.rule);
+    const text = `${head(g.rule)} ${g.change}`;
+    if (mode === 'rules') {
+      const source = unique(g.flows.map((f) => f.source));
+      const destination = unique(g.flows.map((f) => f.destination));
+      rows.push({
+        id: `${g.change}|${g.rule.key}`,
+        ...base,
+        source,
+        destination,
+        pairs: g.flows.length,
+        change: g.change,
+        search: `${text} ${g.sourceName} ${source.map(entryText).join(' ')} ${g.destinationName} ${destination.map(entryText).join(' ')}`.toLowerCase(),
+      });
+      continue;
+    }
+    for (const f of g.flows) {
+      if (rows.length >= MAX_PAIR_ROWS) return { rows, truncated: true };
+      rows.push({
+        id: `${g.change}|${g.rule.key}|${f.source.network.cidr}|${f.destination.network.cidr}`,
+        ...base,
+        source: [f.source],
+        destination: [f.destination],
+        pairs: 1,
+        change: g.change,
+        search: `${text} ${g.sourceName} ${entryText(f.source)} ${g.destinationName} ${entryText(f.destination)}`.toLowerCase(),
+      });
+    }
+  }
+  return { rows, truncated: false };
+}
+
+export const CHANGE_LABEL: Record<Change, string> = { added: 'added', removed: 'removed', unchanged: 'unchanged' };

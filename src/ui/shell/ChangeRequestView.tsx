@@ -10,6 +10,8 @@ export function ChangeRequestView() {
   const plan = usePlan();
   const ruleSet = ruleSetOf(plan);
   const setChangeRequest = useStore((s) => s.setChangeRequest);
+  const comparison = useStore((s) => s.baseline);
+  const baseline = useMemo(() => (comparison ? { ruleSet: ruleSetOf(comparison.plan), source: comparison.source } : undefined), [comparison]);
   // the sheet says where and how the change is applied: as the Export view is set
   const options = useStore((s) => s.exportOptions);
   const node = ruleSet.nodes.find((n) => n.name === options.hostNode) ?? ruleSet.nodes[0];
@@ -24,7 +26,7 @@ export function ChangeRequestView() {
   return (
     <div className="panel change-request-view">
       <Suspense fallback={<p className="muted">Loading the change-request sheet…</p>}>
-        <ChangeRequestPanel plan={plan} ruleSet={ruleSet} enforcement={enforcement} onChange={(cr) => setChangeRequest(cr)} />
+        <ChangeRequestPanel plan={plan} ruleSet={ruleSet} enforcement={enforcement} {...(baseline ? { baseline } : {})} onChange={(cr) => setChangeRequest(cr)} />
       </Suspense>
     </div>
   );
