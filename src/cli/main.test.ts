@@ -141,6 +141,25 @@ describe('fwplan CLI', () => {
     expect(r.stderr).toMatch(/nftables, gateway: \d+ plan rules/);
   });
 
+  it('exports for firewalls in the path place their policies by --from and --to, with each format\'s defaults in the help', async () => {
+    const help = (await cli(['export', '--help'])).stdout;
+    expect(help).toMatch(/fortigate: --from = srcintf .*, default any\n +--to = dstintf .*, default any/);
+    expect(help).toMatch(/asa: --from = .*, default outside\n +--to = .*, default inside/);
+    const placed = {
+      fortigate: [/set srcintf "wan1"\n {8}set dstintf "port3"/, /set srcintf "any"\n {8}set dstintf "any"/],
+      panos: [/ from "wan1" to "port3" /, / from any to any /],
+      'panos-xml': [/<from>\s*<member>wan1<\/member>\s*<\/from>\s*<to>\s*<member>port3<\/member>/, /<from>\s*<member>any<\/member>/],
+      asa: [/^access-group \S+ in interface wan1$/m, /^access-group \S+ in interface outside$/m],
+    } as const;
+    for (const [format, [given, byDefault]] of Object.entries(placed)) {
+      const r = await cli(['export', objects, '--format', format, '--from', 'wan1', '--to', 'port3']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, format).toMatch(given);
+      expect((await cli(['export', objects, '--format', format])).stdout, format).toMatch(byDefault);
+    }
+    expect((await cli(['export', objects, '--format', 'nftables', '--from', 'wan1'])).stderr).toMatch(/--from applies to formats placed in the path: fortigate, panos, panos-xml, asa/);
+  });
+
   it('--out writes the file; a file that cannot be written is exit 2 for export and verify alike', async () => {
     const r = await cli(['export', single, '--format', 'csv', '--out', 'x.csv']);
     expect(r.stdout).toBe('');
@@ -255,6 +274,16 @@ describe('fwplan CLI', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe('fwplan: -: version: is 3: fwplan reads plan versions 1 and 2\n');
     writeFileSync(join(tmp, 'p.json'), plan);
+  });
+
+  it('stops quietly when the reader closes the pipe early (fwplan export … | head -1)', () => {
+    const many = JSON.stringify({ version: 2, name: 'pipe', cluster: false, nodes: [{ name: 'vault-01', role: 'PRD', addresses: ['192.0.2.10'] }],
+      deviceGroups: [{ name: 'Devices', entries: Array.from({ length: 20000 }, (_, i) => `10.${i >> 7}.0.${(i & 127) * 2 + 1}`), services: ['prd-dvc-tcp-22'] }] });
+    const file = join(tmp, 'pipe.json');
+    writeFileSync(file, many);
+    const p = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(BIN)} export ${JSON.stringify(file)} --format iptables 2>"$1" | head -c 100 >/dev/null; echo "status=$?"`, 'x', join(tmp, 'pipe.err')], { encoding: 'utf8' });
+    expect(p.stdout.trim()).toBe('status=0');
+    expect(readFileSync(join(tmp, 'pipe.err'), 'utf8')).not.toMatch(/EPIPE|Error|at /);
   });
 
   it('stops reading at the size limit: /dev/zero and an endless pipe are refused quickly', async () => {

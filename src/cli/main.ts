@@ -93,6 +93,12 @@ const SCOPE_HELP = `gateway (default): a Linux router between the zones (FORWARD
                    covers every address family the node has.`;
 
 /** Today in the machine's time zone, YYYY-MM-DD: rules and site flows that expired before it are left out. */
+/** Each path format's names and defaults for --from and --to, from its metadata. */
+const PLACEMENT_HELP = FORMAT_IDS.flatMap((f) => {
+  const p = RENDERERS[f].options.placement;
+  return p ? [`                   ${f}: --from = ${p.from}, default ${p.defaultFrom}`, `                   ${' '.repeat(f.length)}  --to = ${p.to}, default ${p.defaultTo}`] : [];
+}).join('\n');
+
 function today(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -311,8 +317,9 @@ source and destination entries as written, then every skipped catalog rule with 
   --ipset          iptables/ip6tables: match roles of several addresses through kernel ipsets
                    instead of address chains (tens of rules instead of thousands); load the sets
                    first from the companion export: fwplan export PLAN --format ipset | ipset restore
-  --from X, --to Y firewalls in the path: where the policy sits (FortiGate interfaces, PAN-OS zones,
-                   ASA interfaces); each format names them and has defaults
+  --from X, --to Y firewalls in the path: where the policy sits, X the far side (users, devices,
+                   servers) and Y the side of the senhasegura nodes:
+${PLACEMENT_HELP}
   --device-group G formats for the managed devices (Windows Firewall): only the rules of group G
   --out FILE       write to FILE instead of standard output
 
@@ -568,6 +575,12 @@ function readLimited(path: string, limit: number): Uint8Array {
 }
 
 export async function main(): Promise<void> {
+  // `fwplan export … | head`: the reader has what it wanted and closed the pipe. Stop quietly, as
+  // Unix tools do, instead of dying with an unhandled EPIPE and a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const io: Io = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

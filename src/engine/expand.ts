@@ -423,14 +423,16 @@ export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
           const d = ofFamily(dst.entries, family);
           if (s.length === 0 || d.length === 0) continue;
           const group = src.group ?? dst.group;
-          const slugs = { flow: flow.slug, ...(group ? { group: group.slug } : {}), ...(src.node ?? dst.node ? { node: (src.node ?? dst.node)?.slug } : {}) };
+          // each side is named by its own group or node: a flow from one node (or group) to another
+          // must not give both sides the same key, or two different address sets share one name
+          const slugsOf = (side: Side) => ({ flow: flow.slug, ...(side.group ? { group: side.group.slug } : {}), ...(side.node ? { node: side.node.slug } : {}) });
           made.push(
             makeRule({
               rule,
               port: flow.port,
               family,
-              source: makeEndpoint(src.ref, family, s, slugs),
-              destination: makeEndpoint(dst.ref, family, d, slugs),
+              source: makeEndpoint(src.ref, family, s, slugsOf(src)),
+              destination: makeEndpoint(dst.ref, family, d, slugsOf(dst)),
               distinctPairs: nodeSide(flow.source) && nodeSide(flow.destination),
               ...(group ? { group } : {}),
               ...(f.owner !== undefined ? { owner: f.owner } : {}),

@@ -127,7 +127,7 @@ describe('exportPlan', () => {
     for (const [format, options] of cases) {
       const r = exportPlan(dual, format, options);
       const t = text(r);
-      const header = /(?:firewall rules|rich rules|set elements|security group rules|security rules) in this file: (\d+)/.exec(t);
+      const header = /(?:firewall rules|rich rules|set elements|security group rules|firewall policies|security rules|access-list entries) in this file: (\d+)/.exec(t);
       expect(header?.[1], `${format} ${JSON.stringify(options)}`).toBe(String(r.ok && r.ruleCount));
       expect(r.ok && r.ruleCount).toBe(RENDERERS[format].countRules(t));
     }

@@ -114,6 +114,29 @@ describe('site flows', () => {
     expect(expandPlan({ ...p, customFlows: [p.customFlows[1] as (typeof p.customFlows)[number]] }).rules.some((r) => r.ruleId === 'site-old')).toBe(true);
   });
 
+  it('name each side after its own node or group: two different sides never share a key', () => {
+    const p = v2({
+      ...base,
+      deviceGroups: [...base.deviceGroups, { name: 'Admins', entries: ['203.0.113.128/26'], services: ['prd-dvc-tcp-22'] }],
+      customFlows: [
+        flow({ name: 'sync', source: { node: 'vault-01' }, destination: { node: 'vault-02' }, ports: 9999 }),
+        flow({ name: 'bastion', source: { userGroup: 'Admins' }, destination: { deviceGroup: 'Linux' }, ports: 2222 }),
+      ],
+    });
+    const rs = expandPlan(p);
+    // one key, one address set: the key names sets, chains and objects in every format
+    const byKey = new Map<string, string>();
+    for (const r of rs.rules) {
+      for (const ep of [r.source, r.destination]) {
+        const entries = ep.entries.map((e) => e.network.cidr).join(' ');
+        expect(byKey.get(ep.key) ?? entries, `${ep.key} (${ep.name})`).toBe(entries);
+        byKey.set(ep.key, entries);
+      }
+    }
+    const sync = rs.rules.find((r) => r.ruleId === 'site-sync');
+    expect([sync?.source.key, sync?.destination.key]).toEqual(['node-vault-01/v4', 'node-vault-02/v4']);
+  });
+
   it('keep their written entries; an invalid one is an error naming its path', () => {
     const p = v2({ ...base, customFlows: [flow({ destination: { entries: ['10.0.0.300'] } })] });
     expect(expandPlan(p).findings.find((f) => f.code === 'invalid-entry')?.path).toBe('customFlows[0].destination.entries[0]');

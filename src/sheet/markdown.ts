@@ -152,7 +152,7 @@ export function renderSheetMarkdown(sheet: Sheet): string {
           ['', ''],
           [
             ['Enforcement point', mdCell(a.where)],
-            ['Apply mode', `**${a.defaultDrop ? 'Complete policy (default drop)' : 'Append ALLOW rules'}**: ${mdCell(a.mode)}`],
+            ['Apply mode', `**${mdCell(a.label)}**: ${mdCell(a.mode)}`],
             ['Outgoing traffic', mdCell(a.egress)],
             ['Affected enforcement points', mdCell(sheet.request.text.enforcementPoints.value)],
             ...(a.otherNodes.length > 0 ? [['Other nodes', `${mdCell(a.otherNodes.join(', '))}: each needs its own host export and the same steps.`]] : []),

@@ -184,6 +184,8 @@ export interface ApplySummary {
   /** nodes that need an export of their own (host scope) */
   readonly otherNodes: readonly string[];
   readonly defaultDrop: boolean;
+  /** the apply mode in two or three words, following the change type: a Remove never says "Complete policy" */
+  readonly label: string;
 }
 
 export interface RuleChange {
@@ -344,7 +346,14 @@ export function applySummary(ruleSet: RuleSet, enforcement: Enforcement, type: C
         ? 'outbound traffic of the node is left open'
         : 'outbound traffic of the node is filtered: only the planned flows and replies leave it';
   const otherNodes = node ? ruleSet.nodes.filter((n) => n !== node).map((n) => oneLine(n.name)) : [];
-  return { where, mode, egress, otherNodes, defaultDrop: enforcement.defaultDrop };
+  const label = type === 'remove'
+    ? 'Remove fwplan’s rules'
+    : enforcement.defaultDrop
+      ? 'Complete policy (default drop)'
+      : type === 'modify'
+        ? 'Replace fwplan’s ALLOW rules'
+        : 'Append ALLOW rules';
+  return { where, mode, egress, otherNodes, defaultDrop: enforcement.defaultDrop, label };
 }
 
 /** Text suggested for every field the plan can say something about. */

@@ -244,6 +244,17 @@ describe('how the change is applied (issue 16)', () => {
     expect(md).toMatch(type === 'remove' ? /the change removes/ : /not a list of differences/);
   });
 
+  it('names the apply mode after the change type: a Remove with default drop is not a "Complete policy"', () => {
+    const drop = { scope: { kind: 'host', node: 'vault-02' }, defaultDrop: true, egress: 'filter' } as const;
+    const remove = sheetOf({ ...p, changeRequest: { type: 'remove' } }, drop);
+    expect(remove.apply.label).toBe('Remove fwplan’s rules');
+    expect(renderSheetMarkdown(remove)).toMatch(/\| Apply mode \| \*\*Remove fwplan’s rules\*\*: removes fwplan’s rules/);
+    expect(renderSheetMarkdown(remove)).not.toMatch(/Complete policy/);
+    expect(sheetOf({ ...p, changeRequest: { type: 'modify' } }).apply.label).toBe('Replace fwplan’s ALLOW rules');
+    expect(sheetOf({ ...p, changeRequest: { type: 'modify' } }, drop).apply.label).toBe('Complete policy (default drop)');
+    expect(sheetOf(p).apply.label).toBe('Append ALLOW rules');
+  });
+
   it('lists nodes, groups with their services, and entries as written with their labels', () => {
     const sheet = sheetOf(p);
     expect(sheet.summary.nodeList.map((n) => [n.name, n.addresses.join(' ')])).toEqual([

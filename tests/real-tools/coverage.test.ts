@@ -18,6 +18,10 @@ const CHECKED = {
   firewalld: { file: 'firewalld.test.ts', tool: 'firewall-offline-cmd' },
   csv: 'a spreadsheet file: no firewall loads it (checked by its golden files and the CSV parser in src/engine)',
   json: 'a data file: no firewall loads it (checked by its golden files and JSON.parse)',
+  fortigate: 'FortiOS CLI: no FortiOS or offline checker runs on this machine (checked flow for flow by tests/path-firewalls.test.ts, which reads it back in FortiOS syntax)',
+  panos: 'PAN-OS set commands: no PAN-OS or offline checker runs on this machine (checked flow for flow by tests/path-firewalls.test.ts; its XML twin panos-xml goes through xmllint)',
+  'panos-xml': { file: 'panos-xml.test.ts', tool: 'xmllint' },
+  asa: { file: 'asa-fwbuilder.test.ts', tool: 'fwbedit' },
   'aws-terraform': { file: 'terraform.test.ts', tool: 'terraform' },
   'aws-cloudformation': { file: 'cfn-lint.test.ts', tool: 'cfn-lint' },
   'azure-nsg':

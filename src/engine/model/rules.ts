@@ -203,7 +203,9 @@ export type FindingCode =
   | 'blocked-by-errors'
   // a target with documented limits, or one that filters at certain machines only
   | 'target-limit'
-  | 'outside-target';
+  | 'outside-target'
+  // firewalls in the path (FortiGate, PAN-OS, ASA): where their policies are placed
+  | 'placement';
 
 export interface Finding {
   readonly code: FindingCode;

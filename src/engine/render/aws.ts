@@ -496,13 +496,16 @@ export function countTerraform(text: string): number {
   return count;
 }
 
+/** A security group is a complete policy by its nature: the Export view says so instead of offering default drop. */
+const AWS_POLICY = 'A security group is always a complete policy: it allows only the traffic its rules list, inbound and outbound (AWS’s allow-all outbound rule is not kept). Keep the admin shell (ADMINW → 59022/tcp) in the plan.';
+
 export const awsTerraformRenderer: Renderer = {
   id: 'aws-terraform',
   label: 'AWS security groups (Terraform)',
   description: 'Security groups for the senhasegura nodes as Terraform (aws_security_group with one ingress or egress rule resource per CIDR and port span), attached to the nodes’ network interfaces.',
   mediaType: 'text/plain',
   suffix: '.aws-sg.tf',
-  options: { scope: true, defaultDrop: false, ipset: false, egress: false },
+  options: { scope: true, defaultDrop: false, ipset: false, egress: false, policy: AWS_POLICY },
   families: [4, 6],
   checkCommand: (file) => `mkdir fwplan-sg && cp ${file} fwplan-sg/ && cd fwplan-sg && terraform init -backend=false && terraform validate`,
   countRules: countTerraform,
@@ -627,7 +630,7 @@ export const awsCloudFormationRenderer: Renderer = {
   description: 'The same security groups as a CloudFormation template (AWS::EC2::SecurityGroup with its rules, one per CIDR and port span; parameter VpcId).',
   mediaType: 'application/json',
   suffix: '.aws-sg.cfn.json',
-  options: { scope: true, defaultDrop: false, ipset: false, egress: false },
+  options: { scope: true, defaultDrop: false, ipset: false, egress: false, policy: AWS_POLICY },
   families: [4, 6],
   checkCommand: (file) => `cfn-lint ${file}`,
   countRules: countCloudFormation,

@@ -1,6 +1,6 @@
 import { spanText, type PortSpan } from '../model/plan.ts';
-import type { AddressEntry, Direction, Endpoint, ExpandedRule, Finding, PlanNodeRef, Protocol } from '../model/rules.ts';
-import { contains, type Family } from '../net/address.ts';
+import type { AddressEntry, Direction, Endpoint, EndpointRef, ExpandedRule, Finding, PlanNodeRef, Protocol } from '../model/rules.ts';
+import { compareNetworks, contains, type Family, type Network } from '../net/address.ts';
 import { scopeLabel, type Scope } from '../scope.ts';
 import { plural, slugify } from '../text.ts';
 import { lineComment } from './quote.ts';
@@ -171,6 +171,265 @@ export function addressSets(groups: readonly PortGroup[]): Map<string, Endpoint>
 /** Append without spreading: `push(...list)` fails on lists longer than the call stack allows. */
 export function append<T>(target: T[], items: Iterable<T>): void {
   for (const item of items) target.push(item);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Firewalls in the path (FortiGate, PAN-OS, Cisco ASA): one model of policies over named objects,
+// which each of those renderers writes in its own syntax.
+
+/** How a rule crosses a firewall in the path, seen from the senhasegura nodes. */
+export type Crossing = 'to-nodes' | 'from-nodes' | 'between-nodes' | 'through';
+
+function isNodeSide(ref: EndpointRef): boolean {
+  return ref.kind === 'nodes' || ref.kind === 'node' || ref.kind === 'other-nodes';
+}
+
+/**
+ * A host export is the node's own traffic: inbound rules go to it, outbound rules come from it.
+ * At a gateway the sides say it: a side that is the nodes (all, one, or the others) is the
+ * nodes' side; a site flow between two other sides just passes through.
+ */
+export function crossingOf(rule: ExpandedRule): Crossing {
+  if (rule.direction === 'in') return 'to-nodes';
+  if (rule.direction === 'out') return 'from-nodes';
+  const s = isNodeSide(rule.source.ref);
+  const d = isNodeSide(rule.destination.ref);
+  return s && d ? 'between-nodes' : d ? 'to-nodes' : s ? 'from-nodes' : 'through';
+}
+
+/** Where a policy sits: the interface or zone its traffic comes from and goes to. */
+export interface Placement {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * The export's `from` is the far side (users, devices, management servers) and `to` the side of
+ * the senhasegura nodes: traffic to the nodes goes from → to, traffic from them to → from,
+ * traffic between nodes stays on the nodes' side (to → to).
+ */
+export function placementOf(crossing: Crossing, where: Placement): Placement {
+  switch (crossing) {
+    case 'from-nodes':
+      return { from: where.to, to: where.from };
+    case 'between-nodes':
+      return { from: where.to, to: where.to };
+    default:
+      return where;
+  }
+}
+
+/** One destination port or range of one protocol. */
+export interface Service {
+  readonly protocol: Protocol;
+  readonly from: number;
+  readonly to: number;
+}
+
+export function compareServices(a: Service, b: Service): number {
+  return a.protocol === b.protocol ? a.from - b.from || a.to - b.to : a.protocol < b.protocol ? -1 : 1;
+}
+
+/** "tcp-443", "tcp-5000-5100": a service's name, the same in every plan. */
+export function serviceText(s: Service, separator = '-'): string {
+  return `${s.protocol}${separator}${s.from === s.to ? s.from : `${s.from}-${s.to}`}`;
+}
+
+/** The two sides of a policy in one address family. */
+export interface PathSides {
+  readonly family: Family;
+  readonly source: Endpoint;
+  readonly destination: Endpoint;
+}
+
+/**
+ * One policy of a firewall in the path: from one role, group or node to another, every service
+ * those rules allow, in one or both address families (both when their services are the same).
+ */
+export interface PathPolicy {
+  readonly crossing: Crossing;
+  readonly placement: Placement;
+  /** IPv4 first; a dual-stack policy has both */
+  readonly sides: readonly PathSides[];
+  /** sorted: tcp before udp, by port */
+  readonly services: readonly Service[];
+  readonly rules: readonly ExpandedRule[];
+  /** cluster rules: the firewall's policy also matches a node to itself, which never crosses it */
+  readonly distinctPairs: boolean;
+}
+
+/** An endpoint's key without its family: the role, group or node it stands for. */
+export function refKey(ep: Endpoint): string {
+  return ep.key.replace(/\/v[46]$/, '');
+}
+
+/**
+ * Rules grouped into policies: one per (crossing, source, destination, family) with every service
+ * of those rules, and the IPv4 and IPv6 policies of the same sides made one where their services
+ * are the same. In the order the rules come (the catalog's).
+ */
+export function pathPolicies(rules: readonly ExpandedRule[], where: Placement): PathPolicy[] {
+  interface Draft { crossing: Crossing; side: PathSides; services: Service[]; rules: ExpandedRule[]; distinctPairs: boolean }
+  const drafts = new Map<string, Draft>();
+  for (const r of rules) {
+    const crossing = crossingOf(r);
+    const key = `${crossing}|${r.family}|${r.source.key}|${r.destination.key}|${r.distinctPairs}`;
+    let d = drafts.get(key);
+    if (!d) {
+      d = { crossing, side: { family: r.family, source: r.source, destination: r.destination }, services: [], rules: [], distinctPairs: r.distinctPairs };
+      drafts.set(key, d);
+    }
+    if (!d.services.some((s) => s.protocol === r.protocol && s.from === r.port && s.to === r.portEnd)) d.services.push({ protocol: r.protocol, from: r.port, to: r.portEnd });
+    d.rules.push(r);
+  }
+  const merged = new Map<string, { crossing: Crossing; sides: PathSides[]; services: Service[]; rules: ExpandedRule[]; distinctPairs: boolean }>();
+  for (const d of drafts.values()) {
+    d.services.sort(compareServices);
+    const services = d.services.map((s) => serviceText(s)).join(' ');
+    const key = `${d.crossing}|${refKey(d.side.source)}|${refKey(d.side.destination)}|${d.distinctPairs}|${services}`;
+    const m = merged.get(key);
+    if (m && !m.sides.some((x) => x.family === d.side.family)) {
+      m.sides.push(d.side);
+      append(m.rules, d.rules);
+    } else {
+      merged.set(m ? `${key}|v${d.side.family}` : key, { crossing: d.crossing, sides: [d.side], services: d.services, rules: d.rules, distinctPairs: d.distinctPairs });
+    }
+  }
+  return [...merged.values()].map((m) => ({
+    crossing: m.crossing,
+    placement: placementOf(m.crossing, where),
+    sides: m.sides.sort((a, b) => a.family - b.family),
+    services: m.services,
+    rules: m.rules,
+    distinctPairs: m.distinctPairs,
+  }));
+}
+
+/** A network that an address object of the export stands for, with what to say about it. */
+export interface AddressObject {
+  readonly network: Network;
+  /** the entry's label, or the node it belongs to */
+  readonly comment?: string;
+}
+
+function entryComment(e: AddressEntry): string | undefined {
+  if (e.label !== undefined && e.label.trim() !== '') return e.label;
+  return e.owner.kind === 'node' ? `node ${e.owner.node}` : undefined;
+}
+
+/** Every network the policies name, once, sorted (IPv4 first), with the first label seen for it. */
+export function addressObjects(policies: readonly PathPolicy[]): AddressObject[] {
+  const seen = new Map<string, { network: Network; comment?: string }>();
+  for (const p of policies) {
+    for (const side of p.sides) {
+      for (const ep of [side.source, side.destination]) {
+        for (const e of ep.entries) {
+          const had = seen.get(e.network.cidr);
+          const comment = entryComment(e);
+          if (!had) seen.set(e.network.cidr, comment === undefined ? { network: e.network } : { network: e.network, comment });
+          else if (had.comment === undefined && comment !== undefined) had.comment = comment;
+        }
+      }
+    }
+  }
+  return [...seen.values()].sort((a, b) => compareNetworks(a.network, b.network));
+}
+
+/** Every endpoint the policies name, once (by key), in first-seen order. */
+export function pathEndpoints(policies: readonly PathPolicy[]): Endpoint[] {
+  const seen = new Map<string, Endpoint>();
+  for (const p of policies) for (const side of p.sides) for (const ep of [side.source, side.destination]) if (!seen.has(ep.key)) seen.set(ep.key, ep);
+  return [...seen.values()];
+}
+
+/** Every service the policies name, once, sorted. */
+export function pathServices(policies: readonly PathPolicy[]): Service[] {
+  const seen = new Map<string, Service>();
+  for (const p of policies) for (const s of p.services) seen.set(serviceText(s), s);
+  return [...seen.values()].sort(compareServices);
+}
+
+/** A policy's comment: its sides, services and the catalog rules it realises. */
+export function policyComment(p: PathPolicy): string {
+  const first = p.sides[0] as PathSides;
+  const ids = [...new Set(p.rules.map((r) => r.ruleId))].join(' ');
+  const site = p.rules.some((r) => r.provenance === 'site') ? ' (site flow)' : '';
+  const families = p.sides.map((s) => `IPv${s.family}`).join('+');
+  return `fwplan ${first.source.name} -> ${first.destination.name} ${families} ${p.services.map((s) => serviceText(s, '/')).join(' ')}: ${ids}${site}`;
+}
+
+/**
+ * Names unique within one export, in the order they are asked for: `fit` makes a wanted name
+ * valid for the target; a name another key already has gets -2, -3 … The same key always gets
+ * the same name.
+ */
+export function uniqueNames(fit: (wanted: string) => string): (key: string, wanted: string) => string {
+  const byKey = new Map<string, string>();
+  const taken = new Set<string>();
+  return (key, wanted) => {
+    const had = byKey.get(key);
+    if (had !== undefined) return had;
+    let name = fit(wanted);
+    for (let n = 2; taken.has(name); n++) name = fit(`${wanted}-${n}`);
+    taken.add(name);
+    byKey.set(key, name);
+    return name;
+  };
+}
+
+/** A dotted IPv4 netmask: 24 → 255.255.255.0. */
+export function ipv4Mask(prefix: number): string {
+  const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return [bits >>> 24, (bits >>> 16) & 255, (bits >>> 8) & 255, bits & 255].join('.');
+}
+
+/** The part of an address object's name that says its network: 10.0.0.0_24, 2001.db8..10_128. */
+export function networkNamePart(n: Network): string {
+  return n.cidr.replace(/:/g, '.').replace('/', '_');
+}
+
+/** What every export for a firewall in the path says about itself (findings). */
+export function pathFindings(input: RenderInput, policies: readonly PathPolicy[], target: string): Finding[] {
+  const findings: Finding[] = [];
+  if (policies.some((p) => p.distinctPairs)) {
+    findings.push({
+      code: 'target-limit',
+      severity: 'note',
+      message: `${target} cannot leave out a node's traffic to itself: a cluster policy from the nodes to the nodes also matches it. That traffic never crosses the firewall, so nothing more passes than the plan allows`,
+    });
+  }
+  if (input.node) {
+    findings.push({
+      code: 'placement',
+      severity: 'note',
+      message: `host scope on ${target}: only the traffic of node ${input.node.name}, for a firewall in front of it — its inbound policies from the far side to the node's side, its outbound ones back`,
+    });
+  }
+  if (policies.length === 0) {
+    findings.push({ code: 'family-without-rules', severity: input.options.defaultDrop ? 'warning' : 'note', message: `no rule of this plan holds in this scope: the ${target} file ${input.options.defaultDrop ? 'only denies' : 'adds nothing'}` });
+  }
+  return findings;
+}
+
+/** Header lines for a firewall in the path: how policies are placed and what the firewall does by default. */
+export function pathPlacementLines(where: Placement, names: { from: string; to: string }, implicitDeny: string, prefix: string): string[] {
+  const lines = [
+    `Placement: ${names.from} ${where.from} is the far side (users, devices, management servers), ${names.to} ${where.to} the side of`,
+    `the senhasegura nodes. Policies toward the nodes go ${where.from} -> ${where.to}, policies from them ${where.to} -> ${where.from},`,
+    `policies between nodes stay on ${where.to}. Change them with the export's from and to options.`,
+    implicitDeny,
+    'Stateful: replies and their ICMP errors pass without policies of their own (no baseline is needed).',
+  ];
+  return lines.map((l) => `${prefix}${lineComment(l)}`);
+}
+
+/**
+ * The families an explicit final deny covers: both, except one a host export leaves as it is (the
+ * node has no address of it while another node has only that family — perhaps the same machine).
+ */
+export function deniedFamilies(input: RenderInput): Family[] {
+  const open = input.openFamilies ?? [];
+  return ([4, 6] as const).filter((f) => !open.includes(f));
 }
 
 /** A senhasegura node and its address of one family. */

@@ -1,14 +1,36 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { armLiteral, awsText, csvCell, hclString, iptablesComment, IPTABLES_COMMENT_MAX, lineComment, markdownCell, nftString, psString, shellWord, stripControls, truncateUtf8 } from './quote.ts';
+import {
+  armLiteral,
+  ASA_NAME_MAX,
+  asaName,
+  asaText,
+  awsText,
+  csvCell,
+  fortiString,
+  hclString,
+  IPTABLES_COMMENT_MAX,
+  iptablesComment,
+  lineComment,
+  markdownCell,
+  nftString,
+  panosName,
+  panosQuoted,
+  panosText,
+  psString,
+  shellWord,
+  stripControls,
+  truncateUtf8,
+  xmlText,
+} from './quote.ts';
 
 /** Hostile text: any Unicode, quotes, backslashes, command substitutions, newlines, NUL, long. */
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 400 }),
   fc.string({ unit: 'grapheme', maxLength: 300 }),
   fc.array(
-    fc.constantFrom("'", '"', '\\', '$(', ')', '`', '\n', '\r', '\0', ';', '|', '&', '#', ' ', '=', '-', '+', '@', '\t', 'é', '😀', '中', '\u202e', '${IFS}', '${', '%{', '$$', '%%', '[', ']', '\u2018', '\u2019', '\u201a', '\u201b', '"', '\\u0041'),
+    fc.constantFrom("'", '"', '\\', '$(', ')', '`', '\n', '\r', '\0', ';', '|', '&', '#', ' ', '=', '-', '+', '@', '\t', 'é', '😀', '中', '\u202e', '${IFS}', '${', '%{', '$$', '%%', '[', ']', '\u2018', '\u2019', '\u201a', '\u201b', '"', '\\u0041', '?', '!', '<', '>', '--', 'end', 'next'),
     { maxLength: 80 },
   ).map((a) => a.join('')),
 );
@@ -109,6 +131,115 @@ describe('markdownCell', () => {
       expect(out).not.toMatch(/[<>\n\r]/);
       expect(out.replace(/\\[\\`*_[\]#|]/g, '')).not.toMatch(/[|`*_[\]#]/);
     }));
+  });
+});
+
+/** How FortiOS reads a double-quoted CLI string: backslash escapes the next character. Returns the text and what follows. */
+function readFortiString(line: string): { text: string; rest: string } | undefined {
+  if (!line.startsWith('"')) return undefined;
+  let text = '';
+  for (let i = 1; i < line.length; i++) {
+    const c = line[i] as string;
+    if (c === '\\') {
+      text += line[i + 1] ?? '';
+      i++;
+    } else if (c === '"') {
+      return { text, rest: line.slice(i + 1) };
+    } else {
+      text += c;
+    }
+  }
+  return undefined;
+}
+
+describe('fortiString', () => {
+  it('reads back (FortiOS escapes) as one string on one line: the text without controls or ?, within the byte limit', () => {
+    fc.assert(fc.property(hostile, fc.integer({ min: 1, max: 1023 }), (s, max) => {
+      const q = fortiString(s, max);
+      expect(q).not.toMatch(/[\n\r?]/);
+      const read = readFortiString(`${q} next`);
+      expect(read?.rest).toBe(' next');
+      const expected = truncateUtf8(stripControls(s).replace(/\?/g, '.'), max);
+      expect(read?.text).toBe(expected);
+      expect(utf8Bytes(read?.text ?? '')).toBeLessThanOrEqual(max);
+    }));
+  });
+
+  it('escapes the two characters that could end it', () => {
+    expect(fortiString('dc01 "primary" \\ x')).toBe('"dc01 \\"primary\\" \\\\ x"');
+  });
+});
+
+describe('panosName, panosQuoted and panosText', () => {
+  it('make a name of letters, digits, . _ - and spaces, beginning with one of the first two, at most 63', () => {
+    fc.assert(fc.property(hostile, (s) => {
+      const n = panosName(s);
+      expect(n).toMatch(/^[A-Za-z0-9][A-Za-z0-9._ -]*$/);
+      expect(n.length).toBeLessThanOrEqual(63);
+      expect(panosName(n)).toBe(n);
+      expect(panosQuoted(s)).toBe(`"${n}"`);
+    }));
+  });
+
+  it('keep different texts different names, and a valid name as it is', () => {
+    fc.assert(fc.property(hostile, hostile, (a, b) => {
+      if (a !== b) expect(panosName(a)).not.toBe(panosName(b));
+    }));
+    expect(panosName('hq-vault-USERW-administrators')).toBe('hq-vault-USERW-administrators');
+    expect(panosName('Admins!')).toMatch(/^Admins_-[a-z0-9]{6}$/);
+    // a zone must match the firewall's own: cleaned, never hashed
+    expect(panosName('vault zone?', 31, false)).toBe('vault zone_');
+  });
+
+  it('quote a description as one string with nothing inside that could end it or ask for help', () => {
+    fc.assert(fc.property(hostile, (s) => {
+      const q = panosText(s);
+      expect(q.startsWith('"') && q.endsWith('"')).toBe(true);
+      expect(q.slice(1, -1)).not.toMatch(/["\\\n\r?]/);
+      expect([...q.slice(1, -1)].length).toBeLessThanOrEqual(255);
+    }));
+  });
+});
+
+describe('xmlText', () => {
+  it('is character data with no markup: every & starts an entity, no < > or quote', () => {
+    fc.assert(fc.property(hostile, (s) => {
+      const x = xmlText(s, 1023);
+      expect(x).not.toMatch(/[<>"']/);
+      expect(x.replace(/&(amp|lt|gt|quot|apos);/g, '')).not.toContain('&');
+      // eslint-disable-next-line no-control-regex
+      expect(x).not.toMatch(/[\u0000-\u001f\ufffe\uffff]/);
+      const back = x.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+      expect(back).toBe([...stripControls(s).replace(/[\ufffe\uffff]/g, '\ufffd')].slice(0, 1023).join(''));
+    }));
+  });
+});
+
+describe('asaName and asaText', () => {
+  it('make one word of letters, digits, . _ -, beginning with a letter or digit, at most 64', () => {
+    fc.assert(fc.property(hostile, (s) => {
+      const n = asaName(s);
+      expect(n).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+      expect(n.length).toBeLessThanOrEqual(ASA_NAME_MAX);
+      expect(asaName(n)).toBe(n);
+    }));
+    fc.assert(fc.property(hostile, hostile, (a, b) => {
+      if (a !== b) expect(asaName(a)).not.toBe(asaName(b));
+    }));
+    expect(asaName('inside')).toBe('inside');
+    expect(asaName('my if', 48, false)).toBe('my_if');
+  });
+
+  it('make remark text printable ASCII, never empty, with no ? ! or " that a CLI or a config reader takes for something else', () => {
+    fc.assert(fc.property(hostile, fc.integer({ min: 1, max: 200 }), (s, max) => {
+      const t = asaText(s, max);
+      expect(t).toMatch(/^[\x20-\x7e]+$/);
+      expect(t).not.toMatch(/[?!"]/);
+      expect(t).toBe(t.trim());
+      expect(t.length).toBeGreaterThan(0);
+      expect(t.length).toBeLessThanOrEqual(max);
+    }));
+    expect(asaText('dc01 "primary"! ok?')).toBe("dc01 'primary'. ok.");
   });
 });
 

@@ -83,6 +83,119 @@ export function markdownCell(text: string): string {
 }
 
 /**
+ * Text typed into a firewall's command line: no control character, and no `?`, which FortiOS,
+ * PAN-OS and Cisco CLIs take as "show help" even inside quotes (the character is lost and the
+ * line changes meaning).
+ */
+function cliText(text: string): string {
+  return stripControls(text).replace(/\?/g, '.');
+}
+
+/** FortiOS comments hold at most 1023 characters; names are cut by their callers. */
+export const FORTIOS_COMMENT_MAX = 1023;
+
+/**
+ * A FortiOS CLI string: double quotes, with `\` and `"` escaped by a backslash, on one line, cut
+ * to `maxBytes` (counted before escaping, as FortiOS stores it).
+ */
+export function fortiString(text: string, maxBytes = FORTIOS_COMMENT_MAX): string {
+  const clean = truncateUtf8(cliText(text), maxBytes);
+  return `"${clean.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** PAN-OS object, rule and zone names: at most 63 characters (zones 31). */
+export const PANOS_NAME_MAX = 63;
+
+/**
+ * A PAN-OS name: letters, digits, `.`, `_`, `-` and spaces only (anything else becomes `_`),
+ * beginning with a letter or digit, at most `max` characters — a cut or changed name keeps a
+ * short hash of the text, so different texts stay different names. Returned bare: quote it with
+ * panosQuoted for the CLI.
+ */
+export function panosName(text: string, max = PANOS_NAME_MAX, unique = true): string {
+  return safeName(text, /[^A-Za-z0-9._ -]/g, max, unique);
+}
+
+/** A name as one PAN-OS CLI word: made a PAN-OS name (see panosName) and double-quoted, as it may hold spaces. */
+export function panosQuoted(name: string, max = PANOS_NAME_MAX, unique = true): string {
+  return `"${panosName(name, max, unique)}"`;
+}
+
+/** PAN-OS descriptions hold at most 1023 characters; this keeps them to 255 for the CLI. */
+export const PANOS_TEXT_MAX = 255;
+
+/**
+ * A PAN-OS description for the CLI: double quotes; the CLI has no escape inside them, so quotes
+ * and backslashes are replaced by `'`, and `?` (help) by `.`.
+ */
+export function panosText(text: string, maxChars = PANOS_TEXT_MAX): string {
+  const clean = cliText(text).replace(/["\\]/g, "'");
+  return `"${[...clean].slice(0, maxChars).join('')}"`;
+}
+
+/** Character data or an attribute value of an XML document: no markup, no character XML 1.0 forbids. */
+export function xmlText(text: string, maxChars = PANOS_TEXT_MAX): string {
+  const clean = [...stripControls(text).replace(/[\ufffe\uffff]/g, '\ufffd')].slice(0, maxChars).join('');
+  return clean.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** Cisco ASA object, object-group and access-list names: at most 64 characters here. */
+export const ASA_NAME_MAX = 64;
+
+/**
+ * A Cisco ASA name: one word of letters, digits, `.`, `_` and `-` (anything else becomes `_`),
+ * beginning with a letter or digit, at most `max` characters; a cut or changed name keeps a short
+ * hash of the text, so different texts stay different names.
+ */
+export function asaName(text: string, max = ASA_NAME_MAX, unique = true): string {
+  return safeName(text, /[^A-Za-z0-9._-]/g, max, unique);
+}
+
+/** ASA remarks hold at most 100 characters, descriptions 200. */
+export const ASA_REMARK_MAX = 100;
+
+/**
+ * Free text for an ASA `remark` or `description`: printable ASCII only (the ASA CLI is ASCII),
+ * no `?` (help), no `!` (a comment to config readers) and no `"` (config readers such as Firewall
+ * Builder take it as the start of a quoted string that swallows the next lines); never empty.
+ */
+export function asaText(text: string, maxChars = ASA_REMARK_MAX): string {
+  const clean = cliText(text)
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/!/g, '.')
+    .replace(/"/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, maxChars)
+    .trim();
+  return clean === '' ? '-' : clean;
+}
+
+/**
+ * A name of allowed characters only, beginning with a letter or digit, at most `max` long. With
+ * `unique`, a changed or cut name gets a short hash of the text, so different texts stay
+ * different names; without, it is only cleaned and cut (a name that must match something that
+ * exists on the device, such as an interface).
+ */
+function safeName(text: string, disallowed: RegExp, max: number, unique: boolean): string {
+  let name = text.replace(disallowed, '_').replace(/^[^A-Za-z0-9]+/, '').replace(/ +$/, '');
+  if (name === '') name = 'x';
+  if (!unique) return name.slice(0, max).replace(/ +$/, '');
+  if (name === text && name.length <= max) return name;
+  const tag = fnv1a(text).toString(36).padStart(7, '0').slice(0, 6);
+  return `${name.slice(0, Math.max(0, max - tag.length - 1)).replace(/ +$/, '')}-${tag}`;
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
  * An HCL (Terraform) quoted string: backslash and double quote escaped, and the template
  * introducers `${` and `%{` written as `$${` and `%%{` so nothing inside is interpolated.
  */

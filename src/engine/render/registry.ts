@@ -1,11 +1,14 @@
+import { asaRenderer } from './asa.ts';
 import { awsCloudFormationRenderer, awsTerraformRenderer } from './aws.ts';
 import { azureNsgRenderer } from './azure.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
+import { fortigateRenderer } from './fortigate.ts';
 import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
 import { ipsetRenderer } from './ipset.ts';
 import { jsonRenderer } from './json.ts';
 import { nftablesRenderer } from './nftables.ts';
+import { panosRenderer, panosXmlRenderer } from './panos.ts';
 import type { Renderer } from './types.ts';
 import { ufwRenderer } from './ufw.ts';
 import { windowsFirewallRenderer } from './windows.ts';
@@ -20,6 +23,10 @@ export const RENDERERS = {
   ipset: ipsetRenderer,
   csv: csvRenderer,
   json: jsonRenderer,
+  fortigate: fortigateRenderer,
+  panos: panosRenderer,
+  'panos-xml': panosXmlRenderer,
+  asa: asaRenderer,
   'aws-terraform': awsTerraformRenderer,
   'aws-cloudformation': awsCloudFormationRenderer,
   'azure-nsg': azureNsgRenderer,

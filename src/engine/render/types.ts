@@ -63,6 +63,12 @@ export interface FormatOptions {
   readonly placement?: { readonly from: string; readonly to: string; readonly defaultFrom: string; readonly defaultTo: string };
   /** the export can be cut to one device group */
   readonly deviceGroup?: boolean;
+  /**
+   * A firewall format without the default-drop switch: what its file does to the target's policy
+   * ("a security group allows only what it lists"). Formats without it and without defaultDrop are
+   * lists of rules (CSV, JSON, ipset), not firewalls.
+   */
+  readonly policy?: string;
 }
 
 /**

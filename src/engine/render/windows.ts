@@ -133,7 +133,7 @@ export const windowsFirewallRenderer: Renderer = {
   description: 'A PowerShell script for the managed Windows devices: New-NetFirewallRule inbound rules that let the senhasegura nodes in, in one rule group, with apply and rollback.',
   mediaType: 'text/plain',
   suffix: '-windows-firewall.ps1',
-  options: { scope: true, defaultDrop: false, ipset: false, egress: false, deviceGroup: true },
+  options: { scope: true, defaultDrop: false, ipset: false, egress: false, deviceGroup: true, policy: 'Adds inbound allow rules in the rule group “fwplan <plan>” on each managed Windows device; the device’s own profiles and default policy stay as they are (rollback removes the group).' },
   families: [4, 6],
   countRules: countWindowsFirewall,
   countMeaning: 'New-NetFirewallRule calls',

@@ -637,7 +637,7 @@ function ApplyPart({ apply, n, request }: { apply: ApplySummary; n: Numbers; req
           <tr>
             <th scope="row">Apply mode</th>
             <td>
-              {apply.defaultDrop ? <b>Complete policy (default drop)</b> : <b>Append ALLOW rules</b>}: {apply.mode}
+              <b>{apply.label}</b>: {apply.mode}
             </td>
           </tr>
           <tr>

@@ -9,7 +9,8 @@ interface Props {
   onChange: (patch: Partial<ExportOptions>) => void;
 }
 
-function egressText(options: ExportOptions, firewall: boolean): string {
+function egressText(options: ExportOptions, firewall: boolean, policy: string | undefined): string {
+  if (policy !== undefined) return policy;
   if (!firewall) return 'Not a firewall format: the file lists the rules in both directions as planned.';
   if (options.scope === 'gateway') {
     return 'A gateway filters what crosses it, in both directions; its own incoming and outgoing traffic is left alone.';
@@ -82,7 +83,9 @@ export function ExportOptionsForm({ options, nodes, hostNode, deviceGroups, onCh
             ? options.defaultDrop
               ? 'Replaces the current policy: apply it with the rollback steps written at the top of the file.'
               : 'Without it the file only adds ACCEPT rules in its own chain and leaves your policy alone.'
-            : 'Only for firewall formats.'}
+            : renderer.options.policy !== undefined
+              ? 'This format sets its policy itself (see below).'
+              : 'Only for firewall formats.'}
         </span>
       </fieldset>
 
@@ -135,7 +138,7 @@ export function ExportOptionsForm({ options, nodes, hostNode, deviceGroups, onCh
             </span>
           </label>
         )}
-        <span className="hint" data-testid="egress-note">{egressText(options, firewall)}</span>
+        <span className="hint" data-testid="egress-note">{egressText(options, firewall, renderer.options.policy)}</span>
       </fieldset>
     </form>
   );
