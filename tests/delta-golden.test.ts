@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DELTA_FORMATS, deltaExport, type Plan } from '../src/engine/index.ts';
+import type { Plan } from '../src/engine/index.ts';
+import { DELTA_FORMATS, deltaExport } from '../src/engine/delta.ts';
 import { parsePlanText } from '../src/engine/schema.ts';
 import { goldenCases } from './golden-cases.ts';
 

@@ -11,10 +11,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deltaExport, exportPlan, parseAddress, type Network, type Plan, type RenderOptions } from '../src/engine/index.ts';
+import { exportPlan, parseAddress, type Network, type Plan, type RenderOptions } from '../src/engine/index.ts';
+import { deltaExport } from '../src/engine/delta.ts';
 import { parsePlanText } from '../src/engine/schema.ts';
 import { coveredRanges } from '../src/engine/net/address.ts';
-import { parseNftExport } from '../src/engine/render/nftables.ts';
+import { parseNftExport } from '../src/engine/render/nftables-delta.ts';
 
 const PLANS = join(import.meta.dirname, 'fixtures', 'plans');
 const DELTAS = join(import.meta.dirname, 'fixtures', 'deltas');

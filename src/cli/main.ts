@@ -8,7 +8,6 @@ import {
   SECTIONS,
   SENHASEGURA_CATALOG,
   decodePlanBytes,
-  deltaExport,
   diffPlans,
   expandPlan,
   exportPlanChunks,
@@ -29,6 +28,7 @@ import {
   type RuleSet,
   type Scope,
 } from '../engine/index.ts';
+import { deltaExport } from '../engine/delta.ts';
 
 /** Thrown for bad usage or bad input: printed as lines, exit 2, never a stack trace. */
 class UsageError extends Error {

@@ -1,19 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DELTA_FORMATS, deltaExport } from './delta.ts';
+import { DELTA_DIFFS, DELTA_FORMATS, deltaExport } from './delta.ts';
 import { exportPlan } from './export.ts';
+import { FORMAT_IDS, RENDERERS } from './render/registry.ts';
 import { parsePlanText } from './schema.ts';
 import type { Plan } from './model/plan.ts';
 import { coveredRanges, parseAddress, rangeText, type Network } from './net/address.ts';
 import { listDiff, shellCommands, shellWords, shortHash } from './render/diff.ts';
-import { parseFirewalldExport } from './render/firewalld.ts';
-import { parseIpsetExport } from './render/ipset.ts';
-import { parseIptablesExport } from './render/iptables.ts';
-import { countNftables, parseNftExport } from './render/nftables.ts';
+import { parseFirewalldExport } from './render/firewalld-delta.ts';
+import { parseIpsetExport } from './render/ipset-delta.ts';
+import { parseIptablesExport } from './render/iptables-delta.ts';
+import { countNftables } from './render/nftables.ts';
+import { parseNftExport } from './render/nftables-delta.ts';
 import { shellWord } from './render/quote.ts';
 import type { RenderOptions } from './render/types.ts';
-import { parseUfwExport } from './render/ufw.ts';
+import { parseUfwExport } from './render/ufw-delta.ts';
 
 const PLANS = join(import.meta.dirname, '../../tests/fixtures/plans');
 const DELTAS = join(import.meta.dirname, '../../tests/fixtures/deltas');
@@ -121,6 +123,13 @@ describe('nftables tags', () => {
     const untagged = text(oldPlan, 'nftables', { scope: gateway, defaultDrop: true }).replace(/ comment "fwplan:[0-9a-z]{10}[^"]*"/g, '');
     const r = parseNftExport(untagged);
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('delta formats', () => {
+  it('a format declares a delta on its renderer exactly when src/engine/delta.ts has its comparison', () => {
+    for (const f of FORMAT_IDS) expect(RENDERERS[f].delta !== undefined, f).toBe(DELTA_DIFFS[f] !== undefined);
+    expect(DELTA_FORMATS).toEqual(['iptables', 'ip6tables', 'nftables', 'ufw', 'firewalld', 'ipset']);
   });
 });
 

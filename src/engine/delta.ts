@@ -9,8 +9,13 @@ import { exportPlan, type ExportRefusal } from './export.ts';
 import type { Plan } from './model/plan.ts';
 import type { Finding, RuleSet } from './model/rules.ts';
 import { exportFileName } from './render/common.ts';
-import { FORMAT_IDS, rendererOf, type FormatId } from './render/registry.ts';
-import type { RenderOptions } from './render/types.ts';
+import { deltaFirewalld } from './render/firewalld-delta.ts';
+import { deltaIpset } from './render/ipset-delta.ts';
+import { deltaIptables } from './render/iptables-delta.ts';
+import { deltaNftables } from './render/nftables-delta.ts';
+import { DELTA_FORMATS, rendererOf, type FormatId } from './render/registry.ts';
+import type { DeltaDiff, RenderOptions } from './render/types.ts';
+import { deltaUfw } from './render/ufw-delta.ts';
 
 export type DeltaResult =
   | {
@@ -28,8 +33,17 @@ export type DeltaResult =
     }
   | (ExportRefusal & { readonly side?: 'old' | 'new' });
 
-/** The formats that have a delta, in registry order. */
-export const DELTA_FORMATS: readonly FormatId[] = FORMAT_IDS.filter((f) => rendererOf(f).delta !== undefined);
+export { DELTA_FORMATS };
+
+/** Each delta format's comparison, beside the renderer's declaration of it (Renderer.delta). */
+export const DELTA_DIFFS: Partial<Record<FormatId, DeltaDiff>> = {
+  iptables: deltaIptables(4),
+  ip6tables: deltaIptables(6),
+  nftables: deltaNftables,
+  ufw: deltaUfw,
+  firewalld: deltaFirewalld,
+  ipset: deltaIpset,
+};
 
 function sameScope(a: RenderOptions['scope'], b: RenderOptions['scope']): boolean {
   return a.kind === b.kind && (a.kind === 'gateway' || (b.kind === 'host' && a.node === b.node));
@@ -52,7 +66,8 @@ export function deltaExport(
 ): DeltaResult {
   const renderer = rendererOf(format);
   const delta = renderer.delta;
-  if (!delta) {
+  const diff = DELTA_DIFFS[format];
+  if (!delta || !diff) {
     return { ok: false, errors: [], message: `${format} has no delta export (formats with one: ${DELTA_FORMATS.join(', ')})` };
   }
   const oldOptions = more.oldOptions ?? options;
@@ -67,7 +82,7 @@ export function deltaExport(
   const after = exportPlan(newPlan, format, options, more.new ?? expandPlan(newPlan));
   if (!after.ok) return { ...after, side: 'new', message: `NEW plan: ${after.message}` };
   const fileName = exportFileName(newPlan.name, options.scope, delta.suffix);
-  const out = delta.diff({
+  const out = diff({
     old: before.text,
     new: after.text,
     oldPlan: oldPlan.name ?? '(unnamed)',

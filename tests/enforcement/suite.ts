@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { deltaExport, expandPlan, exportPlan, nodeFamilies, parseScope, type Plan, type PlanNodeRef, type RenderOptions } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, nodeFamilies, parseScope, type Plan, type PlanNodeRef, type RenderOptions } from '../../src/engine/index.ts';
+import { deltaExport } from '../../src/engine/delta.ts';
 import { parsePlan } from '../../src/engine/schema.ts';
 import { gatedIt, rootAndTools, tools, type Gate } from './gate.ts';
 import { listFirewall, loadExport, machineFirewallConfig, resetFirewall, type LoadFormat, type Loadable, type Unload } from './firewall.ts';

@@ -36,6 +36,9 @@ export const RENDERERS = {
 export type FormatId = keyof typeof RENDERERS;
 export const FORMAT_IDS = Object.keys(RENDERERS) as FormatId[];
 
+/** The formats that have a delta (their renderer declares one), in registry order. */
+export const DELTA_FORMATS: readonly FormatId[] = FORMAT_IDS.filter((f) => (RENDERERS[f] as Renderer).delta !== undefined);
+
 export function isFormatId(value: unknown): value is FormatId {
   return typeof value === 'string' && Object.hasOwn(RENDERERS, value);
 }

@@ -139,12 +139,18 @@ export type DeltaOutput =
     }
   | { readonly ok: false; readonly message: string };
 
-/** A format's delta: how its files are named and how two of its exports are compared. */
+/**
+ * A format's delta, as the renderer declares it: how its files are named and what they are. The
+ * comparison itself (a DeltaDiff) lives in render/<format>-delta.ts and is reached through
+ * src/engine/delta.ts only, so the web page loads it when a delta is asked for, not with the page.
+ */
 export interface DeltaFormat {
   /** the file name after the plan's slug and scope: ".delta-nft.sh" */
   readonly suffix: string;
   readonly mediaType: string;
   /** one sentence: what the delta file is and how it is applied */
   readonly description: string;
-  diff(input: DeltaInput): DeltaOutput;
 }
+
+/** How two exports of one format are compared into the delta file. */
+export type DeltaDiff = (input: DeltaInput) => DeltaOutput;

@@ -64,10 +64,10 @@ export function ExportPanel() {
     const r = verifyScript(n.plan, s, n.ruleSet);
     if (r.ok) downloadText(r.text, exportFileName(n.plan.name, s, '-verify.sh'), 'text/x-shellscript');
   };
-  const onDownloadDelta = (format: FormatId) => {
+  const onDownloadDelta = async (format: FormatId) => {
     if (!baseline) return;
     const n = now();
-    const r = exportDelta(baseline, ruleSetOf(baseline.plan), n.plan, n.ruleSet, effective, format);
+    const r = await exportDelta(baseline, ruleSetOf(baseline.plan), n.plan, n.ruleSet, effective, format);
     if (!r.ok) {
       setDeltaNote({ format, ok: false, text: `No ${format} delta from ${baseline.source}: ${r.message}` });
       return;
@@ -131,7 +131,7 @@ export function ExportPanel() {
                   Download the nc check script
                 </button>
                 {deltas.map((f) => (
-                  <button key={f} type="button" className="button" data-testid={`export-delta-${f}`} onClick={() => onDownloadDelta(f)} title={RENDERERS[f].delta?.description}>
+                  <button key={f} type="button" className="button" data-testid={`export-delta-${f}`} onClick={() => void onDownloadDelta(f)} title={RENDERERS[f].delta?.description}>
                     Download the {f} delta from {baseline?.source}
                   </button>
                 ))}

@@ -44,7 +44,7 @@ describe('the Export view against a baseline', () => {
     expect(deltaDownloads(baseline, options({ format: 'nftables', ipset: true }))).toEqual(['nftables']);
   });
 
-  it("makes the same delta as the reviewed golden files, in the view's scope and options", () => {
+  it("makes the same delta as the reviewed golden files, in the view's scope and options", async () => {
     const oldRules = expandPlan(oldPlan);
     const newRules = expandPlan(newPlan);
     const cases: [Partial<ExportOptions>, string][] = [
@@ -57,7 +57,7 @@ describe('the Export view against a baseline', () => {
       [{ format: 'ipset', ipset: true }, 'gateway.ipset'],
     ];
     for (const [patch, golden] of cases) {
-      const r = exportDelta(baseline, oldRules, newPlan, newRules, options(patch), patch.format ?? 'nftables');
+      const r = await exportDelta(baseline, oldRules, newPlan, newRules, options(patch), patch.format ?? 'nftables');
       if (!r.ok) throw new Error(`${golden}: ${r.message}`);
       expect(r.text, golden).toBe(readFileSync(join(DELTAS, golden), 'utf8'));
       expect(r.added, golden).toBeGreaterThan(0);
@@ -65,19 +65,19 @@ describe('the Export view against a baseline', () => {
     }
   });
 
-  it('a plan against itself changes nothing', () => {
+  it('a plan against itself changes nothing', async () => {
     const rules = expandPlan(newPlan);
-    const r = exportDelta({ plan: newPlan, source: 'new.json' }, rules, newPlan, rules, options({ format: 'firewalld', scope: 'host', hostNode: 'vault-03', defaultDrop: true }), 'firewalld');
+    const r = await exportDelta({ plan: newPlan, source: 'new.json' }, rules, newPlan, rules, options({ format: 'firewalld', scope: 'host', hostNode: 'vault-03', defaultDrop: true }), 'firewalld');
     expect(r.ok && [r.added, r.removed]).toEqual([0, 0]);
   });
 
-  it('refuses with a message naming the side: a baseline with errors, a node the baseline lacks', () => {
+  it('refuses with a message naming the side: a baseline with errors, a node the baseline lacks', async () => {
     const newRules = expandPlan(newPlan);
     const broken: Plan = { ...oldPlan, roles: { ...oldPlan.roles, NTP: ['192.0.2.300'] } };
-    const r = exportDelta({ plan: broken, source: 'broken.json' }, expandPlan(broken), newPlan, newRules, options({ format: 'nftables' }), 'nftables');
+    const r = await exportDelta({ plan: broken, source: 'broken.json' }, expandPlan(broken), newPlan, newRules, options({ format: 'nftables' }), 'nftables');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(/^OLD plan: The plan has 1 error.*192\.0\.2\.300/);
-    const lacks = exportDelta(baseline, expandPlan(oldPlan), newPlan, newRules, options({ format: 'nftables', scope: 'host', hostNode: 'vault-03' }), 'nftables');
+    const lacks = await exportDelta(baseline, expandPlan(oldPlan), newPlan, newRules, options({ format: 'nftables', scope: 'host', hostNode: 'vault-03' }), 'nftables');
     expect(lacks.ok).toBe(false);
     if (!lacks.ok) expect(lacks.message).toMatch(/^OLD plan: .*vault-03/);
   });

@@ -1,6 +1,5 @@
 import {
   RENDERERS,
-  deltaExport,
   isFormatId,
   type DeltaResult,
   type FormatId,
@@ -54,8 +53,11 @@ export function deltaDownloads(baseline: Comparison | null, options: ExportOptio
  * What turns a firewall loaded with the baseline's export into one loaded with the plan's, in
  * `format`, both made with the view's options (scope from the plan's nodes). Refused with a
  * message when either plan cannot be exported or the exports differ where the delta cannot reach.
+ * The delta code (src/engine/delta.ts) is loaded here, on the first delta asked for: the page's
+ * first load does not carry it.
  */
-export function exportDelta(baseline: Comparison, baselineRuleSet: RuleSet, plan: Plan, ruleSet: RuleSet, options: ExportOptions, format: FormatId): DeltaResult {
+export async function exportDelta(baseline: Comparison, baselineRuleSet: RuleSet, plan: Plan, ruleSet: RuleSet, options: ExportOptions, format: FormatId): Promise<DeltaResult> {
+  const { deltaExport } = await import('../../engine/delta.ts');
   const opts = renderOptions(options, scopeOf(ruleSet.nodes, options), format);
   return deltaExport(baseline.plan, plan, format, opts, { old: baselineRuleSet, new: ruleSet });
 }
