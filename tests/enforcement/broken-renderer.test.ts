@@ -28,7 +28,7 @@ gatedDescribe('enforcement: the checker catches a broken renderer', enforcementG
     });
 
     it(`${format}: a port left out of a rule (SSH from USERW to PRD) is reported as missing flows`, async () => {
-      const r = await lab().round(format, { kind: 'gateway' }, { mutate: (text) => dropPort(text, 'fwplan USERW->PRD ', 22) });
+      const r = await lab().round(format, { kind: 'gateway' }, { mutate: (text) => dropPort(text, 'userw-prd-tcp-22', 22) });
       expect(r.failures.map(summary).sort()).toEqual([
         'expected open got timeout tcp/22 userw1 -> prd',
         'expected open got timeout tcp/22 userw2 -> prd',
@@ -36,7 +36,7 @@ gatedDescribe('enforcement: the checker catches a broken renderer', enforcementG
     });
 
     it(`${format}: a rule with source and destination swapped (NTP) is reported as a missing and an extra flow`, async () => {
-      const r = await lab().round(format, { kind: 'gateway' }, { mutate: (text) => swapDirection(text, 'fwplan PRD->NTP ') });
+      const r = await lab().round(format, { kind: 'gateway' }, { mutate: (text) => swapDirection(text, 'prd-ntp-udp-123') });
       expect(r.failures.map(summary).sort()).toEqual([
         'expected dropped got open udp/123 ntp -> prd',
         'expected open got timeout udp/123 prd -> ntp',
