@@ -54,7 +54,7 @@ export default tseslint.config(
     files: ['src/ui/**/*.{ts,tsx}', 'src/main.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts', '!**/engine/audit', '!**/engine/audit.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas, src/engine/audit.ts for the audit) only.' }],
+        patterns: [{ group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts', '!**/engine/audit', '!**/engine/audit.ts', '!**/engine/delta', '!**/engine/delta.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas, src/engine/audit.ts for the audit) only.' }],
       }],
     },
   },
@@ -67,7 +67,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts', '!**/engine/audit', '!**/engine/audit.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas, src/engine/audit.ts for the audit) only.' },
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts', '!**/engine/audit', '!**/engine/audit.ts', '!**/engine/delta', '!**/engine/delta.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas, src/engine/audit.ts for the audit) only.' },
           { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/sheet is pure: the view lives in src/ui/change-request.' },
           { group: ['zustand', 'zustand/*', 'zundo'], message: 'src/sheet must not depend on the store.' },
           { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'src/sheet runs in the browser too: no node modules.' },
@@ -84,7 +84,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts', '!**/engine/audit', '!**/engine/audit.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas, src/engine/audit.ts for the audit) only.' },
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts', '!**/engine/audit', '!**/engine/audit.ts', '!**/engine/delta', '!**/engine/delta.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas, src/engine/audit.ts for the audit) only.' },
           { group: ['**/ui/**', '**/store/**', '**/sheet/**', 'react', 'react-dom', 'zustand'], message: 'src/cli must not import the web app.' },
         ],
       }],
@@ -97,7 +97,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts', '!**/engine/audit', '!**/engine/audit.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas, src/engine/audit.ts for the audit) only.' },
+          { group: ['**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/schema', '!**/engine/schema.ts', '!**/engine/audit', '!**/engine/audit.ts', '!**/engine/delta', '!**/engine/delta.ts'], message: 'Import the engine through src/engine/index.ts (and src/engine/schema.ts for the zod schemas, src/engine/audit.ts for the audit) only.' },
           { group: ['**/ui/**'], message: 'src/store must not import the UI.' },
         ],
       }],

@@ -31,11 +31,13 @@ async function cli(args: string[], files: Record<string, string | Uint8Array> = 
 }
 
 const single = join(FIXTURES, 'single-node.json');
+const oldPlan = join(FIXTURES, '../deltas/old.json');
+const newPlan = join(FIXTURES, '../deltas/new.json');
 const objects = join(FIXTURES, 'objects.json');
 
 describe('fwplan CLI', () => {
   it('prints help for every command, exit 0', async () => {
-    for (const c of ['catalog', 'schema', 'lint', 'rules', 'export', 'verify', 'diff', 'audit', 'migrate']) {
+    for (const c of ['catalog', 'schema', 'lint', 'rules', 'export', 'delta', 'verify', 'diff', 'audit', 'migrate']) {
       const r = await cli([c, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`Usage: fwplan ${c}`));
@@ -175,6 +177,51 @@ describe('fwplan CLI', () => {
     const r = await cli(['export', objects, '--format', 'iptables', '--scope', 'host:192.0.2.99']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not the address of a senhasegura node/);
+  });
+
+  it('delta: the delta alone on stdout, a summary on stderr; a plan to itself changes nothing', async () => {
+    const r = await cli(['delta', oldPlan, newPlan, '--format', 'nftables', '--default-drop']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.startsWith('#!/usr/bin/env bash\n# fwplan delta — nftables')).toBe(true);
+    expect(r.stdout).toMatch(/\nnft -c -f "\$tx"\nnft -f "\$tx"\n/);
+    expect(r.stderr).toMatch(/^fwplan: nftables delta, gateway: \d+ added, \d+ removed$/m);
+    const ipt = await cli(['delta', oldPlan, newPlan, '--format', 'iptables', '--scope', 'host:vault-01', '--default-drop', '--ipset']);
+    expect(ipt.code, ipt.stderr).toBe(0);
+    expect(ipt.stdout).toMatch(/^\*filter\n(?:[:-].*\n)+COMMIT\n$/m);
+    const sets = await cli(['delta', oldPlan, newPlan, '--format', 'ipset']);
+    expect(sets.stderr).toMatch(/^fwplan: once the rule deltas are loaded: ipset destroy fwplan-site-/m);
+    const same = await cli(['delta', newPlan, newPlan, '--format', 'ufw']);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/echo 'fwplan delta: nothing to change'/);
+    expect(same.stderr).toMatch(/ufw delta, gateway: 0 added, 0 removed/);
+    const out = await cli(['delta', oldPlan, newPlan, '--format', 'firewalld', '--out', 'd.sh']);
+    expect(out.stdout).toBe('');
+    expect(out.written['d.sh']).toMatch(/--remove-rich-rule=/);
+  });
+
+  it('delta: bad usage is exit 2, a plan with errors or a scope OLD lacks exit 1', async () => {
+    const usage = async (args: string[], message: RegExp, files: Record<string, string> = {}) => {
+      const r = await cli(['delta', ...args], files);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    };
+    await usage([oldPlan, '--format', 'nftables'], /fwplan delta needs two plans: OLD NEW/);
+    await usage([oldPlan, newPlan], /--format is required: iptables, ip6tables, nftables, ufw, firewalld, ipset/);
+    await usage([oldPlan, newPlan, '--format', 'csv'], /--format csv: has no delta \(use iptables, ip6tables, nftables, ufw, firewalld, ipset\)/);
+    await usage([oldPlan, newPlan, '--format', 'pf'], /--format pf: unknown format/);
+    await usage([oldPlan, newPlan, single, '--format', 'nftables'], /unexpected argument/);
+    await usage(['-', '-', '--format', 'nftables'], /only one of OLD and NEW can be standard input/);
+    await usage([oldPlan, newPlan, '--format', 'nftables', '--ipset'], /--ipset applies to --format iptables and ip6tables/);
+    await usage([oldPlan, newPlan, '--format', 'nftables', '--device-group', 'x'], /fwplan delta does not take --device-group/);
+    const bad = { 'bad.json': '{"version":1,"roles":{"PRD":["10.0.0.10"],"DVC":["10.0.0.300"]}}' };
+    const errors = await cli(['delta', oldPlan, 'bad.json', '--format', 'nftables'], bad);
+    expect(errors.code).toBe(1);
+    expect(errors.stdout).toBe('');
+    expect(errors.stderr).toMatch(/^fwplan: NEW bad\.json: error +deviceGroups\[0\]\.entries\[0\]: "10\.0\.0\.300"/m);
+    expect(errors.stderr).toMatch(/no delta: a plan has errors/);
+    const scope = await cli(['delta', oldPlan, newPlan, '--format', 'nftables', '--scope', 'host:vault-03']);
+    expect(scope.code).toBe(1);
+    expect(scope.stderr).toMatch(/^fwplan: OLD plan: .*vault-03/m);
   });
 
   it('rules lists rules and skips, entries as written', async () => {

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+  DELTA_FORMATS,
   FORMAT_IDS,
   MAX_PLAN_BYTES,
   RENDERERS,
@@ -19,12 +20,16 @@ import {
   verifyScript,
   type Finding,
   type Flow,
+  type FormatId,
   type Plan,
   type PlanDiff,
+  type RenderOptions,
+  type Renderer,
   type RuleSet,
   type Scope,
 } from '../engine/index.ts';
 import type { AuditReport, LoadedSource } from '../engine/audit.ts';
+import { deltaExport } from '../engine/delta.ts';
 
 /** Thrown for bad usage or bad input: printed as lines, exit 2, never a stack trace. */
 class UsageError extends Error {
@@ -146,6 +151,39 @@ function scopeOption(ruleSet: RuleSet, values: Values): { scope: Scope; scopeTex
   const parsed = parseScope(ruleSet, scopeText);
   if (!parsed.ok) throw new UsageError([`--scope ${parsed.message}`]);
   return { scope: parsed.scope, scopeText };
+}
+
+/** --format, for export and delta: required, one of `allowed`. */
+function formatOption(values: Values, allowed: readonly FormatId[]): FormatId {
+  const format = values.format;
+  if (typeof format !== 'string') throw new UsageError([`--format is required: ${allowed.join(', ')}`]);
+  if (!isFormatId(format) || !allowed.includes(format)) throw new UsageError([`--format ${format}: ${isFormatId(format) ? 'has no delta' : 'unknown format'} (use ${allowed.join(', ')})`]);
+  return format;
+}
+
+/** The export options but the scope, checked against what the format takes. */
+function renderOptions(renderer: Renderer, values: Values): Omit<RenderOptions, 'scope'> {
+  if (values.ipset === true && !renderer.options.ipset) throw new UsageError([`--ipset applies to --format ${FORMAT_IDS.filter((f) => RENDERERS[f].options.ipset).join(' and ')}`]);
+  const egress = values.egress ?? 'filter';
+  if (egress !== 'filter' && egress !== 'open') throw new UsageError([`--egress ${String(egress)}: use filter or open`]);
+  const placement = renderer.options.placement;
+  for (const key of ['from', 'to'] as const) {
+    if (values[key] !== undefined && !placement) throw new UsageError([`--${key} applies to formats placed in the path: ${FORMAT_IDS.filter((f) => RENDERERS[f].options.placement).join(', ') || 'none'}`]);
+  }
+  if (values['device-group'] !== undefined && !renderer.options.deviceGroup) throw new UsageError([`--device-group applies to ${FORMAT_IDS.filter((f) => RENDERERS[f].options.deviceGroup).join(', ') || 'no format'}`]);
+  return {
+    defaultDrop: values['default-drop'] === true,
+    ipset: values.ipset === true,
+    egress,
+    ...(typeof values.from === 'string' ? { from: values.from } : {}),
+    ...(typeof values.to === 'string' ? { to: values.to } : {}),
+    ...(typeof values['device-group'] === 'string' ? { deviceGroup: values['device-group'] } : {}),
+  };
+}
+
+/** A plan's errors on standard error, each line saying which plan (`which`) when there are two. */
+function reportErrors(io: Io, ruleSet: RuleSet, which = ''): void {
+  for (const f of bySeverity(ruleSet.findings).filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${which}${findingLine(f)}`));
 }
 
 function rulesText(ruleSet: RuleSet): string {
@@ -331,36 +369,74 @@ gives no export (exit 1): fix what fwplan lint lists first.`,
     options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'from', 'to', 'device-group', 'out'],
     plans: 1,
     run({ io, values, plan }) {
-      const format = values.format;
-      if (typeof format !== 'string') throw new UsageError([`--format is required: ${FORMAT_IDS.join(', ')}`]);
-      if (!isFormatId(format)) throw new UsageError([`--format ${format}: unknown format (use ${FORMAT_IDS.join(', ')})`]);
+      const format = formatOption(values, FORMAT_IDS);
       const p = plan().plan;
       const ruleSet = expandPlan(p, { today: today() });
-      const renderer = RENDERERS[format];
-      if (values.ipset === true && !renderer.options.ipset) throw new UsageError([`--ipset applies to --format ${FORMAT_IDS.filter((f) => RENDERERS[f].options.ipset).join(' and ')}`]);
-      const egress = values.egress ?? 'filter';
-      if (egress !== 'filter' && egress !== 'open') throw new UsageError([`--egress ${String(egress)}: use filter or open`]);
-      const placement = renderer.options.placement;
-      for (const key of ['from', 'to'] as const) {
-        if (values[key] !== undefined && !placement) throw new UsageError([`--${key} applies to formats placed in the path: ${FORMAT_IDS.filter((f) => RENDERERS[f].options.placement).join(', ') || 'none'}`]);
-      }
-      if (values['device-group'] !== undefined && !renderer.options.deviceGroup) throw new UsageError([`--device-group applies to ${FORMAT_IDS.filter((f) => RENDERERS[f].options.deviceGroup).join(', ') || 'no format'}`]);
-      const where = {
-        ...(typeof values.from === 'string' ? { from: values.from } : {}),
-        ...(typeof values.to === 'string' ? { to: values.to } : {}),
-        ...(typeof values['device-group'] === 'string' ? { deviceGroup: values['device-group'] } : {}),
-      };
+      const options = renderOptions(RENDERERS[format], values);
       if (ruleSet.hasErrors) {
-        for (const f of bySeverity(ruleSet.findings).filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
+        reportErrors(io, ruleSet);
         io.stderr(line(`fwplan: no export: the plan has errors (${summary(ruleSet.findings)}); fix them first`));
         return 1;
       }
       const { scope, scopeText } = scopeOption(ruleSet, values);
-      const result = exportPlanChunks(p, format, { scope, defaultDrop: values['default-drop'] === true, ipset: values.ipset === true, egress, ...where }, ruleSet);
+      const result = exportPlanChunks(p, format, { scope, ...options }, ruleSet);
       if (!result.ok) throw new UsageError([result.message]);
       writeOut(io, values, result.chunks);
       for (const f of [...ruleSet.findings, ...result.findings].filter((x) => x.severity !== 'note')) io.stderr(line(`fwplan: ${findingLine(f)}`));
       io.stderr(line(`fwplan: ${format}, ${scopeText}: ${result.planRules} plan rules; ${ruleSet.skipped.length} catalog rows skipped (fwplan lint for details)`));
+      return 0;
+    },
+  },
+  delta: {
+    summary: `what turns a firewall loaded with OLD's export into NEW's (${DELTA_FORMATS.join(', ')})`,
+    usage: 'fwplan delta OLD NEW --format F [--scope S] [--default-drop] [--egress filter|open] [--ipset] [--out FILE]',
+    help: `Compares the exports of two plans made with the same format and options, and prints what turns a
+firewall that holds OLD's export into one that holds NEW's, adding before removing:
+  nftables         a bash script: checks table inet fwplan holds exactly OLD's rules (each rule
+                   carries a tag), looks up the handles of the rules it deletes, then one nft
+                   transaction (nft -c -f, nft -f): sets, elements and rules added and deleted
+  iptables, ip6tables
+                   iptables-restore --noflush input: -A NEW's rules, -D OLD's, chains declared and
+                   removed; the built-in chains are left alone
+  ipset            ipset restore input (with --ipset, load it before the iptables deltas); sets NEW
+                   no longer has are listed, to destroy once the iptables deltas are loaded
+  ufw              a bash script: ufw allow for NEW's rules, then ufw delete for OLD's
+  firewalld        a bash script: --add-rich-rule, ipset --add-entry, then --remove-rich-rule,
+                   --remove-entry, --delete-ipset, and one --reload
+  --format F       ${DELTA_FORMATS.join(', ')}
+  --scope S        ${SCOPE_HELP}
+  --default-drop, --egress E, --ipset
+                   as OLD's export was made (fwplan export --help); NEW's is made the same way
+  --out FILE       write to FILE instead of standard output
+
+The delta alone goes to standard output (nothing to change: a delta that changes nothing). Exit 1
+when either plan has errors, or when the exports differ where a delta cannot reach (a chain's
+policy, the built-in chains): load NEW's full export then.`,
+    options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'out'],
+    plans: 2,
+    run({ io, values, plans }) {
+      const format = formatOption(values, DELTA_FORMATS);
+      const [before, after] = plans();
+      const options = renderOptions(RENDERERS[format], values);
+      const oldRules = expandPlan(before.plan, { today: today() });
+      const newRules = expandPlan(after.plan, { today: today() });
+      if (oldRules.hasErrors || newRules.hasErrors) {
+        for (const [which, rs, path] of [['OLD', oldRules, before.path], ['NEW', newRules, after.path]] as const) {
+          if (rs.hasErrors) reportErrors(io, rs, `${which} ${path}: `);
+        }
+        io.stderr(line('fwplan: no delta: a plan has errors; fix them first'));
+        return 1;
+      }
+      const { scope, scopeText } = scopeOption(newRules, values);
+      const result = deltaExport(before.plan, after.plan, format, { scope, ...options }, { old: oldRules, new: newRules });
+      if (!result.ok) {
+        io.stderr(line(`fwplan: ${result.message}`));
+        return 1;
+      }
+      writeOut(io, values, [result.text]);
+      for (const f of result.findings.filter((x) => x.severity !== 'note')) io.stderr(line(`fwplan: ${findingLine(f)}`));
+      for (const c of result.afterwards) io.stderr(line(`fwplan: once the rule deltas are loaded: ${c}`));
+      io.stderr(line(`fwplan: ${format} delta, ${scopeText}: ${result.added} added, ${result.removed} removed`));
       return 0;
     },
   },
@@ -544,6 +620,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     if (positionals.length > command.plans) throw new UsageError([`unexpected argument "${positionals[command.plans]}"`]);
     if (command.plans === 2 && positionals.length < 2) throw new UsageError([`fwplan ${name} needs two plans: OLD NEW`]);
+    if (positionals.filter((p) => p === '-').length > 1) throw new UsageError(['only one of OLD and NEW can be standard input (-)']);
     // the plans are read before the command runs: reading one may need the schema module (async)
     const reads: ReadPlan[] = [];
     for (let i = 0; i < command.plans; i++) reads.push(await readPlan(io, positionals[i]));

@@ -1,6 +1,7 @@
 /**
  * The engine's public entry: the web app, the sheet and the CLI import from here (and from
- * ./schema.ts, the zod schemas, which this entry never loads: a valid plan is read without zod).
+ * ./schema.ts, the zod schemas, which this entry never loads: a valid plan is read without zod;
+ * and from ./delta.ts, the delta exports, which the web page loads only when one is asked for).
  */
 export { ADMIN_SHELL_RULE, SECTIONS, SENHASEGURA_CATALOG, SERVICE_PRESETS, catalogRule, groupServiceIds, isRuleId } from './catalog/senhasegura.ts';
 export type { Section, ServicePreset } from './catalog/senhasegura.ts';
@@ -60,16 +61,18 @@ export { flowKey, flowsOf, isPair, pairCount, pairs } from './flows.ts';
 export type { Flow } from './flows.ts';
 export { applyScope, GATEWAY, parseScope, scopeLabel, scopeNode } from './scope.ts';
 export type { Scope, ScopeResult } from './scope.ts';
-export { RENDERERS, rendererOf } from './render/registry.ts';
+export { DELTA_FORMATS, RENDERERS, rendererOf } from './render/registry.ts';
 export { FORMAT_IDS, isFormatId } from './render/formats.ts';
 export type { FormatId } from './render/formats.ts';
-export type { FormatOptions, Renderer, RenderOptions } from './render/types.ts';
+export type { DeltaDiff, DeltaFormat, DeltaInput, DeltaOutput, FormatOptions, Renderer, RenderOptions } from './render/types.ts';
 export { BASELINE, baselineSummary } from './render/baseline.ts';
 export { exportFileName, scopeSlug } from './render/common.ts';
 export { ruleJson, ruleSetJson } from './render/json.ts';
 export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateUtf8, stripControls } from './render/quote.ts';
 export { exportPlan, exportPlanChunks } from './export.ts';
 export type { ExportRefusal, ExportResult } from './export.ts';
+// deltaExport is in ./delta.ts, an entry of its own (like ./schema.ts): the web page loads it on demand
+export type { DeltaResult } from './delta.ts';
 export { checkTarget, verificationPlan, verifyScript } from './verify.ts';
 export { diffPlans, diffRuleSets } from './diff.ts';
 export type { Change, DiffGroup, PlanDiff } from './diff.ts';

@@ -6,9 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { expandPlan, exportPlan, nodeFamilies, parseScope, type Plan, type PlanNodeRef, type RenderOptions } from '../../src/engine/index.ts';
+import { deltaExport } from '../../src/engine/delta.ts';
 import { parsePlan } from '../../src/engine/schema.ts';
 import { gatedIt, rootAndTools, tools, type Gate } from './gate.ts';
-import { loadExport, machineFirewallConfig, resetFirewall, type LoadFormat, type Loadable, type Unload } from './firewall.ts';
+import { listFirewall, loadExport, machineFirewallConfig, resetFirewall, type LoadFormat, type Loadable, type Unload } from './firewall.ts';
 import { antiLockoutFlows, flowKey, flowsFor, flowUniverse, type Flow, type FlowUniverse } from './flows.ts';
 import { Lab, NS_PREFIX, type Family, type HostAddress } from './netns.ts';
 import { Agents, checkFlows, formatFailures, type Failure } from './probe.ts';
@@ -40,8 +41,18 @@ export interface RoundResult {
   readonly mustPass: number;
 }
 
+/** A delta round: OLD's export loaded, the delta to this lab's plan applied, and NEW's export loaded alone for comparison. */
+export interface DeltaRoundResult extends RoundResult {
+  /** what the firewall held after OLD's export and the delta, and after NEW's export alone (listFirewall) */
+  readonly afterDelta: string;
+  readonly fresh: string;
+  /** rules the delta added and removed */
+  readonly added: number;
+  readonly removed: number;
+}
+
 export interface RoundOptions {
-  /** change the export text before loading it (to prove the checker catches a broken renderer) */
+  /** change the export (deltaRound: the delta) text before loading it (to prove the checker catches a broken renderer) */
   readonly mutate?: (text: string) => string;
 }
 
@@ -64,9 +75,16 @@ export class EnforcementLab {
     readonly agents: Agents,
   ) {}
 
-  static async create(topology: Topology): Promise<EnforcementLab> {
+  /**
+   * Build the lab of a topology and start its agents. `extra` flows are probed too and must be
+   * dropped (a delta test passes the flows only the old plan allowed).
+   */
+  static async create(topology: Topology, extra: readonly Flow[] = []): Promise<EnforcementLab> {
     const plan = planOf(topology);
-    const universe = flowUniverse(plan, topology.hosts, topology.groups);
+    const own = flowUniverse(plan, topology.hosts, topology.groups);
+    const seen = new Set([...own.planned, ...own.negatives].map(flowKey));
+    const more = extra.filter((f) => !seen.has(flowKey(f)) && !own.allowed.has(flowKey(f)) && seen.add(flowKey(f)));
+    const universe: FlowUniverse = { ...own, negatives: [...own.negatives, ...more] };
     const lab = await Lab.create(topology.name, topology.hosts);
     try {
       const agents = await Agents.start(lab, [...universe.planned, ...universe.negatives]);
@@ -104,15 +122,17 @@ export class EnforcementLab {
     return { plan, addresses: mine.filter((a) => families.includes(a.family)), open: mine.filter((a) => !families.includes(a.family)) };
   }
 
-  /** The export of this lab's plan in a format and scope, with --default-drop (and its ipset companion). */
-  exportFor(format: LoadFormat, scope: ScopeChoice): Loadable {
+  /** The export options of a round: the scope's node (by name), and --default-drop unless said otherwise. */
+  private optionsFor(scope: ScopeChoice, defaultDrop = true): RenderOptions {
     const node = this.node(scope);
-    const options: RenderOptions = {
-      scope: node ? { kind: 'host', node: node.plan.name } : { kind: 'gateway' },
-      defaultDrop: true,
-    };
+    return { scope: node ? { kind: 'host', node: node.plan.name } : { kind: 'gateway' }, defaultDrop };
+  }
+
+  /** The export of this lab's plan (or another plan) in a format and scope, with --default-drop (and its ipset companion). */
+  exportFor(format: LoadFormat, scope: ScopeChoice, plan: Plan = this.plan, defaultDrop = true): Loadable {
+    const options = this.optionsFor(scope, defaultDrop);
     const text = (f: 'iptables' | 'ip6tables' | 'nftables' | 'ufw' | 'firewalld' | 'ipset', opts: RenderOptions): string => {
-      const result = exportPlan(this.plan, f, opts);
+      const result = exportPlan(plan, f, opts);
       if (!result.ok) throw new Error(`export ${f}: ${result.message}`);
       return result.text;
     };
@@ -121,6 +141,19 @@ export class EnforcementLab {
       return { rules: text(base, { ...options, ipset: true }), ipset: text('ipset', options) };
     }
     return { rules: text(format, options) };
+  }
+
+  /** `fwplan delta` from another plan to this lab's plan (with its ipset delta for the +ipset formats). */
+  deltaFor(format: LoadFormat, scope: ScopeChoice, oldPlan: Plan, defaultDrop = true): Loadable & { added: number; removed: number } {
+    const options = this.optionsFor(scope, defaultDrop);
+    const base = format.replace('+ipset', '') as 'iptables' | 'ip6tables' | 'nftables' | 'ufw' | 'firewalld';
+    const withSets = format.endsWith('+ipset');
+    const rules = deltaExport(oldPlan, this.plan, base, { ...options, ipset: withSets });
+    if (!rules.ok) throw new Error(`delta ${format}: ${rules.message}`);
+    if (!withSets) return { rules: rules.text, added: rules.added, removed: rules.removed };
+    const sets = deltaExport(oldPlan, this.plan, 'ipset', options);
+    if (!sets.ok) throw new Error(`delta ipset: ${sets.message}`);
+    return { rules: rules.text, ipset: sets.text, afterwards: sets.afterwards, added: rules.added, removed: rules.removed };
   }
 
   /**
@@ -174,6 +207,49 @@ export class EnforcementLab {
     return { failures, probed: flows.length, mustPass: flows.filter(allowed).length };
   }
 
+  /**
+   * The delta proof: load OLD's export, apply the delta to this lab's plan, probe (with
+   * --default-drop: every flow must behave as this lab's plan says — its planned flows pass, the
+   * old plan's flows it dropped and its own negatives are dropped), list what the firewall holds;
+   * then wipe, load NEW's export alone and list that too.
+   */
+  async deltaRound(format: LoadFormat, scope: ScopeChoice, oldPlan: Plan, defaultDrop = true, options: RoundOptions = {}): Promise<DeltaRoundResult> {
+    const where = scope.kind === 'gateway' ? 'router' : scope.host;
+    const old = this.exportFor(format, scope, oldPlan, defaultDrop);
+    const fresh = this.exportFor(format, scope, this.plan, defaultDrop);
+    const made = this.deltaFor(format, scope, oldPlan, defaultDrop);
+    const delta = options.mutate ? { ...made, rules: options.mutate(made.rules) } : made;
+    const flows = defaultDrop ? this.flows(format, scope) : [];
+    const allowed = this.allowedIn(scope);
+    const before = await machineFirewallConfig();
+    const loaded = async (load: Loadable, deltas: Loadable[], probe: boolean): Promise<{ listing: string; failures: Failure[] }> => {
+      await resetFirewall(this.lab, where);
+      let unload: Unload | undefined;
+      try {
+        unload = await loadExport(this.lab, where, format, load, deltas);
+        const failures = probe ? await checkFlows(this.agents, flows, allowed) : [];
+        return { listing: await listFirewall(this.lab, where, format), failures };
+      } finally {
+        await unload?.();
+        await resetFirewall(this.lab, where);
+      }
+    };
+    const afterDelta = await loaded(old, [delta], defaultDrop);
+    const alone = await loaded(fresh, [], false);
+    if ((await machineFirewallConfig()) !== before) {
+      throw new Error(`${format}: the machine's /etc/ufw, /etc/default/ufw or /etc/firewalld changed during the round`);
+    }
+    return {
+      failures: afterDelta.failures,
+      probed: flows.length,
+      mustPass: flows.filter(allowed).length,
+      afterDelta: afterDelta.listing,
+      fresh: alone.listing,
+      added: delta.added,
+      removed: delta.removed,
+    };
+  }
+
   async destroy(): Promise<void> {
     const prefix = this.lab.prefix;
     await this.lab.destroy();
@@ -187,10 +263,10 @@ export class EnforcementLab {
  * (and checked: without a firewall every probe gets through). The lab is destroyed after the last
  * test, whether the tests passed or not, and no namespace of it may be left.
  */
-export function useEnforcementLab(topology: Topology): () => EnforcementLab {
+export function useEnforcementLab(topology: Topology, extra: () => readonly Flow[] = () => []): () => EnforcementLab {
   let lab: EnforcementLab | undefined;
   beforeAll(async () => {
-    lab = await EnforcementLab.create(topology);
+    lab = await EnforcementLab.create(topology, extra());
   }, 60_000);
   afterAll(async () => {
     await lab?.destroy();

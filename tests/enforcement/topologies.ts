@@ -235,3 +235,47 @@ export const COMPONENTS: Topology = {
   ],
   siteFlows: [{ name: 'monitoring agents', from: ['mon'], to: ['prd', 'mbr'], protocol: 'tcp', ports: '7000-7010' }],
 };
+
+/**
+ * A change for the delta proof (issue 12): NEW adds a node to the cluster (vault-03), a device
+ * to the Linux group (its IPv4 side becomes a set), overrides the LDAP port (389 → 3268), turns
+ * SMB to the Windows group off, and drops the monitoring site flow with its port range. OLD is
+ * the same network before the change: vault-03 and the new device are not in its plan, the
+ * monitoring host stays in the lab (an unused role in NEW). Dual-stack, so ip6tables has rules.
+ */
+const DELTA_HOSTS: readonly HostSpec[] = [
+  { id: 'prd', role: 'PRD', label: 'vault-01', v4: link4('192.0.2', 0), v6: link6(0x10) },
+  { id: 'mbr1', role: 'MBR', label: 'vault-02', v4: link4('192.0.2', 1), v6: link6(0x11) },
+  { id: 'mbr2', role: 'MBR', label: 'vault-03', v4: link4('192.0.2', 2), v6: link6(0x12) },
+  { id: 'admin', role: 'ADMINW', v4: link4('198.51.100', 2), v6: link6(0x5) },
+  { id: 'ldap', role: 'LDAP', label: 'dc-01', v4: link4('192.0.2', 3) },
+  { id: 'users', role: 'USERW', group: 'Everyone', v4: link4('198.51.100', 0) },
+  { id: 'linux1', role: 'DVC', group: 'Linux', label: 'web-01', v4: link4('203.0.113', 0), v6: link6(0x200) },
+  { id: 'linux2', role: 'DVC', group: 'Linux', label: 'web-02', v4: link4('203.0.113', 1) },
+  { id: 'win', role: 'DVC', group: 'Windows', v4: link4('203.0.113', 2), v6: link6(0x201) },
+  { id: 'mon', role: 'NMS', v4: link4('203.0.113', 3) },
+];
+
+const DELTA_GROUPS: readonly TopologyGroup[] = [
+  { role: 'USERW', name: 'Everyone', services: ['userw-prd-tcp-443'] },
+  { role: 'DVC', name: 'Linux', services: ['prd-dvc-tcp-22'] },
+  { role: 'DVC', name: 'Windows', services: ['prd-dvc-tcp-3389', 'prd-dvc-tcp-445'] },
+];
+
+export const DELTA_NEW: Topology = {
+  name: 'delta',
+  title: 'enforcement delta',
+  cluster: true,
+  groups: DELTA_GROUPS,
+  hosts: DELTA_HOSTS,
+  disabled: ['prd-dvc-tcp-445'],
+  ports: { 'prd-ldap-tcp-389': 3268 },
+};
+
+export const DELTA_OLD: Topology = {
+  ...DELTA_NEW,
+  hosts: DELTA_HOSTS.filter((h) => h.id !== 'mbr2' && h.id !== 'linux2'),
+  disabled: [],
+  ports: {},
+  siteFlows: [{ name: 'monitoring agents', from: ['mon'], to: ['prd', 'mbr1'], protocol: 'tcp', ports: '7000-7010' }],
+};

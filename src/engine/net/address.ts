@@ -330,3 +330,37 @@ export function aggregate(networks: readonly Network[]): Network[] {
   }
   return out;
 }
+
+/** A run of consecutive addresses of one family, first to last. */
+export interface AddressRange {
+  readonly family: Family;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+/**
+ * The maximal runs of addresses the networks cover: overlapping and adjacent networks merged.
+ * This is what an nftables interval set with auto-merge holds, whatever order the elements came in.
+ */
+export function coveredRanges(networks: readonly Network[]): AddressRange[] {
+  const sorted = [...networks].sort(compareNetworks);
+  const out: AddressRange[] = [];
+  for (const n of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.family === n.family && n.start <= last.end + 1n) {
+      if (n.end > last.end) out[out.length - 1] = { ...last, end: n.end };
+    } else {
+      out.push({ family: n.family, start: n.start, end: n.end });
+    }
+  }
+  return out;
+}
+
+/** A range as nft writes an element: one address, a CIDR when the range is exactly one, else first-last. */
+export function rangeText(r: AddressRange): string {
+  const parts: Network[] = [];
+  rangeToNetworks(r.family, r.start, r.end, parts);
+  const only = parts[0];
+  if (parts.length === 1 && only) return only.display;
+  return `${addressText(r.start, r.family)}-${addressText(r.end, r.family)}`;
+}

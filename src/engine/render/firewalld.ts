@@ -5,8 +5,9 @@ import { append, chunk, countOccurrences, directionsOf, dropsDirection, groupByP
 import { lineComment, shellWord } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
-const RULES_PER_CALL = 64;
-const ENTRIES_PER_CALL = 256;
+export const RULES_PER_CALL = 64;
+export const ZONE_LINE = 'ZONE="${FWPLAN_ZONE:-public}"';
+export const ENTRIES_PER_CALL = 256;
 
 const POLICY: Record<Exclude<Direction, 'in'>, { name: string; ingress: string; egress: string }> = {
   forward: { name: 'fwplan-forward', ingress: 'ANY', egress: 'ANY' },
@@ -28,7 +29,7 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
     '# Re-applying a changed plan: roll back to the snapshot first, so no stale rule or ipset entry stays.',
     '# Zone for inbound rules: set FWPLAN_ZONE (default: public).',
     'set -euo pipefail',
-    'ZONE="${FWPLAN_ZONE:-public}"',
+    ZONE_LINE,
     '',
   );
   const directions: Direction[] = directionsOf(options.scope);
@@ -124,4 +125,9 @@ export const firewalldRenderer: Renderer = {
   countRules: countFirewalld,
   countMeaning: 'rich rules',
   render: renderFirewalld,
+  delta: {
+    suffix: '.delta-firewalld.sh',
+    mediaType: 'text/x-shellscript',
+    description: 'A bash script of firewall-cmd calls: rich rules and ipset entries added, then removed, then one reload.',
+  },
 };

@@ -43,4 +43,9 @@ export const ipsetRenderer: Renderer = {
   countRules: (text) => countLines(text, 'add '),
   countMeaning: 'set elements (add lines)',
   render: renderIpset,
+  delta: {
+    suffix: '.delta.ipset',
+    mediaType: 'text/plain',
+    description: 'ipset restore input that adds and deletes set entries from OLD\'s sets to NEW\'s, loaded before the iptables deltas.',
+  },
 };

@@ -255,6 +255,11 @@ export const iptablesRenderer: Renderer = {
   countMeaning: 'rule lines (-A/-I)',
   companion: (options) => (options.ipset ? 'ipset' : undefined),
   render: (input) => renderIptablesFamily(input, 4),
+  delta: {
+    suffix: '.delta.iptables.rules',
+    mediaType: 'text/plain',
+    description: "iptables-restore --noflush input that turns fwplan's own chains from OLD's export into NEW's.",
+  },
 };
 
 export const ip6tablesRenderer: Renderer = {
@@ -270,4 +275,9 @@ export const ip6tablesRenderer: Renderer = {
   countMeaning: 'rule lines (-A/-I)',
   companion: (options) => (options.ipset ? 'ipset' : undefined),
   render: (input) => renderIptablesFamily(input, 6),
+  delta: {
+    suffix: '.delta.ip6tables.rules',
+    mediaType: 'text/plain',
+    description: "ip6tables-restore --noflush input that turns fwplan's own chains from OLD's export into NEW's.",
+  },
 };

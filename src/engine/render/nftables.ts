@@ -1,6 +1,7 @@
 import type { Direction, Endpoint } from '../model/rules.ts';
 import { BASELINE, baselineSummary, type Icmp6Type } from './baseline.ts';
 import { append, chunk, directionsOf, portList, dropsDirection, fitName, groupByPorts, groupComment, headerLines } from './common.ts';
+import { shortHash } from './diff.ts';
 import { nftString } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -54,6 +55,25 @@ function icmpRules(local: boolean): string[] {
   return lines;
 }
 
+/**
+ * Every rule carries a tag at the start of its comment ("fwplan:k3x9q0m2ab …"): a hash of its
+ * chain, its text and its comment (and which copy of an identical rule it is), so the same rule
+ * has the same tag in every export and a delta can find it in the kernel (`nft -a list`) by tag
+ * to delete it. Comments stay within nft's 128 bytes (nftString cuts the tail).
+ */
+export const TAG = /comment "fwplan:([0-9a-z]{10})[ "]/;
+
+function tagger(chain: string): (statement: string, comment?: string) => string {
+  const seen = new Map<string, number>();
+  return (statement, comment) => {
+    const key = `${chain}\n${statement}\n${comment ?? ''}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const tag = shortHash(`${key}\n${n}`);
+    return `${statement} comment ${nftString(`fwplan:${tag}${comment === undefined ? '' : ` ${comment}`}`)}`;
+  };
+}
+
 export function renderNftables(input: RenderInput): RenderOutput {
   const { options } = input;
   const hostScope = options.scope.kind === 'host';
@@ -81,14 +101,16 @@ export function renderNftables(input: RenderInput): RenderOutput {
   }
 
   const sets = new Map<string, Endpoint>();
+  const tags = new Map<Direction, ReturnType<typeof tagger>>(directions.map((d) => [d, tagger(HOOK[d])]));
   const chains = new Map<Direction, string[]>(directions.map((d) => [d, []]));
   for (const g of groupByPorts(input.rules)) {
     const body = chains.get(g.direction);
-    if (!body) continue;
+    const tag = tags.get(g.direction);
+    if (!body || !tag) continue;
     const portMatch = g.ports.length === 1 ? `${g.protocol} dport ${portList(g.ports, '-', '')}` : `${g.protocol} dport { ${portList(g.ports, '-', ', ')} }`;
     const src = match(g.source, 'saddr', sets);
     const dst = match(g.destination, 'daddr', sets);
-    body.push(`${src} ${dst} ${portMatch} accept comment ${nftString(groupComment(g))}`);
+    body.push(tag(`${src} ${dst} ${portMatch} accept`, groupComment(g).replace(/^fwplan /, '')));
   }
 
   lines.push('table inet fwplan', 'delete table inet fwplan', 'table inet fwplan {');
@@ -104,16 +126,17 @@ export function renderNftables(input: RenderInput): RenderOutput {
   for (const d of directions) {
     const local = d !== 'forward';
     const drops = dropsDirection(options, d);
+    const tag = tags.get(d) ?? tagger(HOOK[d]);
     lines.push(`\tchain ${HOOK[d]} {`, `\t\ttype filter hook ${HOOK[d]} priority filter; policy ${drops ? 'drop' : 'accept'};`);
     if (drops) {
-      for (const f of input.openFamilies ?? []) lines.push(`\t\tmeta nfproto ipv${f} accept comment "no IPv${f} address of this node in the plan: left as it is"`);
-      lines.push(`\t\tct state ${BASELINE.accept.join(',')} accept`, `\t\tct state ${BASELINE.drop.join(',')} drop`);
-      if (local) lines.push(`\t\t${d === 'in' ? 'iif' : 'oif'} lo accept`);
-      lines.push(...icmpRules(local).map((l) => `\t\t${l}`));
+      for (const f of input.openFamilies ?? []) lines.push(`\t\t${tag(`meta nfproto ipv${f} accept`, `no IPv${f} address of this node in the plan: left as it is`)}`);
+      lines.push(`\t\t${tag(`ct state ${BASELINE.accept.join(',')} accept`)}`, `\t\t${tag(`ct state ${BASELINE.drop.join(',')} drop`)}`);
+      if (local) lines.push(`\t\t${tag(`${d === 'in' ? 'iif' : 'oif'} lo accept`)}`);
+      lines.push(...icmpRules(local).map((l) => `\t\t${tag(l)}`));
     }
     append(lines, (chains.get(d) ?? []).map((l) => `\t\t${l}`));
     const log = BASELINE.log;
-    if (drops) lines.push(`\t\tlimit rate ${log.perMinute}/minute burst ${log.burst} packets log prefix "${log.prefix} ${HOOK[d]}: "`);
+    if (drops) lines.push(`\t\t${tag(`limit rate ${log.perMinute}/minute burst ${log.burst} packets log prefix "${log.prefix} ${HOOK[d]}: "`)}`);
     lines.push('\t}');
   }
   lines.push('}', '');
@@ -151,4 +174,9 @@ export const nftablesRenderer: Renderer = {
   countRules: countNftables,
   countMeaning: 'rule statements in chains',
   render: renderNftables,
+  delta: {
+    suffix: '.delta-nft.sh',
+    mediaType: 'text/x-shellscript',
+    description: "A bash script that turns table inet fwplan from OLD's export into NEW's in one nft transaction.",
+  },
 };

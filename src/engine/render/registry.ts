@@ -4,7 +4,7 @@ import { azureNsgRenderer } from './azure.ts';
 import { csvRenderer } from './csv.ts';
 import { firewalldRenderer } from './firewalld.ts';
 import { fortigateRenderer } from './fortigate.ts';
-import type { FormatId } from './formats.ts';
+import { FORMAT_IDS, type FormatId } from './formats.ts';
 import { ip6tablesRenderer, iptablesRenderer } from './iptables.ts';
 import { ipsetRenderer } from './ipset.ts';
 import { jsonRenderer } from './json.ts';
@@ -38,6 +38,9 @@ export const RENDERERS = {
 } as const satisfies Record<FormatId, Renderer>;
 
 export { FORMAT_IDS, isFormatId, type FormatId } from './formats.ts';
+
+/** The formats that have a delta (their renderer declares one), in registry order. */
+export const DELTA_FORMATS: readonly FormatId[] = FORMAT_IDS.filter((f) => (RENDERERS[f] as Renderer).delta !== undefined);
 
 /** The renderer of a format, typed as the general interface. */
 export function rendererOf(format: FormatId): Renderer {

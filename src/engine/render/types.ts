@@ -104,4 +104,53 @@ export interface Renderer {
    * file always carries the sets of the default-drop anti-lockout rules too.
    */
   readonly holdsAllSets?: boolean;
+  /**
+   * The change from one export of this format to another (same options): what turns a firewall
+   * loaded with OLD's export into one loaded with NEW's. Formats without one have no delta.
+   */
+  readonly delta?: DeltaFormat;
 }
+
+/** Two exports of one format, made with the same options, and what the delta file needs to say. */
+export interface DeltaInput {
+  /** the export the firewall holds now */
+  readonly old: string;
+  /** the export it should hold */
+  readonly new: string;
+  readonly oldPlan: string;
+  readonly newPlan: string;
+  readonly options: RenderOptions;
+  /** the delta's own file name, for the instructions in its header */
+  readonly fileName: string;
+}
+
+export type DeltaOutput =
+  | {
+      readonly ok: true;
+      readonly text: string;
+      /** rules (or set elements, for ipset) the delta adds, and removes */
+      readonly added: number;
+      readonly removed: number;
+      /**
+       * commands to run once every rule delta of the change is loaded (ipset: destroying the
+       * sets NEW no longer has, which the iptables and ip6tables deltas stop using)
+       */
+      readonly afterwards: readonly string[];
+    }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * A format's delta, as the renderer declares it: how its files are named and what they are. The
+ * comparison itself (a DeltaDiff) lives in render/<format>-delta.ts and is reached through
+ * src/engine/delta.ts only, so the web page loads it when a delta is asked for, not with the page.
+ */
+export interface DeltaFormat {
+  /** the file name after the plan's slug and scope: ".delta-nft.sh" */
+  readonly suffix: string;
+  readonly mediaType: string;
+  /** one sentence: what the delta file is and how it is applied */
+  readonly description: string;
+}
+
+/** How two exports of one format are compared into the delta file. */
+export type DeltaDiff = (input: DeltaInput) => DeltaOutput;

@@ -85,4 +85,9 @@ export const ufwRenderer: Renderer = {
   countRules: countUfw,
   countMeaning: 'ufw allow commands',
   render: renderUfw,
+  delta: {
+    suffix: '.delta-ufw.sh',
+    mediaType: 'text/x-shellscript',
+    description: 'A bash script of ufw commands: NEW\'s new rules added, then OLD\'s rules NEW lacks deleted.',
+  },
 };

@@ -9,10 +9,7 @@ import {
   verifyScript,
   type FormatId,
   type Plan,
-  type PlanNodeRef,
-  type RenderOptions,
   type RuleSet,
-  type Scope,
 } from '../../engine/index.ts';
 import { PREVIEW_CHARS } from '../../store/expansion/exportPreview.ts';
 import { ruleSetOf, useExportPreview, usePlan, useRuleSet } from '../../store/selectors.ts';
@@ -23,33 +20,11 @@ import { downloadText } from '../common/download.ts';
 import { bytes, count, plural } from '../common/format.ts';
 import { ExportOptionsForm } from './ExportOptionsForm.tsx';
 import { PreviewText } from './PreviewText.tsx';
+import { chosenNode, deltaDownloads, exportDelta, renderOptions, scopeOf } from './exportOptions.ts';
 import './export.css';
 
 // the audit brings the ruleset readers and the evaluator: loaded when it is first opened
 const AuditPanel = lazy(() => import('./AuditPanel.tsx').then((m) => ({ default: m.AuditPanel })));
-
-function renderOptions(options: ExportOptions, scope: Scope, format: FormatId): RenderOptions {
-  const r = RENDERERS[format].options;
-  return {
-    scope,
-    defaultDrop: options.defaultDrop,
-    ipset: options.ipset && r.ipset,
-    egress: options.egress,
-    ...(r.placement && options.from.trim() !== '' ? { from: options.from.trim() } : {}),
-    ...(r.placement && options.to.trim() !== '' ? { to: options.to.trim() } : {}),
-    ...(r.deviceGroup && options.deviceGroup !== '' ? { deviceGroup: options.deviceGroup } : {}),
-  };
-}
-
-/** The node the options name, or the first node when the saved one is gone from the plan. */
-function chosenNode(nodes: readonly PlanNodeRef[], options: ExportOptions): PlanNodeRef | undefined {
-  return nodes.find((n) => n.name === options.hostNode) ?? nodes[0];
-}
-
-function scopeOf(nodes: readonly PlanNodeRef[], options: ExportOptions): Scope {
-  const node = chosenNode(nodes, options);
-  return options.scope === 'host' && node ? { kind: 'host', node: node.name } : { kind: 'gateway' };
-}
 
 /** Save the export of the plan as it is now (a preview may trail it by a moment), in pieces. */
 function download(plan: Plan, ruleSet: RuleSet, options: ExportOptions, format: FormatId): void {
@@ -66,6 +41,9 @@ export function ExportPanel() {
   const setView = useStore((s) => s.setView);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const [auditOpen, setAuditOpen] = useState(false);
+  const baseline = useStore((s) => s.baseline);
+  /** the last delta download: what it changed, or why there is none */
+  const [deltaNote, setDeltaNote] = useState<{ format: FormatId; ok: boolean; text: string } | null>(null);
 
   const nodes = ruleSet.nodes;
   const node = chosenNode(nodes, options);
@@ -89,6 +67,19 @@ export function ExportPanel() {
     const r = verifyScript(n.plan, s, n.ruleSet);
     if (r.ok) downloadText(r.text, exportFileName(n.plan.name, s, '-verify.sh'), 'text/x-shellscript');
   };
+  const onDownloadDelta = async (format: FormatId) => {
+    if (!baseline) return;
+    const n = now();
+    const r = await exportDelta(baseline, ruleSetOf(baseline.plan), n.plan, n.ruleSet, effective, format);
+    if (!r.ok) {
+      setDeltaNote({ format, ok: false, text: `No ${format} delta from ${baseline.source}: ${r.message}` });
+      return;
+    }
+    downloadText(r.text, r.fileName, r.mediaType);
+    const then = r.afterwards.length > 0 ? ` Once the rule deltas are loaded: ${r.afterwards.join('; ')}` : '';
+    setDeltaNote({ format, ok: true, text: `${r.fileName}: ${r.added} ${format === 'ipset' ? 'set elements' : 'rules'} added, ${r.removed} removed since ${baseline.source}.${then}` });
+  };
+  const deltas = deltaDownloads(baseline, effective);
   const onCopy = async () => {
     const n = now();
     const r = exportPlan(n.plan, effective.format, renderOptions(effective, scopeOf(n.ruleSet.nodes, effective), effective.format), n.ruleSet);
@@ -145,7 +136,17 @@ export function ExportPanel() {
                 <button type="button" className="button" onClick={onDownloadChecks}>
                   Download the nc check script
                 </button>
+                {deltas.map((f) => (
+                  <button key={f} type="button" className="button" data-testid={`export-delta-${f}`} onClick={() => void onDownloadDelta(f)} title={RENDERERS[f].delta?.description}>
+                    Download the {f} delta from {baseline?.source}
+                  </button>
+                ))}
               </div>
+              {deltaNote && deltas.includes(deltaNote.format) && (
+                <p className={deltaNote.ok ? 'callout' : 'callout callout-warn'} role="status" data-testid="export-delta-note">
+                  {deltaNote.text}
+                </p>
+              )}
               {checkCommand && (
                 <p className="check-hint">
                   Check it before applying: <code>{checkCommand}</code>
