@@ -40,7 +40,7 @@ export { FORMAT_IDS } from './render/types.ts';
 export type { FormatId, Renderer, RenderOptions } from './render/types.ts';
 export { pairs, slugify } from './render/common.ts';
 export { ruleJson, ruleSetJson } from './render/json.ts';
-export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateUtf8, stripControls } from './render/quote.ts';
+export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateUtf8, stripControls, ufwComment } from './render/quote.ts';
 export { exportPlan, planJsonSchema } from './export.ts';
 export type { ExportResult } from './export.ts';
 export { verifyScript } from './verify.ts';

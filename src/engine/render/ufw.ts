@@ -1,5 +1,5 @@
 import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify } from './common.ts';
-import { shellWord } from './quote.ts';
+import { shellWord, ufwComment } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
 /** ufw hands several ports to iptables multiport, which takes at most 15 */
@@ -22,17 +22,17 @@ export function renderUfw(input: RenderInput): RenderOutput {
   if (options.defaultDrop) {
     lines.push('# With --default-drop the defaults are set to deny only after every allow rule is in, and ufw is enabled last.');
   }
-  lines.push('set -euo pipefail', '');
+  lines.push("# Comments: ufw refuses ' in a comment, so a label's ' is written as ’.", 'set -euo pipefail', '');
   for (const g of groupByPorts(input.rules)) {
     const text = groupComment(g);
     lines.push(`# ${text.replace(/[\r\n]/g, ' ')}`);
     const verb = g.direction === 'forward' ? 'route allow' : g.direction === 'in' ? 'allow in' : 'allow out';
     // the comment of a pair depends only on its labels: quote each distinct one once
-    const comments = new Map<string, string>([['', shellWord(text)]]);
+    const comments = new Map<string, string>([['', shellWord(ufwComment(text))]]);
     const commentFor = (label: string): string => {
       let c = comments.get(label);
       if (c === undefined) {
-        c = shellWord(`${text} ${label}`);
+        c = shellWord(ufwComment(`${text} ${label}`));
         comments.set(label, c);
       }
       return c;
