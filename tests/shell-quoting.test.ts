@@ -21,11 +21,16 @@ for (const tool of ['ufw', 'firewall-cmd']) {
 }
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Run the script's rules (fwplan_rules), as `apply` does after its snapshot: sourced, the script
+ * only defines its functions. The snapshot's finding for the gateway ufw export: ufw was inactive.
+ */
 function runScript(text: string): string[][] {
   const script = join(dir, 'script.sh');
   writeFileSync(script, text);
   rmSync(log, { force: true });
-  execFileSync('bash', [script], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, FWPLAN_LOG: log }, stdio: 'pipe' });
+  const runner = 'source "$1"; fwplan_ufw_was_active=no; fwplan_rules';
+  execFileSync('bash', ['-c', runner, 'runner', script], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, FWPLAN_LOG: log }, stdio: 'pipe' });
   const fields = existsSync(log) ? readFileSync(log, 'utf8').split('\0') : [];
   const calls: string[][] = [];
   let i = 0;

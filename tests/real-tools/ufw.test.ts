@@ -102,7 +102,7 @@ gatedDescribe('real tools: ufw --dry-run', rootAndTools(['ufw', 'bash', 'unshare
 
         const log = join(box().dir, 'calls.log');
         await rm(log, { force: true });
-        const r = await box().run(script, { FWPLAN_UFW_LOG: log });
+        const r = await box().runRules(script, { FWPLAN_UFW_LOG: log });
         expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
 
         const calls = parseRecords(await readFile(log).catch(() => Buffer.alloc(0)));
@@ -128,7 +128,7 @@ gatedDescribe('real tools: ufw --dry-run', rootAndTools(['ufw', 'bash', 'unshare
       .join('\n');
     expect(broken).not.toBe(script);
     const log = join(box().dir, 'broken.log');
-    const r = await box().run(broken, { FWPLAN_UFW_LOG: log });
+    const r = await box().runRules(broken, { FWPLAN_UFW_LOG: log });
     // `reboot` is not on the sandbox's PATH: the substitution fails loudly and the ; splits the line
     expect(r.stderr).toMatch(/reboot: command not found|No such file/);
   });
@@ -166,7 +166,7 @@ gatedDescribe('real tools: ufw --dry-run', rootAndTools(['ufw', 'bash', 'unshare
           if (!result.ok) throw new Error(result.message);
           const log = join(box().dir, 'hostile.log');
           await rm(log, { force: true });
-          const r = await box().run(result.text, { FWPLAN_UFW_LOG: log });
+          const r = await box().runRules(result.text, { FWPLAN_UFW_LOG: log });
           expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
           const calls = parseRecords(await readFile(log));
           const comments = calls.filter((a) => a.includes('comment'));
