@@ -3,8 +3,12 @@
  *
  * - Without a mode (or with one it does not know, or a bad SECONDS) a script prints its usage,
  *   exits 2 and runs nothing: it never applies by accident.
+ * - The gateway ufw script leaves the router's own traffic as it was: when ufw was inactive
+ *   (traffic flowed), incoming and outgoing are allowed before ufw is enabled — Debian's ufw
+ *   would otherwise DROP the router's incoming traffic, ssh included; when ufw was active, its
+ *   incoming and outgoing defaults are not touched. It never sets `default deny incoming`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,4 +81,65 @@ describe.each<FormatId>(['ufw', 'firewalld'])('%s script without a mode', (forma
       expect(readdirSync(dir).sort()).toEqual(before);
     });
   }
+});
+
+describe('ufw gateway script: the router keeps its own traffic', () => {
+  const runRules = (text: string, wasActive: 'yes' | 'no', incoming: string): { calls: string[][]; enables: string[] } => {
+    const script = join(dir, 'gateway-ufw.sh');
+    writeFileSync(script, text);
+    for (const f of [log, join(dir, 'state'), join(dir, 'enables')]) rmSync(f, { force: true });
+    // as apply runs the rules after its snapshot found ufw active or not
+    execFileSync('bash', ['-c', `source "$1"; fwplan_ufw_was_active=${wasActive}; fwplan_rules`, 'runner', script], {
+      cwd: dir,
+      env: { PATH: `${dir}:/usr/bin:/bin`, FWPLAN_LOG: log, FWPLAN_STATE: join(dir, 'state'), FWPLAN_ENABLES: join(dir, 'enables'), FWPLAN_TEST_INCOMING: incoming },
+      stdio: 'pipe',
+    });
+    const enables = existsSync(join(dir, 'enables')) ? readFileSync(join(dir, 'enables'), 'utf8').trim().split('\n') : [];
+    return { calls: calls(), enables };
+  };
+
+  // the large plan's thousands of stand-in calls would take a minute: its text is checked only
+  const small = (name: string) => name !== 'large';
+  for (const { name, plan } of fixturePlans()) {
+    for (const defaultDrop of [true, false]) {
+      it(`${name}${defaultDrop ? ' --default-drop' : ''}: never sets a deny or reject default for incoming or outgoing`, () => {
+        const text = exported('ufw', { kind: 'gateway' }, defaultDrop, plan);
+        expect(text).not.toMatch(/ufw default (deny|reject) (incoming|outgoing)/);
+        for (const wasActive of small(name) ? (['yes', 'no'] as const) : []) {
+          const r = runRules(text, wasActive, 'deny');
+          const defaults = r.calls.filter((c) => c[1] === 'default');
+          expect(defaults.filter((c) => c[3] !== 'routed' && c[2] !== 'allow')).toEqual([]);
+        }
+      });
+    }
+    if (!small(name)) continue;
+    it(`${name} --default-drop: ufw inactive before → incoming and outgoing allowed before ufw is enabled`, () => {
+      const r = runRules(exported('ufw', { kind: 'gateway' }, true, plan), 'no', 'deny');
+      const ops = r.calls.map((c) => c.slice(1).join(' '));
+      const enable = ops.indexOf('--force enable');
+      expect(enable).toBe(ops.length - 1);
+      expect(ops.indexOf('default allow incoming')).toBeGreaterThanOrEqual(0);
+      expect(ops.indexOf('default allow incoming')).toBeLessThan(enable);
+      expect(ops.indexOf('default allow outgoing')).toBeLessThan(enable);
+      expect(ops.indexOf('default deny routed')).toBeLessThan(enable);
+      // Debian's ufw starts with "deny incoming": at the moment ufw is enabled it must be allow
+      expect(r.enables).toEqual(['enabled with incoming allow']);
+    });
+    it(`${name} --default-drop: ufw active before → its incoming and outgoing defaults are kept`, () => {
+      const r = runRules(exported('ufw', { kind: 'gateway' }, true, plan), 'yes', 'reject');
+      const ops = r.calls.map((c) => c.slice(1).join(' '));
+      expect(ops.filter((o) => /^default \S+ (incoming|outgoing)$/.test(o))).toEqual([]);
+      expect(ops.slice(-2)).toEqual(['default deny routed', '--force enable']);
+      expect(r.enables).toEqual(['enabled with incoming reject']);
+    });
+  }
+
+  it('the host script still makes a complete policy (so the check above can tell them apart)', () => {
+    const plan = fixturePlans()[0]?.plan;
+    const address = plan?.roles.PRD?.[0];
+    const node = typeof address === 'string' ? address : address?.address;
+    if (!node) throw new Error('no PRD node');
+    const text = exported('ufw', { kind: 'host', address: node }, true, plan);
+    expect(text).toMatch(/^ufw default deny incoming$/m);
+  });
 });

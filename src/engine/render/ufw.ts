@@ -159,7 +159,14 @@ export function renderUfw(input: RenderInput): RenderOutput {
   const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}-ufw.sh`;
   const header = ['#!/usr/bin/env bash', ...headerLines(input, 'ufw commands (bash)'), ...safeApplyHeader(file, UFW_TOOL)];
   if (options.defaultDrop) {
-    header.push('# With --default-drop the defaults are set to deny only after every allow rule is in, and ufw is enabled last.');
+    header.push(
+      hostScope
+        ? '# With --default-drop the defaults are set to deny only after every allow rule is in, and ufw is enabled last.'
+        : '# With --default-drop routed traffic is denied by default only after every allow rule is in, and ufw is enabled last.',
+    );
+    if (!hostScope) {
+      header.push("# The router's own incoming and outgoing traffic is left as it was (see the end of fwplan_rules).");
+    }
   }
   header.push('# Comments: ufw refuses \' in a comment, so a label\'s \' is written as ’.');
   const rules: string[] = [];
@@ -189,7 +196,20 @@ export function renderUfw(input: RenderInput): RenderOutput {
   }
   if (options.defaultDrop) {
     rules.push('', '# the policy, once every allow rule is in place');
-    if (hostScope) rules.push('ufw default deny incoming', `ufw default ${dropsDirection(options, 'out') ? 'deny' : 'allow'} outgoing`);
+    if (hostScope) {
+      rules.push('ufw default deny incoming', `ufw default ${dropsDirection(options, 'out') ? 'deny' : 'allow'} outgoing`);
+    } else {
+      rules.push(
+        "# A gateway export filters forwarded traffic only: the router's own traffic stays as it was.",
+        '# ufw was inactive: enabling it would apply its default incoming policy (deny on Debian) to the',
+        '# router itself and could cut this very ssh session, so incoming and outgoing are allowed, as',
+        '# they were with ufw off. ufw was active: its incoming and outgoing defaults are kept.',
+        'if [ "$fwplan_ufw_was_active" = no ]; then',
+        'ufw default allow incoming',
+        'ufw default allow outgoing',
+        'fi',
+      );
+    }
     rules.push('ufw default deny routed', 'ufw --force enable');
   }
   if (!rules.some((l) => l.startsWith('ufw '))) rules.push(': # no rule in this scope');
