@@ -278,7 +278,7 @@ export function suggestions(plan: PlanFacts, ruleSet: RuleSet): Suggestions {
     ].join('\n'),
     implementation: [
       `1. Export the rules from fwplan (Export view, or: fwplan export PLAN --format FORMAT --scope gateway) as ${FORMAT_HINT} for the firewall between the zones; for host firewalls, one export per senhasegura node with --scope host:ADDRESS (nodes: ${listText(nodes) || 'none'}).`,
-      '2. Before loading, save the current rules and check the file (nft -c -f FILE, iptables-restore --test, bash -n SCRIPT).',
+      '2. Before loading, save the current rules and check the file, as its header says (iptables-save -t filter and iptables-restore --test; the nft table and nft -c -f; bash SCRIPT check for the ufw and firewalld scripts).',
       '3. Load the export within the window, using the timed rollback shown in the export header.',
       `4. Updates: ${PROXY_NOTE}`,
     ].join('\n'),
@@ -288,8 +288,8 @@ export function suggestions(plan: PlanFacts, ruleSet: RuleSet): Suggestions {
       'Then confirm in senhasegura: a user logs in over HTTPS, a session to a managed device opens, and the management integrations report no errors.',
     ].join('\n'),
     backout: [
-      '1. Before the change, save the current rules: iptables-save > /root/iptables.before and ip6tables-save > /root/ip6tables.before, or nft list ruleset > /root/nft.before; for ufw copy /etc/ufw to /root/ufw.before.d, for firewalld /etc/firewalld to /root/firewalld.before.',
-      '2. If a check fails or access is lost: iptables-restore < /root/iptables.before (and ip6tables-restore < /root/ip6tables.before); nftables: nft delete table inet fwplan; ufw: cp -a /root/ufw.before.d/. /etc/ufw/ && ufw reload; firewalld: cp -a /root/firewalld.before/. /etc/firewalld/ && firewall-cmd --reload.',
+      "1. Before the change, save the current rules as the export's header says: iptables-save -t filter > /root/iptables.before (and ip6tables-save -t filter > /root/ip6tables.before), or the nft table into /root/nft-fwplan.before; the ufw and firewalld scripts take their own snapshot with bash SCRIPT apply, and roll back by themselves unless confirmed with bash SCRIPT confirm.",
+      '2. If a check fails or access is lost: iptables-restore < /root/iptables.before (and ip6tables-restore < /root/ip6tables.before); nftables: nft -f /root/nft-fwplan.before; ufw and firewalld: bash SCRIPT rollback (the exact state before, also after confirm).',
       '3. Run the verification again to confirm the previous state, and record the back-out under Closure.',
     ].join('\n'),
     approvers: DEFAULT_APPROVER_ROLES.map((role) => ({ role })),
