@@ -79,16 +79,21 @@ export function safeApplyHeader(file: string, tool: ScriptTool): string[] {
 }
 
 function usageText(file: string, tool: ScriptTool): string[] {
+  const env: (readonly [string, string])[] = [['FWPLAN_SNAPSHOT_DIR', `where the snapshot goes (default ${defaultSnapshotDir(file)})`], ...tool.environment];
+  const width = Math.max(...env.map(([name]) => name.length));
   return [
     'Usage (as root):',
-    `  bash ${file} check             checks only (root, tools, snapshot place); changes nothing`,
-    `  bash ${file} apply [SECONDS]   snapshot, apply, and roll back by itself after SECONDS`,
-    `                                 (default ${DEFAULT_ROLLBACK_SECONDS}) unless confirmed; a failure rolls back at once`,
-    `  bash ${file} confirm           keep the new rules: cancel the automatic rollback`,
-    `  bash ${file} rollback          restore exactly the state before apply, from the snapshot`,
+    `  bash ${file} check`,
+    '      checks only (root, tools, snapshot place); changes nothing',
+    `  bash ${file} apply [SECONDS]`,
+    `      snapshot, apply, and roll back by itself after SECONDS (default ${DEFAULT_ROLLBACK_SECONDS}) unless`,
+    '      confirmed in time; a failure on the way rolls back at once',
+    `  bash ${file} confirm`,
+    '      keep the new rules: cancel the automatic rollback',
+    `  bash ${file} rollback`,
+    '      restore exactly the state before apply, from the snapshot',
     'Environment:',
-    `  FWPLAN_SNAPSHOT_DIR  where the snapshot goes (default ${defaultSnapshotDir(file)})`,
-    ...tool.environment.map(([name, meaning]) => `  ${name.padEnd(19)}  ${meaning}`),
+    ...env.map(([name, meaning]) => `  ${name.padEnd(width)}  ${meaning}`),
   ];
 }
 
