@@ -11,7 +11,8 @@ export function checkCommand(format: FormatId, fileName: string): string | undef
       return `nft -c -f ${fileName}`;
     case 'ufw':
     case 'firewalld':
-      return `bash -n ${fileName}`;
+      // the script checks root, its tools and where its snapshot goes, and changes nothing
+      return `sudo bash ${fileName} check`;
     case 'ipset':
       return `ip netns add t && ip netns exec t ipset restore < ${fileName}; ip netns del t`;
     case 'csv':
@@ -28,8 +29,8 @@ export const FORMAT_NOTES: Record<FormatId, string> = {
   iptables: 'iptables-restore input for IPv4. IPv6 needs the ip6tables file as well.',
   ip6tables: 'ip6tables-restore input for IPv6 (the IPv4 rules are in the iptables file).',
   nftables: 'One nft -f file, table inet fwplan: IPv4 and IPv6 together, addresses in named sets.',
-  ufw: 'A bash script of ufw commands (ufw route for a gateway).',
-  firewalld: 'A bash script of firewall-cmd rich rules and policies.',
+  ufw: 'A bash script of ufw commands (ufw route for a gateway). Run it with apply: it takes a snapshot, applies, and rolls back by itself unless you confirm; rollback restores the state before.',
+  firewalld: 'A bash script of firewall-cmd rich rules and policies. Run it with apply: it takes a snapshot, applies, and rolls back by itself unless you confirm; rollback restores the state before.',
   ipset: 'ipset restore input: one set per role and family, loaded before an iptables export made with ipsets.',
   csv: 'One row per rule and address pair, for a spreadsheet or a firewall team’s import.',
   json: 'The expanded rules as JSON, for scripts and other tools.',
