@@ -15,8 +15,17 @@ export default defineConfig({
   },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    /**
+     * unit: beside the code, fast, no root. contract: golden files, scale counts, quoting — whole
+     * exports, still no root. system: the real firewall tools and real kernels (root; skipped with
+     * a message without it, required under CI=true). `npm run test:unit` runs the first two only.
+     */
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'] } },
+      { extends: true, test: { name: 'contract', include: ['tests/*.test.ts', 'tests/scale/**/*.test.ts'] } },
+      { extends: true, test: { name: 'system', include: ['tests/real-tools/**/*.test.ts', 'tests/enforcement/**/*.test.ts', 'tests/audit/**/*.test.ts'] } },
+    ],
   },
 });

@@ -37,7 +37,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emptyPlan, expandPlan, parsePlan, SENHASEGURA_CATALOG } from '../src/engine/index.ts';
+import { emptyPlan, expandPlan, SENHASEGURA_CATALOG } from '../src/engine/index.ts';
+import { parsePlan } from '../src/engine/schema.ts';
 import { dvcAddress } from './plans.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,766 +1,571 @@
 /**
- * fwplan benchmark (`npm run bench`): bundled by bench/run.mjs and run with node.
+ * fwplan benchmark (`npm run bench`): bundled by bench/run.mjs and run with node. Prints figures;
+ * asserts nothing (speed is never a test).
  *
  *   node bench/run.mjs [--quick] [--runs N] [--browser FILE] [--strict]
  *   node bench/run.mjs --js-budget     only the gzipped size of the built page's initial JS;
  *                                      exit 1 if it is over the budget or dist/ is not built
  *
- * Each plan runs in its own child process (started with --expose-gc): the plan text is validated
- * (parse) and expanded, then every format is rendered from that rule set. Times are medians of up
- * to --runs runs after a warm-up run, wall-clock and CPU (user + system: other load on a shared
- * machine disturbs it far less); a step whose warm-up takes more than SLOW_RUN_MS is measured once.
- * Memory is sampled right after each render (heapUsed, rss) and the process's peak RSS is reported
- * per plan. The whole `fwplan export` process is timed separately for the peers' plan.
+ * Every time is a whole, cold process, started the way a user starts fwplan (`node bin/fwplan.cjs
+ * export PLAN --format F > out`), and every time is reported beside the floor: `node -e 0`, started
+ * through the same wrapper in the same round, right before. A round runs the floor and then each
+ * case once; the figures are medians over the rounds with their spread (p25–p75, min–max), and the
+ * ratio to the floor is the median of each round's own ratio, so load that comes and goes on a
+ * shared machine lands on both sides of a ratio. Wall-clock time is the figure; CPU time (user +
+ * system, children included, /usr/bin/time) and peak memory (max RSS) are printed beside it.
  *
- * Browser figures (paste 5,000 addresses, toggle a service, type in the filter) are not measured
- * here: pass `--browser FILE` with the JSON a Playwright measurement writes
- * ({ "pasteMs": n, "toggleMs": n, "filterMs": n, "source": "..." }) and they are printed and kept in
- * bench/results.json beside the rest.
+ * Sections: 1. the cold CLI on the peers' plan (DVC 5,000 /32, USERW 500 /24, 3 nodes);
+ * 2. where that time goes, one fresh process per run (bench/phases.ts); 3. scale, DVC 1,000 to
+ * 1,000,000 addresses, with the growth exponent; 4. the page (initial JavaScript; the interaction
+ * figures come from bench/browser.ts through --browser FILE); 5. figures of other tools, stored
+ * (measured by others, not in this run); 6. the targets of issue 15.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import {
-  FORMAT_IDS,
-  aggregate,
-  expandPlan,
-  exportPlan,
-  parseAddress,
-  parsePlanText,
-  type FormatId,
-  type Network,
-  type Plan,
-  type RenderOptions,
-} from '../src/engine/index.ts';
-import { countRules, RULE_COUNT_MEANING } from './count.ts';
-import { benchPlan, type AddressMix, type BenchPlanSpec } from './plans.ts';
+import { FORMAT_IDS, type FormatId } from '../src/engine/index.ts';
+import { countMeaning, countRules } from './count.ts';
+import { benchPlan, type BenchPlanSpec } from './plans.ts';
 
 // ---------------------------------------------------------------------------------------------
 // settings
 
-const SIZES = [1, 100, 1_000, 5_000, 20_000] as const;
-const QUICK_SIZES = [1, 100, 1_000, 5_000] as const;
-const NODE_COUNTS = [1, 3, 8] as const;
 /** The peers' plan: DVC 5,000 distinct /32, USERW 500 /24, three cluster members, IPv4. */
 const PEER_SPEC: BenchPlanSpec = { dvc: 5_000, userw: 500, nodes: 3, mix: 'v4' };
-/** CLI and in-process options: what `fwplan export PLAN --format F` does without flags. */
-const OPTIONS: RenderOptions = { scope: { kind: 'gateway' }, defaultDrop: false };
-/** What is exported: a format, and for iptables/ip6tables whether roles go through ipsets. */
+const SCALE_SIZES = [1_000, 10_000, 100_000, 1_000_000] as const;
+const QUICK_SCALE_SIZES = [1_000, 10_000, 100_000] as const;
+/** a scale run longer than this is repeated fewer times */
+const LONG_RUN_MS = 3_000;
+const TIME_BIN = '/usr/bin/time';
+const MB = 1024 * 1024;
+
 interface Variant {
   readonly format: FormatId;
   readonly ipset: boolean;
 }
 
-const VARIANTS: readonly Variant[] = [
+const ALL_VARIANTS: readonly Variant[] = [
   ...FORMAT_IDS.map((format) => ({ format, ipset: false })),
   { format: 'iptables', ipset: true },
   { format: 'ip6tables', ipset: true },
 ];
-
-function variantName(v: Variant): string {
-  return `${v.format}${v.ipset ? ' --ipset' : ''}`;
-}
-
-function sameVariant(a: Variant, b: Variant): boolean {
-  return a.format === b.format && a.ipset === b.ipset;
-}
-
-/** A case whose first run takes longer than this is measured once. */
-const SLOW_RUN_MS = 700;
-/** Stop repeating a case once its measured runs add up to this. */
-const CASE_BUDGET_MS = 600;
-const CLI_RUNS = 5;
-const CLI_CPU_RUNS = 2;
-const TIME_BIN = '/usr/bin/time';
+const NFTABLES: Variant = { format: 'nftables', ipset: false };
+const IPTABLES: Variant = { format: 'iptables', ipset: false };
+const IPTABLES_IPSET: Variant = { format: 'iptables', ipset: true };
+const SCALE_VARIANTS: readonly Variant[] = [NFTABLES, IPTABLES_IPSET];
 
 const TARGETS = {
-  inProcessMs: 100,
-  wholeProcessMs: 300,
-  iptablesMaxRules: 5_523,
-  /** growth exponent allowed between the two largest sizes (1 = linear), with room for noise */
-  maxGrowthExponent: 1.25,
-  initialJsGzipBytes: 200 * 1024,
+  /** whole process of the peers' plan, as a multiple of `node -e 0` in the same run */
+  coldRatio: { nftables: 1.4, iptables: 1.6 } as Record<string, number>,
+  /** 100,000 DVC addresses, whole process */
+  scaleAddresses: 100_000,
+  scaleMs: 1_000,
+  scaleRssBytes: 200 * MB,
+  /** growth of the work beyond the floor, 1,000 → 1,000,000 addresses (1 = linear) */
+  maxExponent: 1.1,
+  editFrameMs: 50,
+  pasteMs: 150,
 } as const;
 
-/** Measured by the issue's authors on a 2-core machine (shared/reference/field-notes.md). */
-const PEERS = [
-  { tool: 'Capirca', target: 'iptables', seconds: 0.54, rules: 5_523, unit: 'rules' },
-  { tool: 'Capirca', target: 'nftables', seconds: 0.32, rules: 17, unit: 'rules (inline sets)' },
-  { tool: 'Capirca', target: 'Cisco ACL', seconds: 0.42, rules: 62_070, unit: 'ACL entries' },
-  { tool: 'Capirca', target: 'Cisco ASA', seconds: 0.77, rules: null, unit: '' },
+/**
+ * Figures measured by others, kept as they were published: they are not measured by this bench
+ * and not on this machine (the issue's authors, 2-core machine, whole process, median of 3).
+ */
+const STORED = [
+  { tool: 'Capirca', what: 'iptables, peers\' plan', seconds: '0.54', output: '5,523 rules (ACCEPT)', source: 'shared/reference/field-notes.md' },
+  { tool: 'Capirca', what: 'nftables, peers\' plan', seconds: '0.32', output: '17 rules with inline sets', source: 'shared/reference/field-notes.md' },
+  { tool: 'Capirca', what: 'Cisco ACL, peers\' plan', seconds: '0.42', output: '62,070 ACL entries', source: 'shared/reference/field-notes.md' },
+  { tool: 'Capirca', what: 'Cisco ASA, peers\' plan', seconds: '0.77', output: '-', source: 'shared/reference/field-notes.md' },
+  { tool: 'Capirca', what: '100,000 DVC addresses', seconds: '4.6–12', output: '-', source: 'issue 15' },
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
 // small helpers
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (at - lo);
+}
+const median = (values: readonly number[]) => quantile(values, 0.5);
+
+interface Stats {
+  readonly median: number;
+  readonly p25: number;
+  readonly p75: number;
+  readonly min: number;
+  readonly max: number;
+  readonly n: number;
 }
 
-function gc(): void {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  if (collect) collect();
+function stats(values: readonly number[]): Stats {
+  const finite = values.filter(Number.isFinite);
+  return { median: median(finite), p25: quantile(finite, 0.25), p75: quantile(finite, 0.75), min: Math.min(...finite), max: Math.max(...finite), n: finite.length };
 }
-
-const MB = 1024 * 1024;
 
 function ms(value: number): string {
   if (!Number.isFinite(value)) return '-';
-  return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
+  return value < 10 ? value.toFixed(1) : value.toFixed(0);
 }
 
-function bytes(value: number): string {
-  if (value < 1024) return `${value} B`;
-  if (value < MB) return `${(value / 1024).toFixed(1)} KB`;
-  return `${(value / MB).toFixed(1)} MB`;
+function ratio(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)}×` : '-';
 }
 
 function int(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+function mib(bytes: number | null): string {
+  return bytes === null || !Number.isFinite(bytes) ? '-' : (bytes / MB).toFixed(0);
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < MB) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / MB).toFixed(1)} MB`;
+}
+
+/** "median (p25–p75)" */
+function spread(s: Stats, unit = ''): string {
+  return `${ms(s.median)}${unit} (${ms(s.p25)}–${ms(s.p75)})`;
+}
+
 function table(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[] = []): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (right[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function planName(spec: BenchPlanSpec): string {
-  return `DVC ${int(spec.dvc)} / USERW ${int(spec.userw)} / ${spec.nodes} node${spec.nodes > 1 ? 's' : ''} / ${spec.mix}${spec.contiguous ? ' contiguous' : ''}`;
+function variantName(v: Variant): string {
+  return `${v.format}${v.ipset ? ' --ipset' : ''}`;
+}
+
+function load(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
 // ---------------------------------------------------------------------------------------------
-// one plan, every format, in a child process
+// one process, timed
 
-interface PlanCasesSpec {
-  readonly plan: BenchPlanSpec;
-  readonly runs: number;
+interface Sample {
+  readonly wallMs: number;
+  /** user + system of the process (its threads included), 10 ms resolution; null without /usr/bin/time */
+  readonly cpuMs: number | null;
+  readonly maxRssBytes: number | null;
+  readonly status: number | null;
 }
 
-/** Median wall-clock and CPU time of a repeated step. */
-interface Timing {
-  readonly ms: number;
-  /** user + system CPU time of the process (GC threads included): less disturbed by other load */
-  readonly cpuMs: number;
-  /** measured runs (after the warm-up), or 1 when the warm-up run was the sample */
-  readonly runs: number;
-  readonly warmedUp: boolean;
+const ROOT = resolve(process.env.FWPLAN_ROOT ?? process.cwd());
+const BIN = join(ROOT, 'bin', 'fwplan.cjs');
+const HAVE_TIME = existsSync(TIME_BIN);
+
+/** Run `node ...args` with stdout to `outFile` (or nowhere), timed from outside. */
+function runNode(args: readonly string[], outFile: string | null, report: string): Sample {
+  const fd = outFile === null ? 'ignore' : openSync(outFile, 'w');
+  const argv = HAVE_TIME ? ['-f', '%U %S %M', '-o', report, process.execPath, ...args] : [...args];
+  const t0 = performance.now();
+  const r = spawnSync(HAVE_TIME ? TIME_BIN : process.execPath, argv, { stdio: ['ignore', fd, 'ignore'] });
+  const wallMs = performance.now() - t0;
+  if (typeof fd === 'number') closeSync(fd);
+  let cpuMs: number | null = null;
+  let maxRssBytes: number | null = null;
+  if (HAVE_TIME && existsSync(report)) {
+    const [user, system, maxKb] = readFileSync(report, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+    if (user !== undefined && system !== undefined && maxKb !== undefined && Number.isFinite(user + system + maxKb)) {
+      cpuMs = (user + system) * 1000;
+      maxRssBytes = maxKb * 1024;
+    }
+  }
+  return { wallMs, cpuMs, maxRssBytes, status: r.status };
 }
 
-interface CaseResult extends Variant {
-  readonly plan: BenchPlanSpec;
+function exportArgs(planFile: string, v: Variant): string[] {
+  return [BIN, 'export', planFile, '--format', v.format, ...(v.ipset ? ['--ipset'] : [])];
+}
+
+interface CaseFigures {
   readonly name: string;
-  /** zod validation of the plan text (the CLI does it; the page validates on import only) */
-  readonly parse: Timing;
-  readonly expand: Timing;
-  readonly render: Timing;
-  /** expand + render medians: the in-process export of an already validated plan */
-  readonly exportMs: number;
-  readonly exportCpuMs: number;
+  readonly wall: Stats;
+  readonly cpu: Stats | null;
+  /** median over the rounds of (this case's wall time / the floor's in the same round) */
+  readonly ratio: Stats;
+  readonly cpuRatio: Stats | null;
+  readonly maxRssBytes: number | null;
   readonly bytes: number;
-  readonly rules: number;
-  /** ExpandedRule count: one per catalog rule and address family */
-  readonly expandedRules: number;
-  readonly addresses: number;
-  /** heapUsed right after rendering, before any collection (output and the render's garbage alive), largest over the runs */
-  readonly heapBytes: number;
-  /** resident set right after rendering, largest over the runs */
-  readonly rssBytes: number;
-  /** peak resident set of the process that ran every format of this plan */
-  readonly planMaxRssBytes: number;
+  readonly exitCode: number;
 }
 
 /**
- * Run `step` once to warm up, then up to `runs` more times within the time budget. A warm-up
- * slower than SLOW_RUN_MS is the only sample: repeating it would blow the bench's time.
+ * Rounds of: the floor, then every case once. Returns the floor's figures and each case's. A case
+ * whose exit code is not 0 or 1 (1: the plan has warnings only... never for these plans) stops the
+ * bench: a failing command is not timed.
  */
-function measure<T>(runs: number, step: () => T): { timing: Timing; value: T } {
-  const once = () => {
-    gc();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const value = step();
-    const wall = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    return { wall, cpu: (c.user + c.system) / 1000, value };
-  };
-  const first = once();
-  if (first.wall > SLOW_RUN_MS) return { timing: { ms: first.wall, cpuMs: first.cpu, runs: 1, warmedUp: false }, value: first.value };
-  const samples: { wall: number; cpu: number }[] = [];
-  let value = first.value;
-  let spent = 0;
-  while (samples.length < runs && (samples.length === 0 || spent < CASE_BUDGET_MS)) {
-    const s = once();
-    samples.push(s);
-    value = s.value;
-    spent += s.wall;
-  }
-  return {
-    timing: { ms: median(samples.map((s) => s.wall)), cpuMs: median(samples.map((s) => s.cpu)), runs: samples.length, warmedUp: true },
-    value,
-  };
-}
-
-/** One plan, every variant: parse and expand are measured once, each format's render on its own. */
-function runPlanCases(spec: PlanCasesSpec): CaseResult[] {
-  const text = JSON.stringify(benchPlan(spec.plan));
-  const parsed = measure(spec.runs, () => parsePlanText(text));
-  if (!parsed.value.ok) {
-    throw new Error(`the bench plan is invalid: ${parsed.value.errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  }
-  const plan = parsed.value.plan;
-  const expanded = measure(spec.runs, () => expandPlan(plan));
-  const ruleSet = expanded.value;
-  const partial = VARIANTS.map((variant) => {
-    let heap = 0;
-    let rss = 0;
-    const rendered = measure(spec.runs, () => {
-      const result = exportPlan(plan, variant.format, { ...OPTIONS, ipset: variant.ipset }, ruleSet);
-      const mem = process.memoryUsage();
-      heap = Math.max(heap, mem.heapUsed);
-      rss = Math.max(rss, mem.rss);
-      return result;
+function rounds(cases: readonly { name: string; args: string[]; out: string }[], count: number, dir: string): { floor: CaseFigures; cases: CaseFigures[] } {
+  const report = join(dir, 'time.out');
+  const floorSamples: Sample[] = [];
+  const samples = cases.map(() => [] as Sample[]);
+  // one warm-up of each: the file cache, and the CLI's V8 code cache written by its first run
+  runNode(['-e', '0'], null, report);
+  for (const c of cases) runNode(c.args, c.out, report);
+  for (let r = 0; r < count; r++) {
+    floorSamples.push(runNode(['-e', '0'], null, report));
+    cases.forEach((c, i) => {
+      const s = runNode(c.args, c.out, report);
+      if (s.status === null || s.status > 1) throw new Error(`${c.name}: node ${c.args.join(' ')} exited with ${s.status}`);
+      samples[i]?.push(s);
     });
-    const result = rendered.value;
-    if (!result.ok) throw new Error(`${variantName(variant)}: export failed: ${result.message}`);
+  }
+  const figures = (name: string, list: readonly Sample[], out: string | null): CaseFigures => {
+    const cpu = list.map((s) => s.cpuMs).filter((x): x is number => x !== null);
+    const rss = list.map((s) => s.maxRssBytes).filter((x): x is number => x !== null);
+    const ratios = list.map((s, i) => s.wallMs / (floorSamples[i]?.wallMs ?? Number.NaN));
+    const cpuRatios = list.map((s, i) => (s.cpuMs ?? Number.NaN) / (floorSamples[i]?.cpuMs ?? Number.NaN)).filter(Number.isFinite);
     return {
-      ...variant,
-      plan: spec.plan,
-      name: variantName(variant),
-      parse: parsed.timing,
-      expand: expanded.timing,
-      render: rendered.timing,
-      exportMs: expanded.timing.ms + rendered.timing.ms,
-      exportCpuMs: expanded.timing.cpuMs + rendered.timing.cpuMs,
-      bytes: Buffer.byteLength(result.text, 'utf8'),
-      rules: countRules(variant.format, result.text),
-      expandedRules: ruleSet.rules.length,
-      addresses: spec.plan.dvc + spec.plan.userw,
-      heapBytes: heap,
-      rssBytes: rss,
+      name,
+      wall: stats(list.map((s) => s.wallMs)),
+      cpu: cpu.length > 0 ? stats(cpu) : null,
+      ratio: stats(ratios),
+      cpuRatio: cpuRatios.length > 0 ? stats(cpuRatios) : null,
+      maxRssBytes: rss.length > 0 ? Math.max(...rss) : null,
+      bytes: out === null ? 0 : statSync(out).size,
+      exitCode: list[list.length - 1]?.status ?? -1,
     };
-  });
-  const planMaxRssBytes = process.resourceUsage().maxRSS * 1024;
-  return partial.map((c) => ({ ...c, planMaxRssBytes }));
+  };
+  return { floor: figures('node -e 0', floorSamples, null), cases: cases.map((c, i) => figures(c.name, samples[i] ?? [], c.out)) };
 }
 
 // ---------------------------------------------------------------------------------------------
-// aggregation on contiguous sets, in a child process
+// phases: one fresh process per run, the CLI's steps timed inside
 
-interface AggregationSpec {
-  readonly size: number;
-  readonly mix: AddressMix;
-  readonly runs: number;
+interface Phases {
+  readonly startCpu: number;
+  readonly startWall: number;
+  readonly initCpu: number;
+  readonly initWall: number;
+  readonly readCpu: number;
+  readonly readWall: number;
+  readonly expandCpu: number;
+  readonly expandWall: number;
+  readonly renderCpu: number;
+  readonly renderWall: number;
+  readonly heapMB: number;
 }
 
-interface AggregationResult {
-  readonly size: number;
-  readonly mix: AddressMix;
-  /** DVC + USERW entries written in the plan */
-  readonly entries: number;
-  /** networks left after aggregation, DVC + USERW */
-  readonly networks: number;
-  readonly aggregateMs: number;
-  readonly expandMs: number;
-  readonly mergedFindings: readonly string[];
-  readonly nftablesBytes: number;
-  readonly nftablesRules: number;
-}
+const PHASES = process.env.FWPLAN_BENCH_PHASES;
 
-function runAggregation(spec: AggregationSpec): AggregationResult {
-  const planSpec: BenchPlanSpec = { dvc: spec.size, userw: Math.max(1, Math.round(spec.size / 10)), nodes: 3, mix: spec.mix, contiguous: true };
-  const parsed = parsePlanText(JSON.stringify(benchPlan(planSpec)));
-  if (!parsed.ok) throw new Error('the contiguous bench plan is invalid');
-  const plan: Plan = parsed.plan;
-  const networksOf = (role: 'DVC' | 'USERW'): Network[] =>
-    (plan.roles[role] ?? []).map((e) => {
-      const r = parseAddress(typeof e === 'string' ? e : e.address);
-      if (!r.ok) throw new Error(r.reason);
-      return r.network;
-    });
-  const dvc = networksOf('DVC');
-  const userw = networksOf('USERW');
-  const aggTimes: number[] = [];
-  const expandTimes: number[] = [];
-  let networks = 0;
-  let mergedFindings: string[] = [];
-  let nft = '';
-  for (let i = 0; i <= spec.runs; i++) {
-    gc();
-    const t0 = performance.now();
-    networks = aggregate(dvc).length + aggregate(userw).length;
-    const t1 = performance.now();
-    const ruleSet = expandPlan(plan);
-    const t2 = performance.now();
-    if (i > 0) {
-      aggTimes.push(t1 - t0);
-      expandTimes.push(t2 - t1);
-    }
-    mergedFindings = ruleSet.findings.filter((f) => f.code === 'merged').map((f) => f.message);
-    const out = exportPlan(plan, 'nftables', OPTIONS, ruleSet);
-    if (out.ok) nft = out.text;
+function runPhases(planFile: string, v: Variant, count: number, dir: string): Phases[] {
+  if (PHASES === undefined || !existsSync(PHASES)) return [];
+  const out: Phases[] = [];
+  for (let i = 0; i <= count; i++) {
+    const r = spawnSync(process.execPath, [PHASES, planFile, v.format, ...(v.ipset ? ['--ipset'] : [])], { encoding: 'utf8', stdio: ['ignore', openSync(join(dir, 'phases.out'), 'w'), 'pipe'] });
+    if (r.status !== 0) throw new Error(`phases ${variantName(v)} failed: ${r.stderr}`);
+    // the first run warms the file cache
+    if (i > 0) out.push(JSON.parse(r.stderr.trim().split('\n').pop() ?? '{}') as Phases);
   }
-  return {
-    size: spec.size,
-    mix: spec.mix,
-    entries: dvc.length + userw.length,
-    networks,
-    aggregateMs: median(aggTimes),
-    expandMs: median(expandTimes),
-    mergedFindings,
-    nftablesBytes: Buffer.byteLength(nft, 'utf8'),
-    nftablesRules: countRules('nftables', nft),
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// growth
+
+/** Least-squares slope of log(y) over log(x): cost ~ x^k. */
+function exponent(points: readonly { x: number; y: number }[]): number {
+  const pts = points.filter((p) => p.x > 0 && p.y > 0);
+  if (pts.length < 2) return Number.NaN;
+  const lx = pts.map((p) => Math.log(p.x));
+  const ly = pts.map((p) => Math.log(p.y));
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let num = 0;
+  let den = 0;
+  lx.forEach((x, i) => {
+    num += (x - mx) * ((ly[i] as number) - my);
+    den += (x - mx) ** 2;
+  });
+  return num / den;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the page
+
+interface JsSize {
+  readonly status: 'measured' | 'no-build';
+  readonly message: string;
+  readonly initialGzipBytes?: number;
+  readonly budgetBytes?: number;
+  readonly files?: readonly { file: string; bytes: number; gzip: number }[];
+}
+
+async function measureJs(): Promise<JsSize> {
+  if (!existsSync(join(ROOT, 'dist', 'index.html'))) return { status: 'no-build', message: 'no dist/index.html: run npm run build first' };
+  // the build's own budget check is the one definition of "initial JavaScript"
+  const check = (await import(join(ROOT, 'scripts', 'check-bundle-size.mjs'))) as {
+    initialJs: (dist: string) => { files: { file: string; bytes: number; gzip: number }[]; gzip: number };
+    BUDGET_BYTES: number;
   };
+  const js = check.initialJs(join(ROOT, 'dist'));
+  return { status: 'measured', message: `${js.files.length} file(s)`, initialGzipBytes: js.gzip, budgetBytes: check.BUDGET_BYTES, files: js.files };
+}
+
+/** What bench/browser.ts writes: medians in ms under numeric keys, and what they mean. */
+type BrowserFigures = Record<string, unknown>;
+
+function readBrowserFigures(file: string | undefined): BrowserFigures | null {
+  if (file === undefined || !existsSync(file)) return null;
+  const doc: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (typeof doc !== 'object' || doc === null) throw new Error(`${file}: expected a JSON object`);
+  return doc as BrowserFigures;
 }
 
 // ---------------------------------------------------------------------------------------------
 // orchestration
 
-const SELF = fileURLToPath(import.meta.url);
-const ROOT = resolve(process.env.FWPLAN_ROOT ?? process.cwd());
-
-function child<T>(mode: '--plan' | '--aggregation', payload: unknown): T {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', SELF, mode, JSON.stringify(payload)], {
-    encoding: 'utf8',
-    maxBuffer: 16 * MB,
-  });
-  if (r.status !== 0) throw new Error(`bench child ${mode} ${JSON.stringify(payload)} failed (${r.status ?? r.signal}):\n${r.stderr}`);
-  const last = r.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(last) as T;
-}
-
-interface CliResult extends Variant {
-  readonly name: string;
-  /** median of (this run - a bare `node -e 0` started just before it) */
-  readonly beyondNodeMs: number;
+interface Options {
+  readonly quick: boolean;
   readonly runs: number;
-  readonly medianMs: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-  readonly bytes: number;
-  readonly exitCode: number;
-  /** user + system time (median), when /usr/bin/time is there to read it */
-  readonly cpuMs: number | null;
-  readonly maxRssBytes: number | null;
+  readonly browser: string | undefined;
+  readonly strict: boolean;
+  readonly jsBudget: boolean;
 }
 
-function timeCli(planFile: string, dir: string, variant: Variant): CliResult {
-  const { format } = variant;
-  const cli = join(ROOT, 'bin', 'fwplan.mjs');
-  const outFile = join(dir, `out.${format}${variant.ipset ? '.ipset' : ''}`);
-  const args = [cli, 'export', planFile, '--format', format, ...(variant.ipset ? ['--ipset'] : [])];
-  const times: number[] = [];
-  const beyondNode: number[] = [];
-  let exitCode = 0;
-  for (let i = 0; i <= CLI_RUNS; i++) {
-    // a bare node start right before each run: the difference is fwplan's own cost at that moment
-    const b0 = performance.now();
-    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    const bare = performance.now() - b0;
-    // like `node bin/fwplan.mjs export PLAN --format F > out` in a shell
-    const fd = openSync(outFile, 'w');
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { stdio: ['ignore', fd, 'ignore'] });
-    const t1 = performance.now();
-    closeSync(fd);
-    if (r.status === null || r.status > 1) throw new Error(`fwplan export --format ${variantName(variant)} exited with ${r.status ?? r.signal}`);
-    exitCode = r.status;
-    if (i > 0) {
-      // the first run warms the file cache
-      times.push(t1 - t0);
-      beyondNode.push(t1 - t0 - bare);
-    }
+function parseArgs(argv: readonly string[]): Options {
+  let quick = false;
+  let runs: number | undefined;
+  let browser: string | undefined;
+  let strict = false;
+  let jsBudget = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--strict') strict = true;
+    else if (a === '--js-budget') jsBudget = true;
+    else if (a === '--runs') runs = Math.max(3, Number(argv[++i] ?? '15') || 15);
+    else if (a === '--browser') browser = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('usage: node bench/run.mjs [--quick] [--runs N] [--browser FILE] [--strict] | --js-budget\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a ?? ''}`);
   }
-  // CPU time and peak memory through /usr/bin/time, in separate runs: the wrapper's own start
-  // would otherwise land in the wall-clock figures
-  const cpu: number[] = [];
-  const rss: number[] = [];
-  if (existsSync(TIME_BIN)) {
-    const report = join(dir, 'time.out');
-    for (let i = 0; i < CLI_CPU_RUNS; i++) {
-      const fd = openSync(outFile, 'w');
-      const r = spawnSync(TIME_BIN, ['-f', '%U %S %M', '-o', report, process.execPath, ...args], { stdio: ['ignore', fd, 'ignore'] });
-      closeSync(fd);
-      const [user, system, maxKb] = readFileSync(report, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
-      if (r.status !== null && r.status <= 1 && user !== undefined && system !== undefined && maxKb !== undefined) {
-        cpu.push((user + system) * 1000);
-        rss.push(maxKb * 1024);
-      }
-    }
-  }
-  return {
-    format,
-    ipset: variant.ipset,
-    name: variantName(variant),
-    runs: times.length,
-    medianMs: median(times),
-    beyondNodeMs: median(beyondNode),
-    minMs: Math.min(...times),
-    maxMs: Math.max(...times),
-    bytes: statSync(outFile).size,
-    exitCode,
-    cpuMs: cpu.length > 0 ? median(cpu) : null,
-    maxRssBytes: rss.length > 0 ? Math.max(...rss) : null,
-  };
-}
-
-interface JsSize {
-  readonly status: 'measured' | 'no-build';
-  readonly message: string;
-  readonly initialFiles?: readonly { file: string; bytes: number; gzipBytes: number }[];
-  readonly initialGzipBytes?: number;
-  readonly allJsGzipBytes?: number;
-  readonly withinBudget?: boolean;
-}
-
-/** Gzipped size of the JavaScript the built page loads first (index.html's module scripts and preloads). */
-function measureJs(): JsSize {
-  const dist = join(ROOT, 'dist');
-  const index = join(dist, 'index.html');
-  if (!existsSync(index)) return { status: 'no-build', message: 'no dist/index.html: run npm run build first' };
-  const html = readFileSync(index, 'utf8');
-  const refs = new Set<string>();
-  for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+\.js)"[^>]*>/g)) if (m[1]) refs.add(m[1]);
-  for (const m of html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+\.js)"[^>]*>/g)) if (m[1]) refs.add(m[1]);
-  const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
-  const initialFiles = [...refs].map((ref) => {
-    const file = join(dist, ref.replace(/^\.?\//, ''));
-    return { file: ref, bytes: statSync(file).size, gzipBytes: gz(file) };
-  });
-  const assets = join(dist, 'assets');
-  const allJs = existsSync(assets) ? readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => join(assets, f)) : [];
-  const initialGzipBytes = initialFiles.reduce((a, f) => a + f.gzipBytes, 0);
-  return {
-    status: 'measured',
-    message: `${initialFiles.length} initial script(s), ${bytes(initialGzipBytes)} gzipped`,
-    initialFiles,
-    initialGzipBytes,
-    allJsGzipBytes: allJs.reduce((a, f) => a + gz(f), 0),
-    withinBudget: initialGzipBytes <= TARGETS.initialJsGzipBytes,
-  };
-}
-
-/** What a Playwright measurement of the page hands the bench (see the header comment). */
-interface BrowserFigures {
-  readonly pasteMs?: number;
-  readonly toggleMs?: number;
-  readonly filterMs?: number;
-  readonly source?: string;
-}
-
-function readBrowserFigures(file: string | undefined): BrowserFigures | null {
-  if (file === undefined) return null;
-  const doc: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (typeof doc !== 'object' || doc === null) throw new Error(`${file}: expected a JSON object`);
-  const num = (key: string): number | undefined => {
-    const v = (doc as Record<string, unknown>)[key];
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-  };
-  const source = (doc as Record<string, unknown>).source;
-  const figures: BrowserFigures = {
-    ...(num('pasteMs') !== undefined ? { pasteMs: num('pasteMs') } : {}),
-    ...(num('toggleMs') !== undefined ? { toggleMs: num('toggleMs') } : {}),
-    ...(num('filterMs') !== undefined ? { filterMs: num('filterMs') } : {}),
-    ...(typeof source === 'string' ? { source } : { source: file }),
-  };
-  return figures;
-}
-
-interface Growth {
-  readonly series: string;
-  readonly name: string;
-  readonly from: number;
-  readonly to: number;
-  readonly timeExponent: number;
-  readonly cpuExponent: number;
-  readonly bytesExponent: number;
-  readonly rulesExponent: number;
-}
-
-function exponent(a: number, b: number, x1: number, x2: number): number {
-  if (a <= 0 || b <= 0) return b === a ? 0 : Number.NaN;
-  return Math.log(b / a) / Math.log(x2 / x1);
+  return { quick, runs: runs ?? (quick ? 7 : 15), browser, strict, jsBudget };
 }
 
 interface TargetCheck {
   readonly target: string;
   readonly measured: string;
   readonly met: boolean | null;
-  /**
-   * Time targets: met on CPU time only, not on wall-clock time. On a shared machine wall time
-   * includes waiting for a core; CPU time is what the run itself cost.
-   */
-  readonly metOnCpuOnly?: boolean;
 }
 
-/** A time target: met if the wall-clock median is under the limit, or (marked) if only the CPU median is. */
-function timeCheck(target: string, measured: string, wallMs: number, cpuMs: number | null, limit: number): TargetCheck {
-  const wall = wallMs < limit;
-  const cpu = cpuMs !== null && cpuMs < limit;
-  return { target, measured, met: wall || cpu, ...(cpu && !wall ? { metOnCpuOnly: true } : {}) };
-}
-
-function parseArgs(argv: readonly string[]) {
-  const opts = { quick: false, runs: 5, browser: undefined as string | undefined, strict: false, jsBudget: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') opts.quick = true;
-    else if (a === '--strict') opts.strict = true;
-    else if (a === '--js-budget') opts.jsBudget = true;
-    else if (a === '--runs') opts.runs = Math.max(1, Number(argv[++i] ?? '5') || 5);
-    else if (a === '--browser') opts.browser = argv[++i];
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node bench/run.mjs [--quick] [--runs N] [--browser FILE] [--strict] | --js-budget\n');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a ?? ''}`);
-  }
-  return opts;
-}
-
-function jsBudget(): number {
-  const js = measureJs();
-  if (js.status !== 'measured') {
-    process.stderr.write(`fwplan bench: ${js.message}\n`);
-    return 1;
-  }
-  process.stdout.write(`initial JS ${bytes(js.initialGzipBytes ?? 0)} gzipped (budget ${bytes(TARGETS.initialJsGzipBytes)}): ${js.withinBudget ? 'within' : 'OVER BUDGET'}\n`);
-  return js.withinBudget ? 0 : 1;
-}
-
-function orchestrate(argv: readonly string[]): number {
+async function orchestrate(argv: readonly string[]): Promise<number> {
   const opts = parseArgs(argv);
-  if (opts.jsBudget) return jsBudget();
-  const started = performance.now();
-  const sizes: readonly number[] = opts.quick ? QUICK_SIZES : SIZES;
-  const nodeCounts: readonly number[] = opts.quick ? [3] : NODE_COUNTS;
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  log(`fwplan bench — node ${process.version}, ${availableParallelism()} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  log('Other work on the machine makes these numbers noisy; compare medians, not single runs.');
-  log(`Options as the CLI's defaults: scope gateway, no --default-drop. Medians of up to ${opts.runs} runs after a warm-up; runs over ${SLOW_RUN_MS} ms are measured once.`);
-  log('');
-
-  const userwFor = (dvc: number) => Math.max(1, Math.round(dvc / 10));
-  const specs: BenchPlanSpec[] = [];
-  for (const nodes of nodeCounts) for (const dvc of sizes) specs.push({ dvc, userw: userwFor(dvc), nodes, mix: 'dual' });
-  for (const dvc of sizes) specs.push({ dvc, userw: userwFor(dvc), nodes: PEER_SPEC.nodes, mix: PEER_SPEC.mix });
-  const isPeer = (p: BenchPlanSpec) => p.dvc === PEER_SPEC.dvc && p.userw === PEER_SPEC.userw && p.nodes === PEER_SPEC.nodes && p.mix === PEER_SPEC.mix && !p.contiguous;
-
-  const cases: CaseResult[] = [];
-  for (const plan of specs) {
-    const results = child<CaseResult[]>('--plan', { plan, runs: opts.runs } satisfies PlanCasesSpec);
-    cases.push(...results);
-    const head = results[0];
-    if (!head) continue;
-    const t = (x: Timing) => `${ms(x.ms)} ms (cpu ${ms(x.cpuMs)}${x.warmedUp ? '' : ', 1 cold run'})`;
-    log(`== ${planName(plan)}${isPeer(plan) ? '  (the peers\' plan)' : ''}`);
-    log(`parse ${t(head.parse)}, expand ${t(head.expand)}: ${int(head.expandedRules)} expanded rules; peak RSS of the process ${(head.planMaxRssBytes / MB).toFixed(0)} MB`);
-    log(table(
-      ['format', 'render ms', 'cpu ms', 'export ms', 'cpu ms', 'output', 'rules', 'heap MB', 'rss MB', 'runs'],
-      results.map((r) => [
-        r.name, ms(r.render.ms), ms(r.render.cpuMs), ms(r.exportMs), ms(r.exportCpuMs), bytes(r.bytes), int(r.rules),
-        (r.heapBytes / MB).toFixed(0), (r.rssBytes / MB).toFixed(0), `${r.render.runs}${r.render.warmedUp ? '' : '*'}`,
-      ]),
-      [false, true, true, true, true, true, true, true, true, true],
-    ));
-    log('');
-  }
-  log(`rules: ${FORMAT_IDS.map((f) => `${f} = ${RULE_COUNT_MEANING[f]}`).join('; ')}.`);
-  log('export ms = expand + render: the engine\'s in-process export of a validated plan; parse = zod validation of the plan text, which the CLI adds. cpu = user + system time of the process.');
-  log('heap / rss MB = memory right after rendering, before any collection (the render\'s garbage included). runs marked * were measured once, without warm-up.');
-  log('');
-
-  // aggregation on contiguous sets
-  const aggregation: AggregationResult[] = [];
-  for (const size of sizes.filter((x) => x >= 100)) {
-    for (const mix of ['v4', 'dual'] as const) aggregation.push(child<AggregationResult>('--aggregation', { size, mix, runs: Math.min(3, opts.runs) } satisfies AggregationSpec));
-  }
-  log('== Aggregation: contiguous DVC /32 (/128) hosts and USERW /24 (/64) networks, 3 nodes');
-  log(table(
-    ['DVC', 'mix', 'entries', 'networks', 'aggregate ms', 'expand ms', 'nft rules', 'nft output'],
-    aggregation.map((a) => [int(a.size), a.mix, int(a.entries), int(a.networks), ms(a.aggregateMs), ms(a.expandMs), int(a.nftablesRules), bytes(a.nftablesBytes)]),
-    [true, false, true, true, true, true, true, true],
-  ));
-  const sample = aggregation.find((a) => a.mergedFindings.length > 0);
-  if (sample) log(`finding, e.g.: ${sample.mergedFindings.join(' | ')}`);
-  log('aggregate ms = aggregate() on the DVC and USERW networks alone; expand ms = the whole expansion, aggregation included.');
-  log('');
-
-  // whole process
-  const cli: CliResult[] = [];
-  let bareNodeMs = Number.NaN;
-  const cliBundle = join(ROOT, 'dist-cli', 'fwplan.mjs');
-  const dir = mkdtempSync(join(tmpdir(), 'fwplan-bench-'));
-  try {
-    if (!existsSync(cliBundle)) {
-      log('== Whole process: skipped, the CLI is not built (run npm run build:cli, or npm run bench which builds it)');
-    } else {
-      const planFile = join(dir, 'peer-plan.json');
-      writeFileSync(planFile, `${JSON.stringify(benchPlan(PEER_SPEC), null, 2)}\n`);
-      for (const variant of VARIANTS) cli.push(timeCli(planFile, dir, variant));
-      bareNodeMs = median(cli.map((c) => c.medianMs - c.beyondNodeMs));
-      log(`== Whole process: node bin/fwplan.mjs export PLAN --format F > out, ${planName(PEER_SPEC)} (median of ${CLI_RUNS} after one warm-up)`);
-      log(table(
-        ['format', 'median ms', 'beyond node', 'min ms', 'max ms', 'cpu ms', 'maxRSS MB', 'output', 'exit'],
-        cli.map((c) => [c.name, ms(c.medianMs), ms(c.beyondNodeMs), ms(c.minMs), ms(c.maxMs), c.cpuMs === null ? '-' : ms(c.cpuMs), c.maxRssBytes === null ? '-' : (c.maxRssBytes / MB).toFixed(0), bytes(c.bytes), String(c.exitCode)]),
-        [false, true, true, true, true, true, true, true, true],
-      ));
-      log(`beyond node = median of (run - a bare node -e 0 started just before it); node -e 0 itself took about ${ms(bareNodeMs)} ms.`);
-      log(`cpu ms = user + system time (median of ${CLI_CPU_RUNS} more runs under /usr/bin/time, 10 ms resolution); maxRSS from the same runs.`);
+  if (opts.jsBudget) {
+    const js = await measureJs();
+    if (js.status !== 'measured') {
+      process.stderr.write(`fwplan bench: ${js.message}\n`);
+      return 1;
     }
+    const within = (js.initialGzipBytes ?? 0) <= (js.budgetBytes ?? 0);
+    process.stdout.write(`initial JS ${size(js.initialGzipBytes ?? 0)} gzipped (budget ${size(js.budgetBytes ?? 0)}): ${within ? 'within' : 'OVER BUDGET'}\n`);
+    return within ? 0 : 1;
+  }
+  if (!existsSync(join(ROOT, 'dist-cli', 'fwplan.cjs'))) throw new Error('the CLI is not built: run npm run build:cli (npm run bench does it)');
+  const started = performance.now();
+  const loadAtStart = load();
+  const log = (line = '') => process.stdout.write(`${line}\n`);
+  log(`fwplan bench — ${new Date().toISOString()}, node ${process.version}, ${availableParallelism()} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), load ${loadAtStart}`);
+  log(`Every time is a cold, whole process beside the floor (node -e 0) of the same round; medians of ${opts.runs} rounds, (p25–p75) spread.`);
+  if (!HAVE_TIME) log(`${TIME_BIN} is missing: CPU time and peak memory are not measured.`);
+  log();
+
+  const dir = mkdtempSync(join(tmpdir(), 'fwplan-bench-'));
+  const checks: TargetCheck[] = [];
+  const results: Record<string, unknown> = {};
+  try {
+    // 1. the cold CLI on the peers' plan
+    const peerFile = join(dir, 'peers.json');
+    writeFileSync(peerFile, `${JSON.stringify(benchPlan(PEER_SPEC), null, 2)}\n`);
+    const coldVariants = opts.quick ? [NFTABLES, IPTABLES] : ALL_VARIANTS;
+    const cold = rounds(
+      coldVariants.map((v) => ({ name: variantName(v), args: exportArgs(peerFile, v), out: join(dir, `peers.${v.format}${v.ipset ? '.ipset' : ''}`) })),
+      opts.runs,
+      dir,
+    );
+    log(`== 1. Cold CLI: node bin/fwplan.cjs export PLAN --format F > out; the peers' plan (DVC 5,000 /32, USERW 500 /24, 3 nodes, version 2 file)`);
+    log(`floor node -e 0: ${spread(cold.floor.wall, ' ms')}, min ${ms(cold.floor.wall.min)}, cpu ${cold.floor.cpu ? ms(cold.floor.cpu.median) : '-'} ms, max RSS ${mib(cold.floor.maxRssBytes)} MiB`);
+    const textOf = (v: Variant) => readFileSync(join(dir, `peers.${v.format}${v.ipset ? '.ipset' : ''}`), 'utf8');
+    log(table(
+      ['format', 'wall ms (p25–p75)', 'min–max', '× floor (p25–p75)', 'cpu ms', 'cpu × floor', 'max RSS MiB', 'output', 'rules'],
+      cold.cases.map((c, i) => {
+        const v = coldVariants[i] as Variant;
+        return [
+          c.name,
+          spread(c.wall),
+          `${ms(c.wall.min)}–${ms(c.wall.max)}`,
+          `${ratio(c.ratio.median)} (${ratio(c.ratio.p25)}–${ratio(c.ratio.p75)})`,
+          c.cpu ? ms(c.cpu.median) : '-',
+          c.cpuRatio ? ratio(c.cpuRatio.median) : '-',
+          mib(c.maxRssBytes),
+          size(c.bytes),
+          int(countRules(v.format, textOf(v))),
+        ];
+      }),
+      [false, true, true, true, true, true, true, true, true],
+    ));
+    log(`rules: ${FORMAT_IDS.map((f) => `${f} = ${countMeaning(f)}`).join('; ')}.`);
+    log();
+    for (const [format, limit] of Object.entries(TARGETS.coldRatio)) {
+      const c = cold.cases.find((x) => x.name === format);
+      if (c) checks.push({ target: `cold ${format} export, peers' plan: ≤ ${limit.toFixed(1)}× node -e 0`, measured: `${ratio(c.ratio.median)} (p25–p75 ${ratio(c.ratio.p25)}–${ratio(c.ratio.p75)}; cpu ${c.cpuRatio ? ratio(c.cpuRatio.median) : '-'})`, met: c.ratio.median <= limit });
+    }
+    results.cold = { plan: PEER_SPEC, rounds: opts.runs, floor: cold.floor, cases: cold.cases };
+
+    // 2. where the time goes
+    const phaseRuns = opts.quick ? 5 : 9;
+    const phaseRows: string[][] = [];
+    const phaseResults: Record<string, unknown> = {};
+    for (const v of [NFTABLES, IPTABLES]) {
+      const list = runPhases(peerFile, v, phaseRuns, dir);
+      if (list.length === 0) continue;
+      const m = (key: keyof Phases) => median(list.map((p) => p[key]));
+      phaseRows.push([variantName(v), ms(m('startCpu')), ms(m('initCpu')), ms(m('readCpu')), ms(m('expandCpu')), ms(m('renderCpu')), `${ms(m('startWall'))} / ${ms(m('initWall'))} / ${ms(m('readWall'))} / ${ms(m('expandWall'))} / ${ms(m('renderWall'))}`]);
+      phaseResults[variantName(v)] = list;
+    }
+    if (phaseRows.length > 0) {
+      log(`== 2. Where the time goes: the CLI's steps in one fresh process each (bench/phases.ts, bundled like the CLI but without its code cache), median of ${phaseRuns}`);
+      log(table(['format', 'start cpu', 'init', 'read plan', 'expand', 'render+write', 'wall: start / init / read / expand / render'], phaseRows, [false, true, true, true, true, true, false]));
+      log('start = Node\'s own start and compiling the bundle (CPU time of the process so far); init = the bundle\'s top level; read plan = read the file and the fast reader (no zod); expand = parse the addresses and make the rules; render+write = the export written to stdout. ms of CPU time.');
+      log();
+      results.phases = phaseResults;
+    }
+
+    // 3. scale
+    const sizes = opts.quick ? QUICK_SCALE_SIZES : SCALE_SIZES;
+    const scaleRows: string[][] = [];
+    const scale: { dvc: number; variant: string; figures: CaseFigures; floor: CaseFigures }[] = [];
+    for (const dvc of sizes) {
+      const file = join(dir, `scale-${dvc}.json`);
+      writeFileSync(file, JSON.stringify(benchPlan({ dvc, userw: 500, nodes: 3, mix: 'v4' })));
+      // a slow size gets fewer rounds: its noise is small beside its time
+      const probe = runNode(exportArgs(file, NFTABLES), join(dir, 'probe.out'), join(dir, 'time.out'));
+      const count = probe.wallMs > LONG_RUN_MS ? 3 : opts.quick ? 3 : 5;
+      const r = rounds(SCALE_VARIANTS.map((v) => ({ name: variantName(v), args: exportArgs(file, v), out: join(dir, `scale-${dvc}.${v.format}`) })), count, dir);
+      r.cases.forEach((c) => {
+        scale.push({ dvc, variant: c.name, figures: c, floor: r.floor });
+        scaleRows.push([int(dvc), c.name, spread(c.wall), ratio(c.ratio.median), c.cpu ? ms(c.cpu.median) : '-', mib(c.maxRssBytes), size(c.bytes), String(count)]);
+      });
+      rmSync(file, { force: true });
+    }
+    log(`== 3. Scale: DVC n /32 + USERW 500 /24, 3 nodes; cold whole process, load now ${load()}`);
+    log(table(['DVC', 'format', 'wall ms (p25–p75)', '× floor', 'cpu ms', 'max RSS MiB', 'output', 'rounds'], scaleRows, [true, false, true, true, true, true, true, true]));
+    const growthRows: string[][] = [];
+    for (const v of SCALE_VARIANTS) {
+      const series = scale.filter((s) => s.variant === variantName(v));
+      // the work beyond the floor: at 1,000 addresses the process is mostly Node's own start
+      const work = series.map((s) => ({ x: s.dvc, y: s.figures.wall.median - s.floor.wall.median }));
+      const cpuWork = series.map((s) => ({ x: s.dvc, y: (s.figures.cpu?.median ?? Number.NaN) - (s.floor.cpu?.median ?? Number.NaN) }));
+      const steps = series.slice(1).map((s, i) => `${int(series[i]?.dvc ?? 0)}→${int(s.dvc)}: ${exponent([work[i] as { x: number; y: number }, work[i + 1] as { x: number; y: number }]).toFixed(2)}`);
+      const k = exponent(work);
+      const kCpu = exponent(cpuWork);
+      const kRss = exponent(series.map((s) => ({ x: s.dvc, y: (s.figures.maxRssBytes ?? Number.NaN) - (s.floor.maxRssBytes ?? Number.NaN) })));
+      growthRows.push([variantName(v), k.toFixed(2), Number.isFinite(kCpu) ? kCpu.toFixed(2) : '-', Number.isFinite(kRss) ? kRss.toFixed(2) : '-', steps.join(', ')]);
+      checks.push({ target: `${variantName(v)}: work grows linearly, DVC ${int(sizes[0])}→${int(sizes[sizes.length - 1] as number)} (k ≤ ${TARGETS.maxExponent})`, measured: `k = ${k.toFixed(2)} (cpu ${Number.isFinite(kCpu) ? kCpu.toFixed(2) : '-'})`, met: k <= TARGETS.maxExponent });
+      const at = series.find((s) => s.dvc === TARGETS.scaleAddresses);
+      if (at) {
+        checks.push({ target: `${variantName(v)}, ${int(TARGETS.scaleAddresses)} DVC: ≤ ${TARGETS.scaleMs} ms whole process`, measured: `${ms(at.figures.wall.median)} ms (${ratio(at.figures.ratio.median)} floor; cpu ${at.figures.cpu ? ms(at.figures.cpu.median) : '-'} ms)`, met: at.figures.wall.median <= TARGETS.scaleMs });
+        checks.push({ target: `${variantName(v)}, ${int(TARGETS.scaleAddresses)} DVC: ≤ ${mib(TARGETS.scaleRssBytes)} MiB peak memory`, measured: `${mib(at.figures.maxRssBytes)} MiB`, met: at.figures.maxRssBytes === null ? null : at.figures.maxRssBytes <= TARGETS.scaleRssBytes });
+      }
+    }
+    log(`growth: cost ~ addresses^k, fitted over every size on the work beyond the floor (median wall − floor); 1 = linear`);
+    log(table(['format', 'k wall', 'k cpu', 'k memory', 'step by step (wall)'], growthRows, [false, true, true, true, false]));
+    log();
+    results.scale = scale;
+
+    // 4. the page
+    const js = await measureJs();
+    const browser = readBrowserFigures(opts.browser);
+    log('== 4. The page');
+    if (js.status === 'measured') {
+      log(`initial JavaScript: ${size(js.initialGzipBytes ?? 0)} gzipped (${(js.files ?? []).map((f) => f.file).join(', ')}); budget ${size(js.budgetBytes ?? 0)}, enforced by npm run build`);
+      checks.push({ target: `initial JavaScript ≤ ${size(js.budgetBytes ?? 0)} gzipped`, measured: size(js.initialGzipBytes ?? 0), met: (js.initialGzipBytes ?? 0) <= (js.budgetBytes ?? 0) });
+    } else {
+      log(`initial JavaScript: ${js.message}`);
+    }
+    if (browser === null) {
+      log('interactions: not measured in this run (npx tsx bench/browser.ts writes them; npm run bench passes them with --browser FILE)');
+    } else {
+      const figures = browserRows(browser);
+      log(`interactions (${typeof browser.source === 'string' ? browser.source : opts.browser}):`);
+      log(table(['interaction', 'median ms', 'spread', 'target'], figures.map((f) => [f.label, ms(f.median), f.spread, f.target === undefined ? '' : `< ${f.target} ms`]), [false, true, false, false]));
+      for (const f of figures) if (f.target !== undefined) checks.push({ target: `page: ${f.label} < ${f.target} ms`, measured: `${ms(f.median)} ms`, met: f.median < f.target });
+    }
+    log();
+    results.page = { initialJs: js, browser };
+
+    // 5. stored figures of other tools
+    log('== 5. Other tools: STORED figures, measured by others on their machine, not in this run (compare with care)');
+    log(table(['tool', 'case', 'whole process s', 'output', 'source'], STORED.map((s) => [s.tool, s.what, s.seconds, s.output, s.source]), [false, false, true, false, false]));
+    const nftRow = cold.cases.find((c) => c.name === 'nftables');
+    const iptRow = cold.cases.find((c) => c.name === 'iptables');
+    log(`fwplan in this run, same plan: nftables ${ms(nftRow?.wall.median ?? Number.NaN)} ms, iptables ${ms(iptRow?.wall.median ?? Number.NaN)} ms (${int(countRules('iptables', textOf(IPTABLES)))} ${countMeaning('iptables')}), on a machine whose node -e 0 took ${ms(cold.floor.wall.median)} ms.`);
+    log();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  log('');
 
-  // growth between the two largest sizes
-  const growth: Growth[] = [];
-  const [x1, x2] = [sizes[sizes.length - 2] as number, sizes[sizes.length - 1] as number];
-  const seriesOf = (mix: AddressMix, nodes: number) => `${mix}, ${nodes} node${nodes > 1 ? 's' : ''}`;
-  const series = [...nodeCounts.map((n) => ({ mix: 'dual' as const, nodes: n })), { mix: PEER_SPEC.mix, nodes: PEER_SPEC.nodes }];
-  for (const { mix, nodes } of series) {
-    for (const variant of VARIANTS) {
-      const at = (size: number) => cases.find((c) => c.plan.mix === mix && c.plan.nodes === nodes && c.plan.dvc === size && sameVariant(c, variant));
-      const a = at(x1);
-      const b = at(x2);
-      if (!a || !b) continue;
-      growth.push({
-        series: seriesOf(mix, nodes),
-        name: variantName(variant),
-        from: x1,
-        to: x2,
-        timeExponent: exponent(a.exportMs, b.exportMs, a.addresses, b.addresses),
-        cpuExponent: exponent(a.exportCpuMs, b.exportCpuMs, a.addresses, b.addresses),
-        bytesExponent: exponent(a.bytes, b.bytes, a.addresses, b.addresses),
-        rulesExponent: exponent(a.rules, b.rules, a.addresses, b.addresses),
-      });
-    }
-  }
-  log(`== Growth from DVC ${int(x1)} to ${int(x2)} (x${x2 / x1} addresses): k in cost ~ addresses^k (1 = linear, 0 = constant)`);
-  log(table(
-    ['series', 'format', 'time k', 'cpu k', 'bytes k', 'rules k'],
-    growth.map((g) => [g.series, g.name, g.timeExponent.toFixed(2), g.cpuExponent.toFixed(2), g.bytesExponent.toFixed(2), g.rulesExponent.toFixed(2)]),
-    [false, false, true, true, true, true],
-  ));
-  log('');
-
-  // targets
-  const peerCases = cases.filter((c) => isPeer(c.plan));
-  const peerCase = (v: Variant) => peerCases.find((c) => sameVariant(c, v));
-  const checks: TargetCheck[] = [];
-  for (const c of peerCases) {
-    checks.push(timeCheck(
-      `${c.name}: export in process < ${TARGETS.inProcessMs} ms`,
-      `${ms(c.exportMs)} ms = expand ${ms(c.expand.ms)} + render ${ms(c.render.ms)} (cpu ${ms(c.exportCpuMs)}; ${ms(c.parse.ms + c.exportMs)} with parse)`,
-      c.exportMs,
-      c.exportCpuMs,
-      TARGETS.inProcessMs,
-    ));
-  }
-  for (const c of cli) {
-    checks.push(timeCheck(
-      `${c.name}: whole fwplan export process < ${TARGETS.wholeProcessMs} ms`,
-      `${ms(c.medianMs)} ms (${ms(c.beyondNodeMs)} beyond node -e 0; cpu ${c.cpuMs === null ? '-' : ms(c.cpuMs)})`,
-      c.medianMs,
-      c.cpuMs,
-      TARGETS.wholeProcessMs,
-    ));
-  }
-  // judged on CPU time, which the other processes on a shared machine disturb far less than wall time
-  for (const name of [...new Set(growth.map((g) => g.series))]) {
-    const list = growth.filter((g) => g.series === name);
-    const worst = list.reduce((a, b) => (b.cpuExponent > a.cpuExponent ? b : a));
-    checks.push({
-      target: `${name}: cost grows at most linearly, every format (DVC ${int(x1)} -> ${int(x2)})`,
-      measured: `largest cpu k = ${worst.cpuExponent.toFixed(2)} (${worst.name}; wall k ${worst.timeExponent.toFixed(2)})`,
-      met: list.every((g) => g.cpuExponent <= TARGETS.maxGrowthExponent),
-    });
-  }
-  const nftSeries = new Map<string, Set<number>>();
-  for (const c of cases.filter((x) => x.format === 'nftables' && x.plan.dvc >= 100)) {
-    const key = seriesOf(c.plan.mix, c.plan.nodes);
-    const set = nftSeries.get(key) ?? new Set<number>();
-    set.add(c.rules);
-    nftSeries.set(key, set);
-  }
-  for (const [key, counts] of nftSeries) {
-    checks.push({ target: `nftables rule count independent of address count (${key}, DVC >= 100)`, measured: `${[...counts].join(', ')} rule(s)`, met: counts.size === 1 });
-  }
-  for (const variant of VARIANTS.filter((v) => v.format === 'iptables')) {
-    const c = peerCase(variant);
-    if (c) checks.push({ target: `${c.name}: rules <= ${int(TARGETS.iptablesMaxRules)} (Capirca) for the peers' plan`, measured: `${int(c.rules)} rules`, met: c.rules <= TARGETS.iptablesMaxRules });
-  }
-  const js = measureJs();
-  checks.push({
-    target: `initial JS <= ${bytes(TARGETS.initialJsGzipBytes)} gzipped`,
-    measured: js.status === 'measured' ? bytes(js.initialGzipBytes ?? 0) : js.message,
-    met: js.status === 'measured' ? (js.withinBudget ?? null) : null,
-  });
-  const browser = readBrowserFigures(opts.browser);
-  for (const [key, label] of [['pasteMs', 'paste 5,000 addresses'], ['toggleMs', 'toggle a service'], ['filterMs', 'type in the filter']] as const) {
-    const v = browser?.[key];
-    checks.push({ target: `browser: ${label} updates the page < 100 ms`, measured: v === undefined ? 'not measured (needs a Playwright run; pass --browser FILE)' : `${ms(v)} ms`, met: v === undefined ? null : v < 100 });
-  }
-  log('== Targets (issue 7)');
-  log(table(['', 'target', 'measured'], checks.map((c) => [c.met === null ? '?' : c.metOnCpuOnly ? 'met (cpu)' : c.met ? 'met' : 'MISS', c.target, c.measured])));
-  log('met (cpu): under the limit in CPU time but not in wall-clock time, which on a busy machine includes waiting for a core.');
-  log('');
-
-  // baseline beside the peers
-  const seconds = (v: number | undefined) => (v === undefined ? '-' : `${(v / 1000).toFixed(2)} s`);
-  const peerRows: string[][] = PEERS.map((p) => [`Capirca ${p.target}`, `${p.seconds.toFixed(2)} s`, p.rules === null ? '-' : `${int(p.rules)} ${p.unit}`]);
-  const ourRows: string[][] = VARIANTS.map((v) => {
-    const c = peerCase(v);
-    const w = cli.find((x) => sameVariant(x, v));
-    return [`fwplan ${variantName(v)}`, seconds(w?.medianMs), c ? `${int(c.rules)} ${RULE_COUNT_MEANING[v.format]}` : '-', c ? ms(c.exportMs) : '-', c ? bytes(c.bytes) : '-'];
-  });
-  log(`== Baseline: ${planName(PEER_SPEC)} (peers: whole process, median of 3, shared/reference/field-notes.md)`);
-  log(table(['tool', 'whole process', 'output', 'in process ms', 'bytes'], [...peerRows.map((r) => [...r, '-', '-']), ...ourRows], [false, true, true, true, true]));
-  log('');
-
-  log('== Browser');
-  log(js.status === 'measured'
-    ? `initial JS: ${(js.initialFiles ?? []).map((f) => `${f.file} ${bytes(f.bytes)} (${bytes(f.gzipBytes)} gzip)`).join(', ')}; all JS in dist/assets: ${bytes(js.allJsGzipBytes ?? 0)} gzipped; budget ${bytes(TARGETS.initialJsGzipBytes)}: ${js.withinBudget ? 'within' : 'OVER'}`
-    : `initial JS: ${js.message}`);
-  log(browser
-    ? `interactions (${browser.source ?? 'browser'}): paste ${ms(browser.pasteMs ?? Number.NaN)} ms, toggle ${ms(browser.toggleMs ?? Number.NaN)} ms, filter ${ms(browser.filterMs ?? Number.NaN)} ms`
-    : 'interactions (paste 5,000 addresses, toggle a service, type in the filter): not measured by this bench; a Playwright run can hand them in with --browser FILE');
-  log('');
-
+  // 6. targets
+  log(`== 6. Targets of issue 15 (load at start ${loadAtStart}, at end ${load()})`);
+  log(table(['', 'target', 'measured'], checks.map((c) => [c.met === null ? '?' : c.met ? 'met' : 'MISS', c.target, c.measured])));
   const totalSeconds = (performance.now() - started) / 1000;
-  const results = {
-    generatedAt: new Date().toISOString(),
-    machine: { node: process.version, cpus: availableParallelism(), model: cpus()[0]?.model ?? null, loadavg: loadavg(), bareNodeMs },
-    options: { ...OPTIONS, runs: opts.runs, quick: opts.quick, slowRunMs: SLOW_RUN_MS },
-    ruleCountMeaning: RULE_COUNT_MEANING,
-    cases,
-    aggregation,
-    wholeProcess: { plan: PEER_SPEC, runs: CLI_RUNS, results: cli },
-    growth,
-    targets: checks,
-    peers: PEERS,
-    browser: { initialJs: js, interactions: browser },
-    totalSeconds,
-  };
-  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const missed = checks.filter((c) => c.met === false).length;
+  writeFileSync(
+    join(ROOT, 'bench', 'results.json'),
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine: { node: process.version, cpus: availableParallelism(), model: cpus()[0]?.model ?? null, loadAtStart, loadAtEnd: load() }, rounds: opts.runs, quick: opts.quick, ...results, targets: checks, stored: STORED, totalSeconds }, null, 2)}\n`,
+  );
   log(`${missed} target(s) missed. Wrote bench/results.json in ${totalSeconds.toFixed(0)} s.`);
   return opts.strict && missed > 0 ? 1 : 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-
-const [mode, payload] = process.argv.slice(2);
-if (mode === '--plan' && payload !== undefined) {
-  process.stdout.write(`${JSON.stringify(runPlanCases(JSON.parse(payload) as PlanCasesSpec))}\n`);
-} else if (mode === '--aggregation' && payload !== undefined) {
-  process.stdout.write(`${JSON.stringify(runAggregation(JSON.parse(payload) as AggregationSpec))}\n`);
-} else {
-  process.exitCode = orchestrate(process.argv.slice(2));
+interface BrowserRow {
+  readonly label: string;
+  readonly median: number;
+  readonly spread: string;
+  readonly target?: number;
 }
+
+/**
+ * bench/browser.ts writes { interactions: [{ label, median, p25?, p75?, min?, max?, kind }] }
+ * (kind "edit" or "paste" carries a target), or the older flat { pasteMs, toggleMs, filterMs }.
+ */
+function browserRows(doc: BrowserFigures): BrowserRow[] {
+  const list = doc.interactions;
+  if (Array.isArray(list)) {
+    return list.flatMap((x: unknown) => {
+      if (typeof x !== 'object' || x === null) return [];
+      const o = x as Record<string, unknown>;
+      const num = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : Number.NaN);
+      if (typeof o.label !== 'string' || !Number.isFinite(num('median'))) return [];
+      const target = o.kind === 'paste' ? TARGETS.pasteMs : o.kind === 'edit' ? TARGETS.editFrameMs : undefined;
+      return [{ label: o.label, median: num('median'), spread: Number.isFinite(num('p25')) ? `${ms(num('p25'))}–${ms(num('p75'))} (min ${ms(num('min'))}, max ${ms(num('max'))})` : '', ...(target !== undefined ? { target } : {}) }];
+    });
+  }
+  const flat: [string, string, number | undefined][] = [
+    ['pasteMs', 'paste', TARGETS.pasteMs],
+    ['toggleMs', 'toggle a service', TARGETS.editFrameMs],
+    ['filterMs', 'type in the filter', TARGETS.editFrameMs],
+  ];
+  return flat.flatMap(([key, label, target]) => (typeof doc[key] === 'number' ? [{ label, median: doc[key] as number, spread: '', ...(target !== undefined ? { target } : {}) }] : []));
+}
+
+void orchestrate(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`fwplan bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -6,7 +6,7 @@
  * overlapping): the rules really carry `dvc` and `userw` distinct networks. `contiguous` does the
  * opposite (every address next to the previous one) to measure aggregation itself.
  */
-import type { PlanInput } from '../src/engine/index.ts';
+import { groupServiceIds } from '../src/engine/index.ts';
 
 export type AddressMix = 'v4' | 'dual';
 
@@ -82,22 +82,24 @@ function server(v4: string, v6: string, mix: AddressMix): string[] {
   return mix === 'dual' ? [v4, v6] : [v4];
 }
 
-export function benchPlan(spec: BenchPlanSpec): PlanInput {
+/**
+ * A version 2 plan file: the nodes by name, one user group and one device group holding every
+ * service of their rows (what `fwplan migrate` makes of the same roles in a version 1 file).
+ */
+export function benchPlan(spec: BenchPlanSpec): Record<string, unknown> {
   const { mix } = spec;
   const contiguous = spec.contiguous === true;
   const dvc = Array.from({ length: spec.dvc }, (_, i) => dvcAddress(i, mix, contiguous));
   const userw = Array.from({ length: spec.userw }, (_, i) => userwNetwork(i, mix, contiguous));
   const nodes = Array.from({ length: spec.nodes }, (_, i) => nodeAddresses(i, mix));
-  const mbr = nodes.slice(1).flat().map((address, i) => ({ address, label: `vault-${String(i + 2).padStart(2, '0')}` }));
   return {
-    version: 1,
+    version: 2,
     name: `bench dvc=${spec.dvc} userw=${spec.userw} nodes=${spec.nodes} ${mix}${contiguous ? ' contiguous' : ''}`,
     cluster: spec.nodes > 1,
+    nodes: nodes.map((addresses, i) => ({ name: `vault-${String(i + 1).padStart(2, '0')}`, role: i === 0 ? 'PRD' : 'MBR', addresses })),
+    userGroups: [{ name: 'User workstations', entries: userw, services: groupServiceIds('USERW') }],
+    deviceGroups: [{ name: 'Managed devices', entries: dvc, services: groupServiceIds('DVC') }],
     roles: {
-      PRD: nodes[0] ?? [],
-      ...(mbr.length > 0 ? { MBR: mbr } : {}),
-      USERW: userw,
-      DVC: dvc,
       NTP: server('192.0.2.123', '2001:db8:1::123', mix),
       DNS: server('192.0.2.53', '2001:db8:1::53', mix),
       MAIL: server('192.0.2.25', '2001:db8:1::25', mix),

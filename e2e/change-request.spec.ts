@@ -2,8 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandPlan, parsePlan, SECTIONS, type Plan, type PlanInput } from '../src/engine/index.ts';
+import { expandPlan, groupServiceIds, SECTIONS, type Plan, type PlanInput } from '../src/engine/index.ts';
+import { parsePlan } from '../src/engine/schema.ts';
 import { AppPage, ARTIFACTS } from './page-models/AppPage.ts';
+import { ChangeRequestPage } from './page-models/ChangeRequestPage.ts';
 import { PlanIoPage } from './page-models/PlanIoPage.ts';
 
 /**
@@ -15,12 +17,10 @@ import { PlanIoPage } from './page-models/PlanIoPage.ts';
 const OUT = join(ARTIFACTS, 'change-request');
 
 const SMALL: PlanInput = {
-  version: 1,
+  version: 2,
   name: 'Branch office vault',
+  nodes: [{ name: 'vault-01', role: 'PRD', addresses: ['192.0.2.10'] }],
   roles: {
-    PRD: [{ address: '192.0.2.10', label: 'vault-01' }],
-    USERW: ['198.51.100.0/25'],
-    DVC: ['203.0.113.0/26', { address: '203.0.113.200', label: '<script>alert(1)</script> | core-sw' }],
     NTP: ['192.0.2.1'],
     DNS: ['192.0.2.2'],
     MAIL: ['192.0.2.25'],
@@ -28,6 +28,10 @@ const SMALL: PlanInput = {
     LOG: ['192.0.2.40'],
     BACKUP: ['192.0.2.50'],
   },
+  userGroups: [{ name: 'Branch users', entries: ['198.51.100.0/25'], services: ['userw-prd-tcp-443', 'userw-prd-tcp-22'] }],
+  deviceGroups: [
+    { name: 'Branch servers', entries: ['203.0.113.0/26', { address: '203.0.113.200', label: '<script>alert(1)</script> | core-sw' }], services: groupServiceIds('DVC') },
+  ],
   disabled: ['prd-dvc-tcp-23'],
   ports: { 'prd-mail-tcp-420': 587 },
 };
@@ -36,20 +40,23 @@ const SMALL: PlanInput = {
 const DEVICES = Array.from({ length: 5000 }, (_, i) => `10.20.${Math.floor(i / 128)}.${(i % 128) * 2}`);
 
 const CLUSTER: PlanInput = {
-  version: 1,
+  version: 2,
   name: 'DC three-node cluster',
   cluster: true,
+  nodes: [
+    { name: 'vault-01', role: 'PRD', addresses: ['192.0.2.10'] },
+    { name: 'vault-02', role: 'MBR', addresses: ['192.0.2.11'] },
+    { name: 'vault-03', role: 'MBR', addresses: ['192.0.2.12'] },
+  ],
   roles: {
-    PRD: [{ address: '192.0.2.10', label: 'vault-01' }],
-    MBR: [{ address: '192.0.2.11', label: 'vault-02' }, { address: '192.0.2.12', label: 'vault-03' }],
-    USERW: ['198.51.100.0/24'],
-    DVC: DEVICES,
     NTP: ['192.0.2.1'],
     DNS: ['192.0.2.2'],
     LDAP: ['192.0.2.30'],
     LOG: ['192.0.2.40'],
     BACKUP: ['192.0.2.50'],
   },
+  userGroups: [{ name: 'Operators', entries: ['198.51.100.0/24'], services: groupServiceIds('USERW') }],
+  deviceGroups: [{ name: 'Data centre', entries: DEVICES, services: groupServiceIds('DVC') }],
   enabled: ['prd-mbr-tcp-4248', 'mbr-prd-tcp-4248'],
   ports: { 'prd-log-tcp-514': 6514 },
 };
@@ -146,6 +153,8 @@ test.describe('change-request sheet', () => {
   });
 
   test('a small plan: the fields are saved with the plan and the printed sheet carries everything', async ({ page }) => {
+    // three prints (A4, Letter, the standalone HTML) through pdftotext
+    test.setTimeout(180_000);
     const app = new AppPage(page);
     const io = new PlanIoPage(page);
     await page.addInitScript(() => {
@@ -160,31 +169,41 @@ test.describe('change-request sheet', () => {
     await io.openFile('branch.json', JSON.stringify(SMALL));
     await app.goTo('Change request');
 
-    const form = page.getByRole('form', { name: 'Change request fields' });
-    const sheet = page.locator('article.crs');
+    const cr = new ChangeRequestPage(page);
+    const { form, sheet } = cr;
     await expect(sheet).toContainText('Branch office vault');
     // suggestions before anything is typed
-    await expect(sheet.locator('#crs-implementation')).toContainText('Fajita');
-    await expect(sheet.locator('#crs-request')).toContainText('not assigned');
+    await expect(cr.part('implementation')).toContainText('Fajita');
+    await expect(cr.part('request')).toContainText('not assigned');
+    // the summary lists the node and each group with its services
+    await expect(cr.part('summary').getByRole('row', { name: /vault-01/ })).toContainText('192.0.2.10');
+    await expect(cr.part('summary').getByRole('row', { name: /Branch users/ })).toContainText('services: HTTPS 443/tcp, SSH 22/tcp');
+    await expect(cr.part('summary').getByRole('row', { name: /Branch servers/ })).toContainText('RDP 3389/tcp');
+    await expect(cr.errorCallout).toHaveCount(0);
+    // where and how: the Export view's default, a gateway that gets ALLOW rules appended
+    await expect(cr.partTitle('apply')).toContainText('Where and how it is applied');
+    await expect(cr.applyRow('Enforcement point')).toContainText('a Linux gateway between the zones');
+    await expect(cr.applyRow('Apply mode')).toContainText('Append ALLOW rules');
+    await expect(cr.partTitle('rules')).toContainText('Rules to allow');
 
-    await form.getByLabel('Change ID').fill('CHG-2025-0142');
-    await form.getByLabel('Type').selectOption('new');
-    await form.getByLabel('Category').selectOption('normal');
-    await form.getByLabel('Name', { exact: true }).fill('Ana Lima');
-    await form.getByLabel('Team', { exact: true }).fill('Network engineering');
-    await form.getByLabel('Contact').fill('ana.lima@example.org');
-    await form.getByLabel('Window start').fill('2025-06-14 22:00 CET');
-    await form.getByLabel('Window end').fill('2025-06-14 23:30 CET');
-    await form.getByLabel('Business justification').fill('PAM roll-out at the branch.\n- second line <b>not bold</b>');
-    await form.getByRole('textbox', { name: 'Approver 2: name' }).fill('Bruno Costa');
-    await expect(sheet.locator('.crs-running')).toContainText('CHG-2025-0142');
-    await expect(sheet.locator('#crs-request')).toContainText('2025-06-14 22:00 CET – 2025-06-14 23:30 CET');
+    await cr.fill('Change ID', 'CHG-2025-0142');
+    await cr.setType('new');
+    await cr.setCategory('normal');
+    await cr.fill('Name', 'Ana Lima');
+    await cr.fill('Team', 'Network engineering');
+    await cr.fill('Contact', 'ana.lima@example.org');
+    await cr.fill('Window start', '2025-06-14 22:00 CET');
+    await cr.fill('Window end', '2025-06-14 23:30 CET');
+    await cr.fill('Business justification', 'PAM roll-out at the branch.\n- second line <b>not bold</b>');
+    await cr.approverName(2).fill('Bruno Costa');
+    await expect(cr.runningHeader).toContainText('CHG-2025-0142');
+    await expect(cr.part('request')).toContainText('2025-06-14 22:00 CET – 2025-06-14 23:30 CET');
 
     // stored in the plan: it survives a reload and is in the saved plan file
     await page.reload();
     await app.goTo('Change request');
-    await expect(form.getByLabel('Change ID')).toHaveValue('CHG-2025-0142');
-    await expect(form.getByRole('textbox', { name: 'Approver 2: name' })).toHaveValue('Bruno Costa');
+    await expect(cr.field('Change ID')).toHaveValue('CHG-2025-0142');
+    await expect(cr.approverName(2)).toHaveValue('Bruno Costa');
     const saved = JSON.parse((await io.savePlanFile()).text) as { changeRequest?: Record<string, unknown> };
     expect(saved.changeRequest).toMatchObject({
       changeId: 'CHG-2025-0142',
@@ -194,7 +213,7 @@ test.describe('change-request sheet', () => {
     });
 
     // Print calls the browser's print; the print stylesheet leaves only the sheet
-    await page.getByRole('button', { name: 'Print' }).click();
+    await cr.print();
     expect(await page.evaluate(() => (window as unknown as { printCalls: number }).printCalls)).toBe(1);
     await page.emulateMedia({ media: 'print' });
     await expect(sheet).toBeVisible();
@@ -216,6 +235,7 @@ test.describe('change-request sheet', () => {
     expect(a4.text).toContain('Ana Lima');
     expect(a4.text).toMatch(/Disabled\s+prd-dvc-tcp-23/);
     expect(a4.text).toContain("port 587 instead of the article's 420");
+    expect(a4.text).toContain('Where and how it is applied');
     for (const address of ['192.0.2.10', '198.51.100.0/25', '203.0.113.0/26', '203.0.113.200', '192.0.2.25']) expect(a4.text).toContain(address);
     const png = keepPage(a4, 1, 'small-a4-page-1');
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
@@ -223,28 +243,42 @@ test.describe('change-request sheet', () => {
     const letter = await print(page, 'small-letter', 'Letter');
     expectCompleteSheet(letter, plan, 'CHG-2025-0142');
 
-    // the standalone HTML: no script, same content, prints the same way
-    const [htmlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF-ready HTML' }).click()]);
-    expect(htmlDownload.suggestedFilename()).toBe('branch-office-vault-chg-2025-0142-change-request.html');
-    const htmlPath = join(OUT, htmlDownload.suggestedFilename());
-    await htmlDownload.saveAs(htmlPath);
-    const html = readFileSync(htmlPath, 'utf8');
-    expect(html).not.toMatch(/<script[\s>]/i);
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    const [mdDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Markdown' }).click()]);
-    const mdPath = join(OUT, mdDownload.suggestedFilename());
-    await mdDownload.saveAs(mdPath);
-    const md = readFileSync(mdPath, 'utf8');
-    for (const rule of expandPlan(plan).rules) expect(md).toContain(`\`${rule.ruleId}\``);
-    expect(md).toContain('| Network | Bruno Costa |');
-    expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt; \\| core-sw');
+    // the standalone HTML: the same view rendered to static markup, no script, prints the same way
+    const html = await cr.downloadHtml();
+    expect(html.fileName).toBe('branch-office-vault-chg-2025-0142-change-request.html');
+    const htmlPath = join(OUT, html.fileName);
+    writeFileSync(htmlPath, html.text);
+    expect(html.text).not.toMatch(/<script[\s>]/i);
+    expect(html.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html.text).toContain('<article class="crs" aria-label="Firewall change request">');
+    const md = await cr.downloadMarkdown();
+    for (const rule of expandPlan(plan).rules) expect(md.text).toContain(`\`${rule.ruleId}\``);
+    expect(md.text).toContain('| Network | Bruno Costa |');
+    expect(md.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt; \\| core-sw');
 
     const standalone = await page.context().newPage();
     await standalone.goto(`file://${htmlPath}`);
+    // the download's sheet reads as the page's sheet: same parts, same rows
+    const downloaded = new ChangeRequestPage(standalone);
+    expect(await downloaded.sheet.locator('h2').allTextContents()).toEqual(await sheet.locator('h2').allTextContents());
+    expect(await downloaded.sheet.locator('tr[id^="crs-rule-"]').count()).toBe(await sheet.locator('tr[id^="crs-rule-"]').count());
+    await expect(downloaded.applyRow('Apply mode')).toContainText('Append ALLOW rules');
     const fromHtml = await print(standalone, 'small-standalone');
     expectCompleteSheet(fromHtml, plan, 'CHG-2025-0142');
     expect(Math.abs(fromHtml.pages - a4.pages)).toBeLessThanOrEqual(1);
     await standalone.close();
+
+    // a change that modifies or removes rules never calls its table "Rules to allow" nor says it only adds rules
+    for (const [type, title] of [['modify', 'Rules after the change'], ['remove', 'Rules to remove']] as const) {
+      await cr.setType(type);
+      await expect(cr.partTitle('rules')).toContainText(title);
+      await expect(sheet).not.toContainText('Rules to allow');
+      await expect(sheet).not.toContainText('only adds ALLOW rules');
+      const typed = await cr.downloadMarkdown();
+      expect(typed.text, type).toContain(title);
+      expect(typed.text, type).not.toContain('Rules to allow');
+      expect(typed.text, type).not.toContain('only adds ALLOW rules');
+    }
     expect(app.foreignRequests()).toEqual([]);
   });
 
@@ -255,10 +289,10 @@ test.describe('change-request sheet', () => {
     await app.open();
     await io.openFile('dc.json', JSON.stringify(CLUSTER));
     await app.goTo('Change request');
-    const sheet = page.locator('article.crs');
-    await expect(sheet.locator('#crs-groups')).toContainText('5,000 IPv4 addresses');
-    await page.getByRole('form', { name: 'Change request fields' }).getByLabel('Change ID').fill('CHG-DC-7');
-    await expect(sheet.locator('.crs-running')).toContainText('CHG-DC-7');
+    const cr = new ChangeRequestPage(page);
+    await expect(cr.part('groups')).toContainText('5,000 IPv4 addresses');
+    await cr.fill('Change ID', 'CHG-DC-7');
+    await expect(cr.runningHeader).toContainText('CHG-DC-7');
 
     const plan = parsed(CLUSTER);
     const ruleSet = expandPlan(plan);
@@ -269,8 +303,8 @@ test.describe('change-request sheet', () => {
     const printed = new Set(pdf.text.split(/\s+/));
     const missing = DEVICES.filter((a) => !printed.has(a));
     expect(missing, `missing addresses: ${missing.slice(0, 5).join(', ')}`).toEqual([]);
-    // the rows name the cluster nodes themselves
-    for (const node of ['192.0.2.10', '192.0.2.11', '192.0.2.12']) expect(pdf.text).toContain(node);
+    // the rows name the cluster nodes themselves, and the summary lists them by name
+    for (const node of ['192.0.2.10', '192.0.2.11', '192.0.2.12', 'vault-02', 'vault-03']) expect(pdf.text).toContain(node);
     expect(pdf.text).toContain('address group G1');
     // one check per rule is printed, the count of all of them is given
     expect(pdf.text).toMatch(/[\d,]+ checks in all; one per rule is printed here/);
@@ -283,7 +317,8 @@ test.describe('change-request sheet', () => {
     while (rulePage < pdf.pages && !/^\s*1\s+ALLOW\b/m.test(pdf.pageText(rulePage))) rulePage++;
     keepPage(pdf, rulePage, 'cluster-5000-rules-page');
     let groupPage = rulePage;
-    while (groupPage < pdf.pages && !pdf.pageText(groupPage).includes('G1 · DVC-IPv4')) groupPage++;
+    while (groupPage < pdf.pages && !pdf.pageText(groupPage).includes('G1 · DVC Data centre (IPv4)')) groupPage++;
+    expect(groupPage, 'the page of address group G1').toBeLessThan(pdf.pages);
     keepPage(pdf, groupPage, 'cluster-5000-address-group-page');
     writeFileSync(join(OUT, 'cluster-5000.txt'), pdf.text);
   });

@@ -13,6 +13,10 @@ test('the plan is intact after a reload, typed mistakes included', async ({ page
   await roles.paste('PRD', '192.0.2.10 # vault-01\n192.0.2.300');
   await roles.paste('MBR', '192.0.2.11');
   await roles.paste('MAIL', '192.0.2.25');
+  const devices = roles.group('DVC', 0);
+  await devices.rename('Core switches');
+  await devices.paste('203.0.113.1 # sw-1\n203.0.113.999');
+  await devices.service('TELNET 23/tcp').uncheck();
   await app.goTo('Services');
   await services.setCluster(true);
   await services.setService('TELNET 23/tcp from PRD to DVC', false);
@@ -27,6 +31,11 @@ test('the plan is intact after a reload, typed mistakes included', async ({ page
   await expect(roles.input('PRD')).toHaveValue('192.0.2.10 # vault-01\n192.0.2.300');
   await expect(roles.problems('PRD')).toContainText('192.0.2.300');
   await expect(roles.input('MBR')).toHaveValue('192.0.2.11');
+  await expect(devices.name).toHaveValue('Core switches');
+  await expect(devices.input).toHaveValue('203.0.113.1 # sw-1\n203.0.113.999');
+  await expect(devices.problems).toContainText('203.0.113.999');
+  await expect(devices.service('TELNET 23/tcp')).not.toBeChecked();
+  await expect(devices.service('SSH 22/tcp')).toBeChecked();
   await app.goTo('Services');
   await expect(services.cluster).toBeChecked();
   await expect(services.service('TELNET 23/tcp from PRD to DVC')).not.toBeChecked();
@@ -57,8 +66,16 @@ test('Ctrl+Z undoes and Ctrl+Shift+Z redoes plan changes', async ({ page }) => {
   await app.redoWithKeyboard();
   await expect(services.cluster).toBeChecked();
 
-  // inside a text box the app's undo applies too: the box's text is part of the plan's history
+  // adding a group is one step back too
   await app.goTo('Addresses');
+  await roles.addGroup('DVC', 'Linux/Unix servers');
+  await expect(roles.group('DVC', 1).name).toHaveValue('Linux/Unix servers');
+  await app.undoWithKeyboard();
+  await expect(roles.groupCards('DVC')).toHaveCount(1);
+  await app.redoWithKeyboard();
+  await expect(roles.groupCards('DVC')).toHaveCount(2);
+
+  // inside a text box the app's undo applies too: the box's text is part of the plan's history
   await roles.paste('DNS', '192.0.2.53');
   await roles.input('DNS').focus();
   await app.undoWithKeyboard();
@@ -91,19 +108,26 @@ test('a damaged autosave shows a notice, keeps its text for download and leaves 
   await expect(roles.input('PRD')).toHaveValue('192.0.2.20');
 });
 
-test('an autosave with one invalid value keeps the rest of the plan', async ({ page }) => {
+test('an autosave with one invalid value keeps the rest of the plan, what was typed included', async ({ page }) => {
   const app = new AppPage(page);
+  // saved by version 1 of the app: a bad port, which cannot be kept, and a hostname, which is kept as typed
   const saved = {
-    state: { plan: { version: 1, name: 'Partly broken', cluster: false, roles: { PRD: ['192.0.2.10'], DNS: ['192.0.2.53', 'dns.example'] }, disabled: [], enabled: [], ports: {} } },
+    state: {
+      plan: { version: 1, name: 'Partly broken', cluster: false, roles: { PRD: ['192.0.2.10'], DNS: ['192.0.2.53', 'dns.example'] }, disabled: [], enabled: [], ports: { 'prd-mail-tcp-420': 70000 } },
+    },
     version: 1,
   };
   await app.openWithStorage({ 'fwplan.plan.v1': JSON.stringify(saved) });
   const notice = page.getByRole('alert').filter({ hasText: 'left out' });
-  await expect(notice).toContainText('roles.DNS[1]');
+  await expect(notice).toContainText('ports["prd-mail-tcp-420"]');
   await expect(app.planName).toHaveValue('Partly broken');
+  // the rest was upgraded to version 2, and the page says so
+  await expect(app.upgradeNotice).toBeVisible();
   const roles = new RolesPage(page);
   await expect(roles.input('PRD')).toHaveValue('192.0.2.10');
-  await expect(roles.input('DNS')).toHaveValue('192.0.2.53');
+  expect(await roles.nodeRows('PRD')).toEqual([['192.0.2.10', '192.0.2.10', '—']]);
+  await expect(roles.input('DNS')).toHaveValue('192.0.2.53\ndns.example');
+  await expect(roles.problems('DNS')).toContainText('is a hostname');
 });
 
 test('a plan changed in another tab is announced, and the user picks which one to keep', async ({ context }) => {

@@ -1,8 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import LZString from 'lz-string';
-import { FORMAT_IDS, exportPlan, parsePlanText, type Plan } from '../src/engine/index.ts';
+import { execFileSync } from 'node:child_process';
+import { FORMAT_IDS, RENDERERS, exportPlan, type FormatId, type Plan, type RenderOptions } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 import { AppPage } from './page-models/AppPage.ts';
-import { ExportPage } from './page-models/ExportPage.ts';
+import { ChangeRequestPage } from './page-models/ChangeRequestPage.ts';
+import { ExportPage, type Downloaded } from './page-models/ExportPage.ts';
 import { PageGuards } from './page-models/PageGuards.ts';
 import { PlanIoPage } from './page-models/PlanIoPage.ts';
 import { RolesPage } from './page-models/RolesPage.ts';
@@ -204,6 +207,8 @@ test.describe('Content-Security-Policy', () => {
 });
 
 test('working through the whole app makes no request outside its origin', async ({ page, context }) => {
+  // every view, every format downloaded and compared, the sheet, plan files and links: a long walk
+  test.setTimeout(180_000);
   const app = new AppPage(guards.watch(page));
   const roles = new RolesPage(page);
   const services = new ServicesPage(page);
@@ -235,28 +240,57 @@ test('working through the whole app makes no request outside its origin', async 
   await app.goTo('Findings');
   await page.getByRole('button', { name: 'Show notes' }).click();
 
-  // export: every format, host scope with default drop, the ipset file
+  // export: every format, host scope with default drop, the ipset file. Each download is the
+  // preview, byte for byte, and the engine's export of the plan the page holds
+  const planNow = parsePlanText((await io.savePlanFile()).text);
+  if (!planNow.ok) throw new Error(JSON.stringify(planNow.errors));
+  const engine = (format: FormatId, options: Partial<RenderOptions> = {}) => {
+    const r = exportPlan(planNow.plan, format, { scope: { kind: 'gateway' }, defaultDrop: false, ipset: false, egress: 'filter', ...options });
+    if (!r.ok) throw new Error(r.message);
+    return r;
+  };
   await app.goTo('Export');
   for (const format of FORMAT_IDS) {
     await exp.choose(format);
     const file = await exp.download();
-    expect(file.text.length, format).toBeGreaterThan(0);
+    const expected = engine(format);
+    expect(file.fileName, format).toBe(expected.fileName);
+    expect(file.text, format).toBe(expected.text);
+    expect(await exp.preview.textContent(), format).toBe(file.text);
   }
   await exp.choose('iptables');
-  await exp.scope('Host');
+  await exp.scope('Host', 'vault-01');
   await exp.defaultDrop(true);
   await page.getByRole('checkbox', { name: /^Use ipsets/ }).check();
-  await exp.download();
-  await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the ipset file' }).click()]);
+  const host = { scope: { kind: 'host', node: 'vault-01' }, defaultDrop: true, ipset: true } as const;
+  const hostFile = await exp.download();
+  expect(hostFile.fileName).toBe('request-audit-host-vault-01.iptables.rules');
+  expect(hostFile.text).toBe(engine('iptables', host).text);
+  expect(hostFile.text).toContain('--match-set');
+  // the sets it matches, and the node's IPv6 half (the example node is dual-stack)
+  const sets = await exp.downloadCompanion('ipset');
+  expect(sets.text).toBe(engine('ipset', { ...host, ipset: RENDERERS.ipset.options.ipset }).text);
+  const v6 = await exp.downloadOtherFamily('ip6tables');
+  expect(v6.fileName).toBe('request-audit-host-vault-01.ip6tables.rules');
+  expect(v6.text).toBe(engine('ip6tables', host).text);
+  expect(v6.text).toContain('2001:db8:10::10');
   await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(hostFile.text);
 
   // the change-request sheet and its downloads
   await app.goTo('Change request');
-  const sheet = page.getByRole('article', { name: 'Firewall change request' });
-  await expect(sheet).toBeVisible();
-  await page.getByRole('form', { name: 'Change request fields' }).getByLabel(/^Title/).fill('Open the vault firewall');
-  await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF-ready HTML' }).click()]);
-  await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Markdown' }).click()]);
+  const cr = new ChangeRequestPage(page);
+  await expect(cr.sheet).toBeVisible();
+  await cr.fill('Title', 'Open the vault firewall');
+  await expect(cr.runningHeader).toContainText('Open the vault firewall');
+  const html = await cr.downloadHtml();
+  expect(html.text).toContain('<title>Change request Request audit</title>');
+  expect(html.text).toContain('Open the vault firewall');
+  expect(html.text).not.toMatch(/<script[\s>]/i);
+  const md = await cr.downloadMarkdown();
+  expect(md.text).toContain('Open the vault firewall');
+  expect(md.text).toContain('radius-01');
 
   // plan files and share links, out and back in
   const saved = await io.savePlanFile();
@@ -276,9 +310,10 @@ test('working through the whole app makes no request outside its origin', async 
   await expect(other.getByRole('textbox', { name: 'Plan name' })).toHaveValue('Request audit');
   await other.close();
 
-  // the recorders saw the app's own traffic (so they work), and nothing else
-  expect(guards.requests.some((u) => /\/assets\/index-[\w-]+\.js$/.test(u))).toBe(true);
-  expect(guards.requests.some((u) => /\/assets\/ChangeRequestPanel-[\w-]+\.js$/.test(u))).toBe(true);
+  // the recorders saw the app's own traffic (so they work): the page and its scripts, and nothing else
+  const own = guards.requests.filter((u) => guards.isOwn(u) && !u.startsWith('blob:') && !u.startsWith('data:')).map((u) => new URL(u).pathname);
+  expect(own).toContain('/');
+  expect(own.some((path) => path.endsWith('.js'))).toBe(true);
   expect(guards.foreign()).toEqual([]);
   expect(app.foreignRequests()).toEqual([]);
   expect(guards.escaped).toEqual([]);
@@ -297,6 +332,19 @@ const HOSTILE = {
   long: `${'&lt;L'.repeat(36)}${'\u00e9'.repeat(20)}`,
 } as const;
 
+/** A label a spreadsheet would run as a formula (and that would call another origin). */
+const FORMULA = '=HYPERLINK("http://198.51.100.1/x","click")';
+
+/** Run a firewall tool on a downloaded file; its exit status and output. */
+function tool(command: string, args: string[], input?: string): { status: number; output: string } {
+  try {
+    return { status: 0, output: execFileSync(command, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }) };
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string; stderr?: string };
+    return { status: err.status ?? 1, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+  }
+}
+
 const PLAN_NAME = `"><img src=x onerror=alert(4)>{{7*7}}$(reboot)\u202Eevil${'N'.repeat(300)}`;
 
 /** Everything in the document that user text could have turned into markup. */
@@ -311,7 +359,8 @@ async function markupFromText(page: Page): Promise<{ handlers: string[]; images:
   }));
 }
 
-test('hostile labels and plan name stay literal text in every view, and nothing of them runs', async ({ page }) => {
+test('hostile labels, group and plan names stay literal text in every view and are quoted in every file', async ({ page }) => {
+  test.setTimeout(180_000);
   const app = new AppPage(guards.watch(page));
   const roles = new RolesPage(page);
   const io = new PlanIoPage(page);
@@ -321,35 +370,53 @@ test('hostile labels and plan name stay literal text in every view, and nothing 
   // typed as a user types them
   await app.planName.click();
   await app.planName.press('Control+a');
-  await app.planName.pressSequentially(PLAN_NAME);
+  // past the box's limit, but not key by key through all 300 N's
+  await app.planName.pressSequentially(PLAN_NAME.slice(0, 130));
   const name = PLAN_NAME.slice(0, 120); // the box holds at most 120 characters, as the plan does
   await expect(app.planName).toHaveValue(name);
   await roles.fill('PRD', '');
   await roles.type('PRD', `192.0.2.10 # ${HOSTILE.img}`);
-  await roles.fill('DVC', '');
-  await roles.type('DVC', `203.0.113.5 # ${HOSTILE.script}\n203.0.113.6 # ${HOSTILE.template}`);
-  await roles.paste('USERW', `198.51.100.0/24 # ${HOSTILE.rtl}`);
-  await roles.paste('LDAP', `192.0.2.30 # ${HOSTILE.svg}\n192.0.2.33 # ${HOSTILE.long}`);
+  const devices = roles.group('DVC', 0);
+  await devices.fill('');
+  await devices.type(`203.0.113.5 # ${HOSTILE.script}\n203.0.113.6 # ${HOSTILE.template}`);
+  // a group's name reaches every export too (rule comments, set names, the sheet)
+  await devices.rename(HOSTILE.template);
+  const users = roles.group('USERW', 0);
+  await users.paste(`198.51.100.0/24 # ${HOSTILE.rtl}`);
+  await roles.paste('LDAP', `192.0.2.30 # ${HOSTILE.svg}\n192.0.2.33 # ${HOSTILE.long}\n192.0.2.34 # ${FORMULA}`);
   // markup where an address belongs is a problem, shown as the text it is
   await roles.paste('RADIUS', `<b>bold</b>, ${HOSTILE.img}`);
 
   const labels = [HOSTILE.img, HOSTILE.script, HOSTILE.template, HOSTILE.rtl, HOSTILE.svg, HOSTILE.long];
   const texts = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
 
-  // Addresses: the boxes hold the text; the normalised entries and the problems show it
+  // Addresses: the boxes hold the text; the node table, the normalised entries and the problems show it
   await expect(roles.input('PRD')).toHaveValue(`192.0.2.10 # ${HOSTILE.img}`);
-  for (const role of ['PRD', 'DVC', 'USERW', 'LDAP']) await roles.card(role).getByText(/^Normalised entries/).click();
-  expect(await texts('.normalised-table td')).toEqual(expect.arrayContaining(labels));
+  expect(await roles.nodeRows('PRD')).toEqual([[HOSTILE.img, '192.0.2.10', '—']]);
+  for (const card of [devices.card, users.card, roles.card('LDAP')]) await card.getByText(/^Normalised entries/).click();
+  expect(await texts('.normalised-table td')).toEqual(expect.arrayContaining(labels.filter((l) => l !== HOSTILE.img)));
+  await expect(devices.input).toHaveAccessibleName(`${HOSTILE.template} addresses`);
   expect(await roles.problems('RADIUS').locator('code').allTextContents()).toEqual(['<b>bold</b>', '<img', 'src=x', 'onerror=alert(1)>']);
   expect(await page.title()).toBe(`${name} — fwplan`);
 
-  // Review rules: each label next to its address
+  // Export: the markup is an error; the refusal lists it as text
+  await app.goTo('Export');
+  const exp = new ExportPage(page);
+  await expect(exp.refused).toContainText('"<b>bold</b>"');
+  await expect(exp.refused).toContainText('"onerror=alert(1)>"');
+  expect(await markupFromText(page)).toEqual({ handlers: [], images: 0, frames: 0, svgs: 0, scripts: [], pwned: undefined });
+  await app.goTo('Addresses');
+  await roles.fill('RADIUS', '');
+
+  // Review rules: each label next to its address, the group's name on its chip
   await app.goTo('Review rules');
   const rules = new RulesPage(page);
   for (const label of labels) {
     await rules.filter.fill(label);
     await expect.poll(() => texts('.address-label'), { message: label }).toContain(label);
   }
+  await rules.filter.fill('203.0.113.5');
+  await expect.poll(() => texts('.role-chip')).toContain(`DVC ${HOSTILE.template}`);
   await rules.filter.fill('');
 
   // Export: the preview is exactly the engine's file for that plan, character for character
@@ -357,30 +424,65 @@ test('hostile labels and plan name stay literal text in every view, and nothing 
   if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
   const plan: Plan = saved.plan;
   expect(plan.name).toBe(name);
-  expect(plan.roles.DVC).toEqual([
+  expect(plan.nodes[0]).toEqual({ name: HOSTILE.img, role: 'PRD', addresses: ['192.0.2.10'] });
+  expect(plan.deviceGroups[0]?.name).toBe(HOSTILE.template);
+  expect(plan.deviceGroups[0]?.entries).toEqual([
     { address: '203.0.113.5', label: HOSTILE.script },
     { address: '203.0.113.6', label: HOSTILE.template },
   ]);
   await app.goTo('Export');
-  const exp = new ExportPage(page);
+  const files = new Map<FormatId, Downloaded>();
   for (const format of FORMAT_IDS) {
     await exp.choose(format);
     const expected = exportPlan(plan, format, { scope: { kind: 'gateway' }, defaultDrop: false, ipset: false, egress: 'filter' });
     if (!expected.ok) throw new Error(expected.message);
     await expect(exp.fileName).toHaveText(expected.fileName);
     expect(await exp.preview.textContent(), format).toBe(expected.text);
+    if (['iptables', 'nftables', 'ufw', 'firewalld', 'csv'].includes(format)) {
+      const file = await exp.download();
+      expect(file.text, format).toBe(expected.text);
+      files.set(format, file);
+    }
   }
-  // the JSON export carries every label intact
-  expect(await exp.preview.textContent()).toContain(JSON.stringify(HOSTILE.img));
+  // the JSON export carries every label and name intact
+  const json = (await exp.preview.textContent()) ?? '';
+  for (const text of [...labels, HOSTILE.img, FORMULA]) expect(json).toContain(JSON.stringify(text));
+
+  // each file quotes them the way its target reads them back as one harmless piece, and the tools accept it
+  const ipt = files.get('iptables') as Downloaded;
+  // iptables-restore honours double quotes and backslashes: in a label or name they become ' and cannot end the comment early
+  expect(ipt.text).toContain(`--comment "${HOSTILE.svg.replace(/"/g, "'")}"`);
+  expect(ipt.text).toContain(`--comment "fwplan PRD -> DVC ${HOSTILE.template.replace(/\\/g, "'")} tcp 3389,135,139,445`);
+  expect(tool('iptables-restore', ['--test', '--noflush'], ipt.text)).toEqual({ status: 0, output: '' });
+  expect(tool('nft', ['-c', '-f', (files.get('nftables') as Downloaded).path])).toEqual({ status: 0, output: '' });
+  for (const format of ['ufw', 'firewalld'] as const) {
+    const script = files.get(format) as Downloaded;
+    // in the commands, shell words in single quotes: a ' is written '\'' and nothing inside is expanded
+    // ('#' comment lines may hold the text as it is: bash never runs them)
+    const commands = script.text.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+    // (ufw comments carry the group's name; firewalld rich rules carry no comment)
+    if (format === 'ufw') expect(commands.some((line) => line.includes(HOSTILE.template.replace(/'/g, `'\\''`))), format).toBe(true);
+    expect(commands.filter((line) => line.includes("echo 'x' \\")), format).toEqual([]);
+    expect(tool('bash', ['-n', script.path]).status, format).toBe(0);
+  }
+  // a spreadsheet formula in a label is neutralised with a leading apostrophe
+  const csv = (files.get('csv') as Downloaded).text;
+  expect(csv).toContain(`"'${FORMULA.replace(/"/g, '""')}"`);
+  expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
 
   // Change request: the sheet names the plan and lists the labels as text
   await app.goTo('Change request');
-  const sheet = page.getByRole('article', { name: 'Firewall change request' });
-  await expect(sheet).toContainText(name);
-  await page.getByRole('form', { name: 'Change request fields' }).getByLabel(/^Title/).fill(HOSTILE.svg);
-  await expect(sheet).toContainText(HOSTILE.svg);
+  const cr = new ChangeRequestPage(page);
+  await expect(cr.sheet).toContainText(name);
+  await cr.fill('Title', HOSTILE.svg);
+  await expect(cr.sheet).toContainText(HOSTILE.svg);
+  await expect(cr.part('summary')).toContainText(HOSTILE.img);
+  await expect(cr.part('summary')).toContainText(HOSTILE.template);
   const sheetLabels = await texts('.crs .crs-label');
-  for (const label of labels) expect(sheetLabels, label).toContain(label);
+  for (const label of labels.filter((l) => l !== HOSTILE.img)) expect(sheetLabels, label).toContain(label);
+  const md = await cr.downloadMarkdown();
+  expect(md.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  expect(md.text).not.toContain('<img src=x');
 
   // the share dialog shows the link as text too
   await io.toolbar.getByRole('button', { name: 'Share link' }).click();
@@ -457,7 +559,16 @@ test.describe('imports', () => {
         ['extra', 'unknown field'],
       ],
     );
-    await refused(JSON.stringify({ version: 2, roles: {} }), [['version', 'only plan version 1']]);
+    await refused(JSON.stringify({ version: 3, roles: {} }), [['version', 'is 3: fwplan reads plan versions 1 and 2']]);
+    // version 2 objects: a prototype key in a node, services that are not the group's, an unknown id
+    await refused('{"version":2,"nodes":[{"name":"vault-01","role":"PRD","addresses":["192.0.2.1"],"__proto__":{"polluted":"yes"}}]}', [
+      ['nodes[0].__proto__', 'forbidden key "__proto__"'],
+    ]);
+    await refused(JSON.stringify({ version: 2, deviceGroups: [{ name: 'Servers', services: ['userw-prd-tcp-443', 'no-such-rule'] }], userGroups: [{ name: 'x', wat: 1 }] }), [
+      ['deviceGroups[0].services[0]', '"userw-prd-tcp-443" is not a device service'],
+      ['deviceGroups[0].services[1]', 'unknown rule id "no-such-rule"'],
+      ['userGroups[0].wat', 'unknown field'],
+    ]);
 
     // nothing was polluted on the way
     expect(await page.evaluate(() => [({} as Record<string, unknown>).polluted, ({} as Record<string, unknown>).isAdmin, Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')])).toEqual([
@@ -579,10 +690,13 @@ test.describe('autosave', () => {
     const roles = new RolesPage(page);
     await expect(roles.input('PRD')).toHaveValue('192.0.2.10');
     await expect(roles.input('DNS')).toHaveValue('192.0.2.53');
-    // migrated, not damaged: no notice, and the slot now holds the current format
+    // migrated, not damaged: no alert, the upgrade is said, and the slot now holds the current format
     await expect(page.getByRole('alert')).toHaveCount(0);
-    const slot = JSON.parse((await page.evaluate((key) => localStorage.getItem(key), KEY)) ?? '{}') as { version?: number; state?: { plan?: { name?: string } } };
-    expect(slot.version).toBe(1);
+    await expect(app.upgradeNotice).toBeVisible();
+    expect(await new RolesPage(page).nodeRows('PRD')).toEqual([['192.0.2.10', '192.0.2.10', '—']]);
+    const slot = JSON.parse((await page.evaluate((key) => localStorage.getItem(key), KEY)) ?? '{}') as { version?: number; state?: { plan?: { name?: string; version?: number } } };
+    expect(slot.version).toBe(2);
+    expect(slot.state?.plan?.version).toBe(2);
     expect(slot.state?.plan?.name).toBe('Saved by an early build');
   });
 });

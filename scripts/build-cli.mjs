@@ -1,5 +1,9 @@
-// Bundles the CLI into one file so `fwplan` starts fast (no TypeScript loader at run time).
+// Bundles the CLI into one CommonJS file so `fwplan` starts fast: no TypeScript loader at run time,
+// no ES module loader, and bin/fwplan.cjs can hand V8 a code cache for it (see there). The zod
+// schemas are in the bundle but only evaluated when a plan is refused or `fwplan schema` runs:
+// esbuild turns the CLI's `await import('../engine/schema.ts')` into a lazy module initialiser.
 import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
@@ -26,13 +30,17 @@ const englishOnly = {
 
 await build({
   entryPoints: ['src/cli/entry.ts'],
-  outfile: 'dist-cli/fwplan.mjs',
+  outfile: 'dist-cli/fwplan.cjs',
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [englishOnly],
 });
+
+// a code cache made by another build of the bundle would be rejected anyway; start clean
+rmSync('dist-cli/fwplan.cjs.cache', { force: true });
+rmSync('dist-cli/fwplan.mjs', { force: true });

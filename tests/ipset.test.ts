@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportPlan, parsePlanText, type Scope } from '../src/engine/index.ts';
+import { exportPlan, type Scope } from '../src/engine/index.ts';
+import { parsePlanText } from '../src/engine/schema.ts';
 
 /**
  * iptables --ipset and its ipset companion: the rules use the sets, the sets hold every address,
@@ -14,15 +14,12 @@ const plan = (() => {
   return r.plan;
 })();
 
-function both(scope: Scope, family: 'iptables' | 'ip6tables' = 'iptables') {
+export function both(scope: Scope, family: 'iptables' | 'ip6tables' = 'iptables') {
   const rules = exportPlan(plan, family, { scope, defaultDrop: true, ipset: true });
   const sets = exportPlan(plan, 'ipset', { scope, defaultDrop: true });
   if (!rules.ok || !sets.ok) throw new Error('export failed');
   return { rules: rules.text, sets: sets.text };
 }
-
-const root = process.getuid?.() === 0;
-const mustRun = process.env.CI === 'true';
 
 describe('iptables with ipsets', () => {
   it('matches every multi-address role through a set that the companion defines', () => {
@@ -30,26 +27,13 @@ describe('iptables with ipsets', () => {
     const used = new Set([...rules.matchAll(/--match-set (\S+) (?:src|dst)/g)].map((m) => m[1]));
     const defined = new Set([...sets.matchAll(/^create (\S+) hash:net/gm)].map((m) => m[1]));
     expect([...used].sort()).toEqual([...defined].sort());
-    expect(sets).toMatch(/^add fwplan-dvc-v4 10\.40\.0\.0\/15$/m);
+    // every entry as written: 10.40.0.0/16 and the two /17 halves of 10.41.0.0/16 (hash:net merges nothing away)
+    expect(sets).toMatch(/^add fwplan-dvc-managed-devices-v4 10\.40\.0\.0\/16$/m);
+    expect(sets).toMatch(/^add fwplan-dvc-managed-devices-v4 10\.41\.128\.0\/17$/m);
     // tens of rules instead of one per address
     expect(rules.split('\n').filter((l) => l.startsWith('-A ')).length).toBeLessThan(60);
     const chains = exportPlan(plan, 'iptables', { scope: { kind: 'gateway' }, defaultDrop: true });
     expect(chains.ok && chains.text.split('\n').filter((l) => l.startsWith('-A ')).length).toBeGreaterThan(150);
   });
 
-  it.skipIf(!root && !mustRun)('is accepted by ipset restore and iptables-restore --test in a scratch namespace', () => {
-    const ns = `fwpipset${process.pid}`;
-    execFileSync('ip', ['netns', 'add', ns]);
-    try {
-      for (const scope of [{ kind: 'gateway' } as const, { kind: 'host', address: '10.0.0.11' } as const]) {
-        const { rules, sets } = both(scope);
-        execFileSync('ip', ['netns', 'exec', ns, 'ipset', 'restore'], { input: sets });
-        // loading twice works too: a changed plan can be re-applied
-        execFileSync('ip', ['netns', 'exec', ns, 'ipset', 'restore'], { input: sets });
-        execFileSync('ip', ['netns', 'exec', ns, 'iptables-restore', '--test'], { input: rules });
-      }
-    } finally {
-      execFileSync('ip', ['netns', 'del', ns]);
-    }
-  });
 });

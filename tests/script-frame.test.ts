@@ -13,7 +13,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportPlan, type FormatId, type Scope } from '../src/engine/index.ts';
+import { expandPlan, exportPlan, type FormatId, type Scope } from '../src/engine/index.ts';
 import { fixturePlans } from './real-tools/exports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fwplan-frame-'));
@@ -136,10 +136,9 @@ describe('ufw gateway script: the router keeps its own traffic', () => {
 
   it('the host script still makes a complete policy (so the check above can tell them apart)', () => {
     const plan = fixturePlans()[0]?.plan;
-    const address = plan?.roles.PRD?.[0];
-    const node = typeof address === 'string' ? address : address?.address;
+    const node = plan && expandPlan(plan).nodes.find((n) => n.role === 'PRD')?.name;
     if (!node) throw new Error('no PRD node');
-    const text = exported('ufw', { kind: 'host', address: node }, true, plan);
+    const text = exported('ufw', { kind: 'host', node }, true, plan);
     expect(text).toMatch(/^ufw default deny incoming$/m);
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportPlan, parsePlan, ufwComment, type FormatId } from '../src/engine/index.ts';
+import { exportPlan, ufwComment, type FormatId } from '../src/engine/index.ts';
+import { parsePlan } from '../src/engine/schema.ts';
 
 /**
  * The ufw and firewalld exports are bash scripts run as root. Whatever a label or plan name holds,
@@ -63,7 +64,7 @@ describe.each<FormatId>(['ufw', 'firewalld'])('%s script with hostile labels and
     fc.assert(
       fc.property(hostile, hostile, (label, name) => {
         const plan = planWith(label, name);
-        for (const scope of [{ kind: 'gateway' as const }, { kind: 'host' as const, address: '192.0.2.10' }]) {
+        for (const scope of [{ kind: 'gateway' as const }, { kind: 'host' as const, node: plan.nodes[0]?.name ?? '' }]) {
           const result = exportPlan(plan, format, { scope, defaultDrop: true });
           if (!result.ok) throw new Error(result.message);
           const calls = runScript(result.text);

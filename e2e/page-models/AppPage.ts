@@ -50,8 +50,21 @@ export class AppPage {
     await this.page.keyboard.press('Control+z');
   }
 
-  async redoWithKeyboard(): Promise<void> {
-    await this.page.keyboard.press('Control+Shift+z');
+  async redoWithKeyboard(key: 'Control+Shift+z' | 'Control+y' = 'Control+Shift+z'): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+
+  get undoButton(): Locator {
+    return this.page.getByRole('group', { name: 'History' }).getByRole('button', { name: /Undo/ });
+  }
+
+  get redoButton(): Locator {
+    return this.page.getByRole('group', { name: 'History' }).getByRole('button', { name: /Redo/ });
+  }
+
+  /** "This plan was written in plan version 1 and has been upgraded …", until dismissed */
+  get upgradeNotice(): Locator {
+    return this.page.getByRole('status').filter({ hasText: 'written in plan version 1' });
   }
 
   get toast(): Locator {

@@ -1,3 +1,3 @@
 import { main } from './main.ts';
 
-main();
+void main();

@@ -1,19 +1,26 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   FORMAT_IDS,
+  MAX_PLAN_BYTES,
+  RENDERERS,
   SECTIONS,
   SENHASEGURA_CATALOG,
+  decodePlanBytes,
+  diffPlans,
   expandPlan,
-  exportPlan,
-  parsePlanText,
+  exportPlanChunks,
+  lintChangeRequest,
+  isFormatId,
   parseScope,
-  planJsonSchema,
+  printable,
+  readPlanText,
   ruleSetJson,
   verifyScript,
   type Finding,
-  type FormatId,
+  type Flow,
   type Plan,
+  type PlanDiff,
   type RuleSet,
   type Scope,
 } from '../engine/index.ts';
@@ -28,75 +35,67 @@ class UsageError extends Error {
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readFile: (path: string) => string;
-  writeFile: (path: string, text: string) => void;
+  /** the file's bytes, at most `limit` of them (a larger file is refused without reading it all) */
+  readFile: (path: string, limit: number) => Uint8Array;
+  writeFile: (path: string, chunks: Iterable<string>) => void;
 }
 
-const HELP: Record<string, string> = {
-  main: `fwplan — plan the firewall openings a senhasegura deployment needs
+type OptionName = 'json' | 'format' | 'scope' | 'default-drop' | 'ipset' | 'egress' | 'from' | 'to' | 'device-group' | 'out';
+type Values = Partial<Record<OptionName, string | boolean>>;
 
-Usage: fwplan <command> [options]
+interface ReadPlan {
+  readonly plan: Plan;
+  readonly path: string;
+  readonly upgraded: boolean;
+}
 
-Commands:
-  catalog [--json]            the vendor's firewall table as fwplan's catalog
-  schema                      the plan file's JSON Schema
-  lint PLAN [--json]          findings for a plan; exit 1 if any is an error
-  rules PLAN [--json]         the rules the plan expands to, and what was skipped
-  export PLAN --format F      one export (iptables, ip6tables, nftables, ufw, firewalld, ipset, csv, json)
-  verify PLAN [--scope S]     a script of nc commands that checks every planned flow after the change
+interface Context {
+  readonly io: Io;
+  readonly values: Values;
+  /** the PLAN argument, read and validated (commands that take one) */
+  readonly plan: () => ReadPlan;
+  /** both PLAN arguments (commands that compare two) */
+  readonly plans: () => [ReadPlan, ReadPlan];
+}
 
-Run "fwplan <command> --help" for a command's options. PLAN is a file, or - for standard input.
-Exit codes: 0 done; 1 lint errors; 2 bad usage, unreadable file or invalid plan.`,
-  catalog: `Usage: fwplan catalog [--json]
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly help: string;
+  readonly options: readonly OptionName[];
+  /** how many PLAN arguments the command takes */
+  readonly plans: 0 | 1 | 2;
+  run(ctx: Context): number | Promise<number>;
+}
 
-Prints the catalog: every row of the vendor article (50) and the optional rules from newer vendor
-documentation. --json prints an array of {id, section, service, protocol, port, source, destination}
-plus label, purpose, optional and the non-standard-port and clear-text notes.`,
-  schema: `Usage: fwplan schema
+const OPTION_SPEC = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  format: { type: 'string', short: 'f' },
+  scope: { type: 'string', short: 's' },
+  'default-drop': { type: 'boolean' },
+  ipset: { type: 'boolean' },
+  egress: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'device-group': { type: 'string' },
+  out: { type: 'string', short: 'o' },
+} as const;
 
-Prints the JSON Schema of the plan file (version 1), made from the zod schema.`,
-  lint: `Usage: fwplan lint PLAN [--json]
+const SCOPE_HELP = `gateway (default): a Linux router between the zones (FORWARD / forward hook /
+                   ufw route); host:NODE: the firewall of one senhasegura node, named by its name
+                   or one of its addresses (an MBR node needs cluster mode on). A host export
+                   covers every address family the node has.`;
 
-Validates the plan and prints its findings (errors, warnings, notes), each with the JSON path it is
-about. Exit 1 if any finding is an error; exit 2 if the plan is invalid.`,
-  rules: `Usage: fwplan rules PLAN [--json]
+/** Today in the machine's time zone, YYYY-MM-DD: rules and site flows that expired before it are left out. */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
-Prints the rules the plan expands to (one per catalog rule and address family) with their source
-and destination addresses, then every skipped catalog rule with its reason.`,
-  export: `Usage: fwplan export PLAN --format F [--scope S] [--default-drop] [--egress filter|open] [--ipset] [--out FILE]
-
-  --format F       ${FORMAT_IDS.join(', ')}
-  --scope S        gateway (default): a Linux router between the zones (FORWARD / forward hook /
-                   ufw route); host:ADDRESS: the firewall of one senhasegura node (an entry of PRD,
-                   or of MBR with cluster mode on)
-  --default-drop   a complete policy: default DROP, established/related, loopback, essential ICMP,
-                   then the plan's rules. Without it only ACCEPT rules are added in fwplan's own chains.
-  --egress E       with --default-drop on a host: filter (default) drops outbound traffic the plan
-                   does not list; open leaves the node's outbound traffic alone
-  --ipset          iptables/ip6tables: match roles of several addresses through kernel ipsets
-                   instead of address chains (tens of rules instead of thousands); load the sets
-                   first from the companion export: fwplan export PLAN --format ipset | ipset restore
-  --out FILE       write to FILE instead of standard output
-
-The export alone goes to standard output; findings go to standard error.`,
-  verify: `Usage: fwplan verify PLAN [--scope S] [--out FILE]
-
-Prints a bash script with one nc command per planned flow (nc -zv for TCP, nc -zuv for UDP), to
-run after the change from the flow's source host. --scope as for export.`,
-};
-
-function readPlan(io: Io, path: string | undefined): Plan {
-  if (path === undefined) throw new UsageError(['missing PLAN (a plan file, or - for standard input)']);
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new UsageError([`${path}: cannot read the file${code ? ` (${code})` : ''}`]);
-  }
-  const parsed = parsePlanText(text);
-  if (!parsed.ok) throw new UsageError(parsed.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
-  return parsed.plan;
+/** Command-line output is for terminals: anything from the plan is shown with control characters escaped. */
+function line(text: string): string {
+  return `${printable(text)}\n`;
 }
 
 function findingLine(f: Finding): string {
@@ -117,194 +116,393 @@ function summary(findings: readonly Finding[]): string {
   return `${count('error')} errors, ${count('warning')} warnings, ${count('note')} notes`;
 }
 
-function hasErrors(ruleSet: RuleSet): boolean {
-  return ruleSet.findings.some((f) => f.severity === 'error');
+function writeOut(io: Io, values: Values, chunks: Iterable<string>): void {
+  if (typeof values.out !== 'string') {
+    for (const c of chunks) io.stdout(c);
+    return;
+  }
+  try {
+    io.writeFile(values.out, chunks);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UsageError([`--out ${values.out}: cannot write the file${code ? ` (${code})` : ''}`]);
+  }
 }
 
-function catalogCommand(io: Io, json: boolean): number {
-  if (json) {
-    const rows = SENHASEGURA_CATALOG.map((r) => ({
-      id: r.id,
-      section: r.section,
-      service: r.service,
-      protocol: r.protocol,
-      port: r.port,
-      source: r.source,
-      destination: r.destination,
-      label: r.label,
-      purpose: r.purpose,
-      optional: r.optional,
-      origin: r.origin,
-      ...(r.nonStandard ? { nonStandard: r.nonStandard } : {}),
-      ...(r.cleartext ? { cleartext: r.cleartext } : {}),
-    }));
-    io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
-    return 0;
-  }
-  const lines: string[] = [];
-  for (const section of SECTIONS) {
-    lines.push(`== ${section.title}`);
-    for (const r of SENHASEGURA_CATALOG.filter((x) => x.section === section.id)) {
-      const flags = [r.optional ? 'optional (newer vendor docs)' : '', r.nonStandard ? 'non-standard port' : '', r.cleartext ? 'clear text' : '']
-        .filter(Boolean)
-        .join(', ');
-      lines.push(
-        `${r.id.padEnd(20)} ${r.protocol.toUpperCase()} ${String(r.port).padStart(5)}  ${r.source.padEnd(6)} -> ${r.destination.padEnd(7)} ${r.label.padEnd(10)} ${r.purpose}${flags ? `  [${flags}]` : ''}`,
-      );
-    }
-  }
-  io.stdout(`${lines.join('\n')}\n`);
-  return 0;
+/** --scope, for export and verify: gateway (the default) or host:NODE. */
+function scopeOption(ruleSet: RuleSet, values: Values): { scope: Scope; scopeText: string } {
+  const scopeText = typeof values.scope === 'string' ? values.scope : 'gateway';
+  const parsed = parseScope(ruleSet, scopeText);
+  if (!parsed.ok) throw new UsageError([`--scope ${parsed.message}`]);
+  return { scope: parsed.scope, scopeText };
 }
 
 function rulesText(ruleSet: RuleSet): string {
   const lines: string[] = [];
-  const list = (entries: readonly { network: { display: string }; label?: string }[]) => {
-    const shown = entries.slice(0, 6).map((e) => (e.label ? `${e.network.display} (${e.label})` : e.network.display));
+  const list = (entries: readonly { written: string; label?: string }[]) => {
+    const shown = entries.slice(0, 6).map((e) => (e.label ? `${e.written} (${e.label})` : e.written));
     return entries.length > 6 ? `${shown.join(', ')} … +${entries.length - 6} more` : shown.join(', ');
   };
   for (const r of ruleSet.rules) {
     const pairs = r.distinctPairs ? ' (every ordered pair of distinct nodes)' : '';
-    lines.push(`${r.key.padEnd(24)} ${r.protocol}/${r.port}  ${r.service}: ${r.source.role} [${list(r.source.entries)}] -> ${r.destination.role} [${list(r.destination.entries)}]${pairs}`);
+    lines.push(`${r.key.padEnd(24)} ${r.protocol}/${r.port}  ${r.service}: ${r.source.name} [${list(r.source.entries)}] -> ${r.destination.name} [${list(r.destination.entries)}]${pairs}`);
   }
   lines.push('', `${ruleSet.rules.length} rules; ${ruleSet.skipped.length} catalog rows skipped:`);
   for (const s of ruleSet.skipped) lines.push(`  skipped ${s.message}`);
+  return lines.map(line).join('');
+}
+
+/** A diff as a person reads it: changed groups first (added, then removed), unchanged ones summed up. */
+function diffText(d: PlanDiff): string {
+  const lines: string[] = [];
+  const shown = 8;
+  for (const change of ['added', 'removed'] as const) {
+    for (const g of d.groups.filter((x) => x.change === change)) {
+      const sign = change === 'added' ? '+' : '-';
+      lines.push(`${sign} ${String(g.flows.length).padStart(6)} ${g.ruleId}  ${g.service}: ${g.sourceName} -> ${g.destinationName}`);
+      for (const f of g.flows.slice(0, shown)) {
+        const port = f.portEnd === f.port ? String(f.port) : `${f.port}-${f.portEnd}`;
+        lines.push(`${sign}        ${f.source.written}${f.source.label ? ` (${f.source.label})` : ''} -> ${f.destination.written}${f.destination.label ? ` (${f.destination.label})` : ''} ${f.protocol}/${port}`);
+      }
+      if (g.flows.length > shown) lines.push(`${sign}        … ${g.flows.length - shown} more`);
+    }
+  }
+  const kept = new Set(d.groups.filter((g) => g.change === 'unchanged').map((g) => g.ruleId)).size;
+  lines.push(`${d.added.length} flows added, ${d.removed.length} removed, ${d.unchanged.length} unchanged (in ${kept} rules)`);
+  return lines.map(line).join('');
+}
+
+function catalogText(): string {
+  const lines: string[] = [];
+  for (const section of SECTIONS) {
+    lines.push(`== ${section.title}`);
+    for (const r of SENHASEGURA_CATALOG.filter((x) => x.section === section.id)) {
+      const flags = [
+        r.optional ? 'optional' : '',
+        r.origin !== 'article' ? 'not in the article' : '',
+        r.nonStandard ? 'non-standard port' : '',
+        r.cleartext ? 'clear text' : '',
+      ].filter(Boolean).join(', ');
+      lines.push(`${r.id.padEnd(22)} ${r.protocol.toUpperCase()} ${String(r.port).padStart(5)}  ${r.source.padEnd(6)} -> ${r.destination.padEnd(7)} ${r.label.padEnd(10)} ${r.purpose}${flags ? `  [${flags}]` : ''}`);
+      if (r.cite) lines.push(`${''.padEnd(24)}source: ${r.cite.title} (${r.cite.path})`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
-/** --scope, for export and verify: gateway (the default) or host:ADDRESS[,ADDRESS]. */
-function scopeOption(values: Record<string, string | boolean | undefined>): { scope: Scope; scopeText: string } {
-  const scopeText = typeof values.scope === 'string' ? values.scope : 'gateway';
-  const scope = parseScope(scopeText);
-  if (!scope) throw new UsageError([`--scope ${scopeText}: use gateway or host:ADDRESS`]);
-  return { scope, scopeText };
+const COMMANDS: Record<string, Command> = {
+  catalog: {
+    summary: 'the vendor\'s firewall table as fwplan\'s catalog',
+    usage: 'fwplan catalog [--json]',
+    help: `Prints the catalog: every row of the vendor article (50), the optional rules from newer vendor
+documentation, and the rows from other vendor pages (the admin shell, ADMINW → nodes 59022/tcp)
+with the page they come from. --json prints an array of {id, section, service, protocol, port,
+source, destination} plus label, purpose, origin, optional, cite and the flags.`,
+    options: ['json'],
+    plans: 0,
+    run({ io, values }) {
+      if (!values.json) {
+        io.stdout(catalogText());
+        return 0;
+      }
+      const rows = SENHASEGURA_CATALOG.map((r) => ({
+        id: r.id, section: r.section, service: r.service, protocol: r.protocol, port: r.port, source: r.source, destination: r.destination,
+        label: r.label, purpose: r.purpose, optional: r.optional, origin: r.origin,
+        ...(r.cite ? { cite: r.cite } : {}),
+        ...(r.nonStandard ? { nonStandard: r.nonStandard } : {}),
+        ...(r.cleartext ? { cleartext: r.cleartext } : {}),
+      }));
+      io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    },
+  },
+  schema: {
+    summary: 'the plan file\'s JSON Schema',
+    usage: 'fwplan schema',
+    help: 'Prints the JSON Schema of the plan file (version 2), made from the zod schema. Version 1 files are still read.',
+    options: [],
+    plans: 0,
+    async run({ io }) {
+      const { planJsonSchema } = await import('../engine/schema.ts');
+      io.stdout(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
+      return 0;
+    },
+  },
+  lint: {
+    summary: 'findings for a plan; exit 1 if any is an error',
+    usage: 'fwplan lint PLAN [--json]',
+    help: `Validates the plan and prints its findings (errors, warnings, notes), each with the JSON path it is
+about. Invalid entries, CIDRs with host bits set and broken nodes are errors. Exit 1 if any
+finding is an error; exit 2 if the file is not a plan at all.`,
+    options: ['json'],
+    plans: 1,
+    run({ io, values, plan }) {
+      const p = plan().plan;
+      const ruleSet = expandPlan(p, { today: today() });
+      // the change request's own problems (dates) are findings too, though they never block an export
+      const findings = [...ruleSet.findings, ...lintChangeRequest(p, today())];
+      if (values.json) io.stdout(`${JSON.stringify({ findings }, null, 2)}\n`);
+      else io.stdout(bySeverity(findings).map((f) => line(findingLine(f))).join('') + line(summary(findings)));
+      return findings.some((f) => f.severity === 'error') ? 1 : 0;
+    },
+  },
+  rules: {
+    summary: 'the rules the plan expands to, and what was skipped',
+    usage: 'fwplan rules PLAN [--json]',
+    help: `Prints the rules the plan expands to (one per catalog rule, group and address family) with their
+source and destination entries as written, then every skipped catalog rule with its reason.`,
+    options: ['json'],
+    plans: 1,
+    run({ io, values, plan }) {
+      const p = plan().plan;
+      const ruleSet = expandPlan(p, { today: today() });
+      io.stdout(values.json ? `${JSON.stringify(ruleSetJson(ruleSet, ruleSet.rules, { plan: p.name ?? null, cluster: p.cluster }), null, 2)}\n` : rulesText(ruleSet));
+      return ruleSet.hasErrors ? 1 : 0;
+    },
+  },
+  export: {
+    summary: `one export (${FORMAT_IDS.join(', ')})`,
+    usage: 'fwplan export PLAN --format F [--scope S] [--default-drop] [--egress filter|open] [--ipset] [--from X --to Y] [--device-group G] [--out FILE]',
+    help: `  --format F       ${FORMAT_IDS.join(', ')}
+  --scope S        ${SCOPE_HELP}
+  --default-drop   a complete policy: default DROP, established/related, loopback, essential ICMP,
+                   then the plan's rules. Without it only ACCEPT rules are added in fwplan's own chains.
+                   On a node the admin shell from ADMINW is always kept (anti-lockout).
+  --egress E       with --default-drop on a host: filter (default) drops outbound traffic the plan
+                   does not list; open leaves the node's outbound traffic alone
+  --ipset          iptables/ip6tables: match roles of several addresses through kernel ipsets
+                   instead of address chains (tens of rules instead of thousands); load the sets
+                   first from the companion export: fwplan export PLAN --format ipset | ipset restore
+  --from X, --to Y firewalls in the path: where the policy sits (FortiGate interfaces, PAN-OS zones,
+                   ASA interfaces); each format names them and has defaults
+  --device-group G formats for the managed devices (Windows Firewall): only the rules of group G
+  --out FILE       write to FILE instead of standard output
+
+The export alone goes to standard output; findings go to standard error. A plan with errors
+gives no export (exit 1): fix what fwplan lint lists first.`,
+    options: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'from', 'to', 'device-group', 'out'],
+    plans: 1,
+    run({ io, values, plan }) {
+      const format = values.format;
+      if (typeof format !== 'string') throw new UsageError([`--format is required: ${FORMAT_IDS.join(', ')}`]);
+      if (!isFormatId(format)) throw new UsageError([`--format ${format}: unknown format (use ${FORMAT_IDS.join(', ')})`]);
+      const p = plan().plan;
+      const ruleSet = expandPlan(p, { today: today() });
+      const renderer = RENDERERS[format];
+      if (values.ipset === true && !renderer.options.ipset) throw new UsageError([`--ipset applies to --format ${FORMAT_IDS.filter((f) => RENDERERS[f].options.ipset).join(' and ')}`]);
+      const egress = values.egress ?? 'filter';
+      if (egress !== 'filter' && egress !== 'open') throw new UsageError([`--egress ${String(egress)}: use filter or open`]);
+      const placement = renderer.options.placement;
+      for (const key of ['from', 'to'] as const) {
+        if (values[key] !== undefined && !placement) throw new UsageError([`--${key} applies to formats placed in the path: ${FORMAT_IDS.filter((f) => RENDERERS[f].options.placement).join(', ') || 'none'}`]);
+      }
+      if (values['device-group'] !== undefined && !renderer.options.deviceGroup) throw new UsageError([`--device-group applies to ${FORMAT_IDS.filter((f) => RENDERERS[f].options.deviceGroup).join(', ') || 'no format'}`]);
+      const where = {
+        ...(typeof values.from === 'string' ? { from: values.from } : {}),
+        ...(typeof values.to === 'string' ? { to: values.to } : {}),
+        ...(typeof values['device-group'] === 'string' ? { deviceGroup: values['device-group'] } : {}),
+      };
+      if (ruleSet.hasErrors) {
+        for (const f of bySeverity(ruleSet.findings).filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
+        io.stderr(line(`fwplan: no export: the plan has errors (${summary(ruleSet.findings)}); fix them first`));
+        return 1;
+      }
+      const { scope, scopeText } = scopeOption(ruleSet, values);
+      const result = exportPlanChunks(p, format, { scope, defaultDrop: values['default-drop'] === true, ipset: values.ipset === true, egress, ...where }, ruleSet);
+      if (!result.ok) throw new UsageError([result.message]);
+      writeOut(io, values, result.chunks);
+      for (const f of [...ruleSet.findings, ...result.findings].filter((x) => x.severity !== 'note')) io.stderr(line(`fwplan: ${findingLine(f)}`));
+      io.stderr(line(`fwplan: ${format}, ${scopeText}: ${result.planRules} plan rules; ${ruleSet.skipped.length} catalog rows skipped (fwplan lint for details)`));
+      return 0;
+    },
+  },
+  verify: {
+    summary: 'a script of nc commands that checks every planned flow after the change',
+    usage: 'fwplan verify PLAN [--scope S] [--out FILE]',
+    help: `Prints a bash script with one nc command per planned flow (nc -zv for TCP, nc -zuv for UDP), to
+run after the change from the flow's source host.
+  --scope S        ${SCOPE_HELP}
+  --out FILE       write to FILE instead of standard output`,
+    options: ['scope', 'out'],
+    plans: 1,
+    run({ io, values, plan }) {
+      const p = plan().plan;
+      const ruleSet = expandPlan(p, { today: today() });
+      if (ruleSet.hasErrors) {
+        for (const f of ruleSet.findings.filter((x) => x.severity === 'error')) io.stderr(line(`fwplan: ${findingLine(f)}`));
+        return 1;
+      }
+      const result = verifyScript(p, scopeOption(ruleSet, values).scope, ruleSet);
+      if (!result.ok) throw new UsageError([`--scope ${result.message}`]);
+      writeOut(io, values, [result.text]);
+      return 0;
+    },
+  },
+  diff: {
+    summary: 'the flows a change adds, removes and keeps; exit 1 when the plans differ',
+    usage: 'fwplan diff OLD NEW [--json]',
+    help: `Compares two plans flow by flow (every address pair and port each allows, as the engine expands
+them): a port override, a disabled rule, a new device or a node added to the cluster show as the
+flows they change. Prints the changes by rule and sides, then a count of added, removed and
+unchanged flows. Exit 0 when the plans allow the same flows, 1 when they differ (like diff), 2 on
+bad usage or a file that is not a plan. --json prints the flows themselves.`,
+    options: ['json'],
+    plans: 2,
+    run({ io, values, plans }) {
+      const [before, after] = plans();
+      const d = diffPlans(before.plan, after.plan, { today: today() });
+      if (values.json) {
+        const flow = (f: Flow) => ({ ruleId: f.ruleId, protocol: f.protocol, port: f.port, ...(f.portEnd !== f.port ? { portEnd: f.portEnd } : {}), source: f.source.written, sourceName: f.sourceName, destination: f.destination.written, destinationName: f.destinationName });
+        io.stdout(`${JSON.stringify({ equal: d.equal, added: d.added.map(flow), removed: d.removed.map(flow), unchanged: d.unchanged.length }, null, 2)}\n`);
+      } else {
+        io.stdout(diffText(d));
+      }
+      return d.equal ? 0 : 1;
+    },
+  },
+  migrate: {
+    summary: 'the plan in the current file format (version 2)',
+    usage: 'fwplan migrate PLAN [--out FILE]',
+    help: `Reads a plan of any version and writes it as version 2: PRD and MBR entries become named nodes
+(entries with the same label and different address families become one dual-stack node), USERW
+and DVC become one group each holding every service of its rows, so the flows stay the same.
+  --out FILE       write to FILE instead of standard output`,
+    options: ['out'],
+    plans: 1,
+    run({ io, values, plan }) {
+      const read = plan();
+      writeOut(io, values, [`${JSON.stringify(read.plan, null, 2)}\n`]);
+      if (read.upgraded) io.stderr(line(`fwplan: ${read.path}: upgraded from version 1 to version 2`));
+      return 0;
+    },
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.split(' [')[0]?.length ?? 0)) + 2;
+  return `fwplan — plan the firewall openings a senhasegura deployment needs
+
+Usage: fwplan <command> [options]
+
+Commands:
+${Object.values(COMMANDS).map((c) => `  ${(c.usage.replace(/^fwplan /, '').split(' [')[0] ?? '').padEnd(width)}${c.summary}`).join('\n')}
+
+Run "fwplan <command> --help" for a command's options. PLAN is a file, or - for standard input.
+Exit codes: 0 done; 1 the plan has errors; 2 bad usage, unreadable file or not a plan.`;
 }
 
-function exportCommand(io: Io, plan: Plan, values: Record<string, string | boolean | undefined>): number {
-  const format = values.format;
-  if (typeof format !== 'string') throw new UsageError([`--format is required: ${FORMAT_IDS.join(', ')}`]);
-  if (!(FORMAT_IDS as readonly string[]).includes(format)) throw new UsageError([`--format ${format}: unknown format (use ${FORMAT_IDS.join(', ')})`]);
-  const { scope, scopeText } = scopeOption(values);
-  const ruleSet = expandPlan(plan);
-  if (values.ipset === true && format !== 'iptables' && format !== 'ip6tables') throw new UsageError(['--ipset applies to --format iptables and ip6tables']);
-  const egress = values.egress ?? 'filter';
-  if (egress !== 'filter' && egress !== 'open') throw new UsageError([`--egress ${String(egress)}: use filter or open`]);
-  const result = exportPlan(plan, format as FormatId, { scope, defaultDrop: values['default-drop'] === true, ipset: values.ipset === true, egress }, ruleSet);
-  if (!result.ok) throw new UsageError([`--scope ${result.message}`]);
-  if (typeof values.out === 'string') {
-    try {
-      io.writeFile(values.out, result.text);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      throw new UsageError([`--out ${values.out}: cannot write the file${code ? ` (${code})` : ''}`]);
-    }
-  } else {
-    io.stdout(result.text);
-  }
-  const shown = [...ruleSet.findings, ...result.findings].filter((f) => f.severity !== 'note');
-  for (const f of shown) io.stderr(`fwplan: ${findingLine(f)}\n`);
-  io.stderr(`fwplan: ${format}, ${scopeText}: ${result.ruleCount} rules; ${ruleSet.skipped.length} catalog rows skipped (fwplan lint for details)\n`);
-  return hasErrors(ruleSet) ? 1 : 0;
-}
-
-export function run(argv: readonly string[], io: Io): number {
-  const [command, ...rest] = argv;
+/**
+ * Read and validate one PLAN argument. A valid plan is read without zod (readPlanText); only a
+ * refused one loads the schema module, to say what is wrong field by field.
+ */
+async function readPlan(io: Io, path: string | undefined): Promise<ReadPlan> {
+  if (path === undefined) throw new UsageError(['missing PLAN (a plan file, or - for standard input)']);
+  let bytes: Uint8Array;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      io.stdout(`${HELP.main}\n`);
-      return command === undefined ? 2 : 0;
+    bytes = io.readFile(path, MAX_PLAN_BYTES + 1);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UsageError([`${path}: cannot read the file${code ? ` (${code})` : ''}`]);
+  }
+  const decoded = decodePlanBytes(bytes);
+  if (!decoded.ok) throw new UsageError(decoded.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
+  const read = readPlanText(decoded.text);
+  const parsed = read.ok === 'unexplained' ? (await import('../engine/schema.ts')).explainPlan(read) : read;
+  if (!parsed.ok) throw new UsageError(parsed.errors.map((err) => `${path}: ${err.path}: ${err.message}`));
+  return { plan: parsed.plan, path, upgraded: parsed.upgradedFrom !== undefined };
+}
+
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout(`${mainHelp()}\n`);
+      return name === undefined ? 2 : 0;
     }
-    if (command === '--version') {
-      io.stdout('fwplan 0.1.0\n');
+    if (name === '--version') {
+      io.stdout('fwplan 0.2.0\n');
       return 0;
     }
-    if (!Object.hasOwn(HELP, command) || command === 'main') throw new UsageError([`unknown command "${command}"`, 'run fwplan --help for the commands']);
+    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!command) throw new UsageError([`unknown command "${name}"`, 'run fwplan --help for the commands']);
     let parsed;
     try {
-      parsed = parseArgs({
-        args: [...rest],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          help: { type: 'boolean', short: 'h' },
-          json: { type: 'boolean' },
-          format: { type: 'string', short: 'f' },
-          scope: { type: 'string', short: 's' },
-          'default-drop': { type: 'boolean' },
-          ipset: { type: 'boolean' },
-          egress: { type: 'string' },
-          out: { type: 'string', short: 'o' },
-        },
-      });
+      parsed = parseArgs({ args: [...rest], allowPositionals: true, strict: true, options: OPTION_SPEC });
     } catch (e) {
-      throw new UsageError([e instanceof Error ? e.message : String(e), `run fwplan ${command} --help`]);
+      throw new UsageError([e instanceof Error ? e.message : String(e), `run fwplan ${name} --help`]);
     }
     const { values, positionals } = parsed;
     if (values.help) {
-      io.stdout(`${HELP[command]}\n`);
+      io.stdout(`Usage: ${command.usage}\n\n${command.help}\n`);
       return 0;
     }
-    const allowed: Record<string, string[]> = {
-      catalog: ['json'],
-      schema: [],
-      lint: ['json'],
-      rules: ['json'],
-      export: ['format', 'scope', 'default-drop', 'ipset', 'egress', 'out'],
-      verify: ['scope', 'out'],
-    };
     for (const key of Object.keys(values)) {
-      if (key !== 'help' && !allowed[command]?.includes(key)) throw new UsageError([`fwplan ${command} does not take --${key}`]);
+      if (key !== 'help' && !(command.options as readonly string[]).includes(key)) throw new UsageError([`fwplan ${name} does not take --${key}`]);
     }
-    const wantsPlan = !['catalog', 'schema'].includes(command);
-    if (positionals.length > (wantsPlan ? 1 : 0)) throw new UsageError([`unexpected argument "${positionals[wantsPlan ? 1 : 0]}"`]);
-    switch (command) {
-      case 'catalog':
-        return catalogCommand(io, values.json === true);
-      case 'schema':
-        io.stdout(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
-        return 0;
-      case 'lint': {
-        const plan = readPlan(io, positionals[0]);
-        const ruleSet = expandPlan(plan);
-        if (values.json) io.stdout(`${JSON.stringify({ findings: ruleSet.findings }, null, 2)}\n`);
-        else io.stdout(`${bySeverity(ruleSet.findings).map(findingLine).join('\n')}\n${summary(ruleSet.findings)}\n`);
-        return hasErrors(ruleSet) ? 1 : 0;
-      }
-      case 'rules': {
-        const plan = readPlan(io, positionals[0]);
-        const ruleSet = expandPlan(plan);
-        io.stdout(values.json ? `${JSON.stringify(ruleSetJson(ruleSet, ruleSet.rules, { plan: plan.name ?? null, cluster: plan.cluster }), null, 2)}\n` : rulesText(ruleSet));
-        return hasErrors(ruleSet) ? 1 : 0;
-      }
-      case 'export':
-        return exportCommand(io, readPlan(io, positionals[0]), values);
-      case 'verify': {
-        const plan = readPlan(io, positionals[0]);
-        const result = verifyScript(plan, scopeOption(values).scope);
-        if (!result.ok) throw new UsageError([`--scope ${result.message}`]);
-        if (typeof values.out === 'string') io.writeFile(values.out, result.text);
-        else io.stdout(result.text);
-        return 0;
-      }
-      default:
-        throw new UsageError([`unknown command "${command}"`]);
-    }
+    if (positionals.length > command.plans) throw new UsageError([`unexpected argument "${positionals[command.plans]}"`]);
+    if (command.plans === 2 && positionals.length < 2) throw new UsageError([`fwplan ${name} needs two plans: OLD NEW`]);
+    // the plans are read before the command runs: reading one may need the schema module (async)
+    const reads: ReadPlan[] = [];
+    for (let i = 0; i < command.plans; i++) reads.push(await readPlan(io, positionals[i]));
+    return await command.run({
+      io,
+      values,
+      plan: () => reads[0] as ReadPlan,
+      plans: () => [reads[0] as ReadPlan, reads[1] as ReadPlan],
+    });
   } catch (e) {
     if (e instanceof UsageError) {
-      for (const line of e.lines) io.stderr(`fwplan: ${line}\n`);
+      for (const l of e.lines) io.stderr(line(`fwplan: ${l}`));
       return 2;
     }
-    io.stderr(`fwplan: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(line(`fwplan: internal error: ${e instanceof Error ? e.message : String(e)}`));
     return 70;
   }
 }
 
-export function main(): void {
+/** Read at most `limit` bytes: an endless pipe or /dev/zero is refused at the limit, not read to the end. */
+function readLimited(path: string, limit: number): Uint8Array {
+  const fd = path === '-' ? 0 : openSync(path, 'r');
+  try {
+    const parts: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.allocUnsafe(1 << 16);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, Math.min(buf.length, limit - total), null);
+      } catch (e) {
+        // a non-blocking standard input with nothing yet: wait and try again
+        if ((e as { code?: string }).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          continue;
+        }
+        throw e;
+      }
+      if (n === 0) break;
+      parts.push(Buffer.from(buf.subarray(0, n)));
+      total += n;
+      if (total >= limit) break;
+    }
+    return Buffer.concat(parts);
+  } finally {
+    if (path !== '-') closeSync(fd);
+  }
+}
+
+export async function main(): Promise<void> {
   const io: Io = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    readFile: (p) => readFileSync(p === '-' ? 0 : p, 'utf8'),
-    writeFile: (p, t) => writeFileSync(p, t),
+    readFile: readLimited,
+    writeFile: (p, chunks) => {
+      const fd = openSync(p, 'w');
+      try {
+        for (const c of chunks) writeFileSync(fd, c);
+      } finally {
+        closeSync(fd);
+      }
+    },
   };
-  process.exitCode = run(process.argv.slice(2), io);
+  process.exitCode = await run(process.argv.slice(2), io);
 }

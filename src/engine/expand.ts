@@ -1,141 +1,264 @@
+import { assertNever } from './assert.ts';
 import { SENHASEGURA_CATALOG } from './catalog/senhasegura.ts';
-import { ROLE_CODES, entryAddress, entryLabel, type Plan, type RoleCode } from './model/plan.ts';
+import { isDay } from './dates.ts';
+import { lintRules } from './lint.ts';
+import { portSpan, spanText, type Plan, type PortSpan } from './model/plan.ts';
+import { isGroupRole, isNodeRole, type GroupRole, type ListRole, type RoleCode } from './model/roles.ts';
 import type {
   AddressEntry,
   CatalogRule,
+  Direction,
   Endpoint,
+  EndpointRef,
   ExpandedRule,
   Finding,
+  GroupRef,
+  PlanNodeRef,
   RuleSet,
   SkipReason,
   SkippedRule,
 } from './model/rules.ts';
-import { aggregate, parseAddress, type Family } from './net/address.ts';
-import { lintEntries, lintRules } from './lint.ts';
+import type { Family } from './net/address.ts';
+import { resolvePlan, type FlowSideRef } from './resolve.ts';
+import { quoted } from './text.ts';
 
-export type RoleEntries = Record<RoleCode, AddressEntry[]>;
+export const FAMILIES: readonly Family[] = [4, 6];
 
-/** Parse every role's entries. Entries that do not parse are left out (the schema reports them). */
-export function resolveRoles(plan: Plan): RoleEntries {
-  const out = {} as RoleEntries;
-  for (const role of ROLE_CODES) {
-    const list: AddressEntry[] = [];
-    const entries = plan.roles[role] ?? [];
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i];
-      if (entry === undefined) continue;
-      const parsed = parseAddress(entryAddress(entry));
-      if (!parsed.ok) continue;
-      const label = entryLabel(entry);
-      list.push({ network: parsed.network, written: entryAddress(entry), hostBitsSet: parsed.hostBitsSet, path: `roles.${role}[${i}]`, role, ...(label !== undefined ? { label } : {}) });
+/** The address of a node in one family, if it has one. */
+export function nodeAddress(node: PlanNodeRef, family: Family): AddressEntry | undefined {
+  return family === 4 ? node.v4 : node.v6;
+}
+
+export function nodeFamilies(node: PlanNodeRef): Family[] {
+  return FAMILIES.filter((f) => nodeAddress(node, f) !== undefined);
+}
+
+/** The one place an endpoint's identity becomes a key and a name: renderers name sets after them. */
+export function makeEndpoint(ref: EndpointRef, family: Family, entries: readonly AddressEntry[], slugs: EndpointSlugs = {}): Endpoint {
+  const { key, name, role } = describeRef(ref, slugs);
+  return { ref, key: `${key}/v${family}`, name, role, family, entries };
+}
+
+/** Slugs of the nodes and groups an endpoint names (resolved once per plan). */
+export interface EndpointSlugs {
+  readonly node?: string;
+  readonly group?: string;
+  readonly flow?: string;
+}
+
+function describeRef(ref: EndpointRef, slugs: EndpointSlugs): { key: string; name: string; role: RoleCode | 'CLUSTER' | 'SITE' } {
+  switch (ref.kind) {
+    case 'role':
+      return { key: ref.role, name: ref.role, role: ref.role };
+    case 'group':
+      return { key: `${ref.role}-${slugs.group ?? ref.index}`, name: `${ref.role} ${ref.group}`, role: ref.role };
+    case 'nodes':
+      return ref.cluster ? { key: 'CLUSTER', name: 'CLUSTER', role: 'CLUSTER' } : { key: 'PRD', name: 'PRD', role: 'PRD' };
+    case 'node':
+      return { key: `node-${slugs.node ?? ref.node}`, name: `node ${ref.node}`, role: 'PRD' };
+    case 'other-nodes':
+      return { key: `CLUSTER-not-${slugs.node ?? ref.node}`, name: `CLUSTER except ${ref.node}`, role: 'CLUSTER' };
+    case 'without-node': {
+      const base = describeRef(ref.base, slugs);
+      return { key: `${base.key}-not-${slugs.node ?? ref.node}`, name: `${base.name} except ${ref.node}`, role: base.role };
     }
-    out[role] = list;
+    case 'flow':
+      return { key: `SITE-${slugs.flow ?? ref.index}-${ref.side === 'source' ? 'src' : 'dst'}`, name: `${ref.flow} (${ref.side})`, role: 'SITE' };
+    default:
+      return assertNever(ref);
   }
-  return out;
 }
 
-/** Same network twice counts once; the first occurrence (and its label) wins. */
-function uniqueByNetwork(entries: readonly AddressEntry[]): AddressEntry[] {
-  const seen = new Set<string>();
-  const out: AddressEntry[] = [];
-  for (const e of entries) {
-    if (seen.has(e.network.cidr)) continue;
-    seen.add(e.network.cidr);
-    out.push(e);
-  }
-  return out;
+export interface RuleSpec {
+  readonly rule: CatalogRule;
+  readonly port: PortSpan;
+  readonly family: Family;
+  readonly source: Endpoint;
+  readonly destination: Endpoint;
+  readonly distinctPairs?: boolean;
+  readonly covers?: readonly string[];
+  readonly direction?: Direction;
+  readonly origin?: ExpandedRule['origin'];
+  /** the group a group row is made for: part of the key, so each group's rule is its own */
+  readonly group?: GroupRef;
+  readonly owner?: string;
+  readonly expires?: string;
 }
 
-/**
- * Adjacent and overlapping networks of a role become the fewest CIDRs covering the same
- * addresses. Entries that survive unchanged keep their label and path.
- */
-export function aggregateEntries(role: RoleCode, entries: readonly AddressEntry[]): { entries: AddressEntry[]; merged: number } {
-  const unique = uniqueByNetwork(entries);
-  const networks = aggregate(unique.map((e) => e.network));
-  if (networks.length === unique.length) return { entries: unique, merged: 0 };
-  const byCidr = new Map(unique.map((e) => [e.network.cidr, e]));
-  const out = networks.map(
-    (n): AddressEntry => byCidr.get(n.cidr) ?? { network: n, written: n.cidr, hostBitsSet: false, path: `roles.${role}`, role },
-  );
-  return { entries: out, merged: unique.length - out.length };
+/** The one rule factory: expansion, site flows, host scopes and anti-lockout all make rules here. */
+export function makeRule(spec: RuleSpec): ExpandedRule {
+  const { rule, port, family } = spec;
+  const groupPart = spec.group ? `@${spec.group.slug}` : '';
+  const origin = spec.origin ?? 'plan';
+  return {
+    key: `${rule.id}${groupPart}/v${family}${spec.direction && spec.direction !== 'forward' ? `/${spec.direction}` : ''}${origin === 'anti-lockout' ? '/anti-lockout' : ''}`,
+    ruleId: rule.id,
+    covers: spec.covers ?? [rule.id],
+    section: rule.section,
+    service: `${rule.label} ${spanText(port)}/${rule.protocol}`,
+    purpose: rule.purpose,
+    protocol: rule.protocol,
+    port: port.from,
+    portEnd: port.to,
+    defaultPort: rule.port,
+    provenance: rule.origin,
+    ...(spec.owner !== undefined ? { owner: spec.owner } : {}),
+    ...(spec.expires !== undefined ? { expires: spec.expires } : {}),
+    family,
+    source: spec.source,
+    destination: spec.destination,
+    distinctPairs: spec.distinctPairs ?? false,
+    direction: spec.direction ?? 'forward',
+    origin,
+  };
+}
+
+/** Whether a catalog rule is on in the plan (optional rules need "enabled", others not "disabled"). */
+export function isRuleOn(plan: Pick<Plan, 'disabled' | 'enabled'>, rule: CatalogRule): boolean {
+  return rule.optional ? plan.enabled.includes(rule.id) : !plan.disabled.includes(rule.id);
+}
+
+/** The plan with a catalog rule switched on or off: the only way a rule's state is changed. */
+export function withRuleOn<P extends Pick<Plan, 'disabled' | 'enabled'>>(plan: P, rule: CatalogRule, on: boolean): P {
+  if (rule.optional) {
+    const enabled = plan.enabled.filter((id) => id !== rule.id);
+    return { ...plan, enabled: on ? [...enabled, rule.id] : enabled };
+  }
+  const disabled = plan.disabled.filter((id) => id !== rule.id);
+  return { ...plan, disabled: on ? disabled : [...disabled, rule.id] };
+}
+
+/** The port a rule uses: the plan's override (one port or a range), else the catalog's. */
+export function effectivePort(plan: Pick<Plan, 'ports'>, rule: CatalogRule): PortSpan {
+  const override = plan.ports[rule.id];
+  return (override === undefined ? undefined : portSpan(override)) ?? { from: rule.port, to: rule.portEnd ?? rule.port };
 }
 
 function familiesOf(entries: readonly AddressEntry[]): Family[] {
   const f = new Set(entries.map((e) => e.network.family));
-  return ([4, 6] as const).filter((x) => f.has(x));
+  return FAMILIES.filter((x) => f.has(x));
 }
 
 function skipMessage(rule: CatalogRule, reason: SkipReason): string {
+  const head = `${rule.id} (${rule.service})`;
   switch (reason.kind) {
     case 'disabled':
-      return `${rule.id} (${rule.service}) is disabled in the plan`;
+      return `${head} is disabled in the plan`;
     case 'optional-off':
-      return `${rule.id} (${rule.service}) comes from newer vendor documentation and is off unless enabled`;
+      return `${head} comes from newer vendor documentation and is off unless enabled`;
     case 'cluster-off':
-      return `${rule.id} (${rule.service}) is a cluster rule and cluster mode is off`;
+      return `${head} is a cluster rule and cluster mode is off`;
     case 'role-empty':
-      return `${rule.id} (${rule.service}) needs ${reason.role}, which has no entries`;
+      return `${head} needs ${reason.role}, which has no entries`;
+    case 'no-group':
+      return `${head}: no ${reason.role === 'USERW' ? 'user' : 'device'} group lists this service`;
     case 'single-node':
-      return `${rule.id} (${rule.service}) needs two cluster nodes of the same address family`;
+      return `${head} needs two cluster nodes of the same address family`;
+    case 'expired':
+      return `${head} expired on ${reason.on}`;
     case 'no-common-family':
-      return `${rule.id} (${rule.service}): ${rule.source} has only IPv${reason.sourceFamilies.join('/IPv')} and ${rule.destination} only IPv${reason.destinationFamilies.join('/IPv')} entries, and a rule never mixes IPv4 and IPv6`;
-    default: {
-      const never: never = reason;
-      return never;
-    }
+      return `${head}: ${rule.source} has only IPv${reason.sourceFamilies.join('/IPv')} and ${rule.destination} only IPv${reason.destinationFamilies.join('/IPv')} entries, and a rule never mixes IPv4 and IPv6`;
+    default:
+      return assertNever(reason);
   }
 }
 
+/** One side of a catalog row in the plan: the nodes, a plain role, or each group that lists the row. */
 interface Side {
-  role: RoleCode | 'CLUSTER';
-  entries: readonly AddressEntry[];
+  readonly role: RoleCode;
+  readonly ref: EndpointRef;
+  readonly entries: readonly AddressEntry[];
+  readonly group?: GroupRef;
+  readonly node?: PlanNodeRef;
+}
+
+/** The role code a site flow's side is filed under (a literal list counts as DVC-like entries). */
+function sideRole(s: FlowSideRef): RoleCode {
+  switch (s.kind) {
+    case 'nodes':
+      return 'PRD';
+    case 'role':
+      return s.role;
+    case 'groups':
+      return s.role;
+    case 'node':
+      return s.node.role;
+    case 'entries':
+    case 'unknown':
+      return 'DVC';
+    default:
+      return assertNever(s);
+  }
+}
+
+const familyLists = new WeakMap<readonly AddressEntry[], readonly [readonly AddressEntry[], readonly AddressEntry[]]>();
+
+/**
+ * A list's entries of one family. Split once per list and shared by every rule that uses it: a
+ * device group of 100,000 addresses is walked twice, not twice per device rule.
+ */
+function ofFamily(entries: readonly AddressEntry[], family: Family): readonly AddressEntry[] {
+  let split = familyLists.get(entries);
+  if (split === undefined) {
+    const v4: AddressEntry[] = [];
+    const v6: AddressEntry[] = [];
+    for (const e of entries) (e.network.family === 4 ? v4 : v6).push(e);
+    // a single-family list is its own split: no copy
+    split = [v6.length === 0 ? entries : v4, v4.length === 0 ? entries : v6];
+    familyLists.set(entries, split);
+  }
+  return split[family === 4 ? 0 : 1];
 }
 
 /**
- * Plan + catalog → rule set. Semantics (see shared/design/product.md):
- * - cluster off: MBR and the cluster section are ignored;
- * - cluster on: nodes are PRD ∪ MBR; every non-cluster rule naming PRD holds for every node;
+ * Plan + catalog → rule set. Semantics (shared/design/product.md):
+ * - cluster off: MBR nodes and the cluster section are ignored;
+ * - cluster on: the nodes are PRD ∪ MBR; every non-cluster rule naming PRD holds for every node;
  *   cluster rules hold between every ordered pair of distinct nodes (PRD→MBR and MBR→PRD rows
  *   of one port collapse into one all-to-all rule);
- * - a rule is made per address family and never pairs IPv4 with IPv6.
+ * - a group row holds for each group of its role that lists it, as that group's own rule;
+ * - a rule is made per address family and never pairs IPv4 with IPv6;
+ * - entries are used as written: nothing is merged or widened here.
  */
-export function expandPlan(plan: Plan, catalog: readonly CatalogRule[] = SENHASEGURA_CATALOG): RuleSet {
-  const roles = resolveRoles(plan);
-  const findings: Finding[] = [];
+export interface ExpandOptions {
+  readonly catalog?: readonly CatalogRule[];
+  /**
+   * Today, YYYY-MM-DD: site flows that expire before it are skipped with a finding. Without it no
+   * expiry is applied (the output then depends on the plan alone).
+   */
+  readonly today?: string;
+}
+
+export function expandPlan(plan: Plan, options: ExpandOptions = {}): RuleSet {
+  const catalog = options.catalog ?? SENHASEGURA_CATALOG;
+  const resolved = resolvePlan(plan);
+  const findings: Finding[] = [...resolved.findings];
   const skipped: SkippedRule[] = [];
   const rules: ExpandedRule[] = [];
+  const nodes = resolved.allNodes.filter((n) => n.role === 'PRD' || plan.cluster);
+  const nodeEntries = nodes.flatMap((n) => [n.v4, n.v6].filter((a): a is AddressEntry => a !== undefined));
 
-  findings.push(...lintEntries(plan, roles));
-
-  const nodes = uniqueByNetwork(plan.cluster ? [...roles.PRD, ...roles.MBR] : roles.PRD);
-  if (roles.PRD.length === 0) {
-    findings.push({ code: 'no-primary', severity: 'error', path: 'roles.PRD', message: 'PRD has no entries: every rule of the catalog involves the primary node, so no rule can be made' });
+  if (!resolved.allNodes.some((n) => n.role === 'PRD' && (n.v4 || n.v6))) {
+    findings.push({ code: 'no-primary', severity: 'error', path: 'nodes', message: 'there is no PRD node with an address: every rule of the catalog involves the primary node, so no rule can be made' });
+  }
+  const mbr = resolved.allNodes.filter((n) => n.role === 'MBR');
+  if (!plan.cluster && mbr.length > 0) {
+    findings.push({ code: 'mbr-ignored', severity: 'warning', path: 'nodes', message: `${mbr.length} MBR node${mbr.length === 1 ? '' : 's'} but cluster mode is off: they are ignored` });
   }
 
-  const aggregated = new Map<RoleCode, AddressEntry[]>();
-  const roleEntries = (role: RoleCode): AddressEntry[] => {
-    let list = aggregated.get(role);
-    if (list === undefined) {
-      const result = aggregateEntries(role, roles[role]);
-      list = result.entries;
-      aggregated.set(role, list);
-      if (result.merged > 0) {
-        findings.push({
-          code: 'merged',
-          severity: 'note',
-          path: `roles.${role}`,
-          message: `${role}: ${result.merged + list.length} distinct entries merged into ${list.length} networks (adjacent or overlapping); the rules use the merged networks`,
-        });
-      }
+  const groupsOf = (role: GroupRole) => (role === 'USERW' ? resolved.userGroups : resolved.deviceGroups);
+  const nodesRef: EndpointRef = { kind: 'nodes', cluster: plan.cluster };
+  const sidesOf = (role: RoleCode, rule: CatalogRule): Side[] | SkipReason => {
+    if (isNodeRole(role)) return [{ role, ref: nodesRef, entries: nodeEntries }];
+    if (isGroupRole(role)) {
+      const groups = groupsOf(role);
+      if (groups.every((g) => g.entries.length === 0)) return { kind: 'role-empty', role };
+      const listing = groups.filter((g) => g.services.has(rule.id));
+      if (listing.length === 0) return { kind: 'no-group', role };
+      return listing.map((g) => ({ role, ref: { kind: 'group', role, group: g.name, index: g.index }, entries: g.entries, group: g }));
     }
-    return list;
-  };
-  const disabled = new Set(plan.disabled);
-  const enabled = new Set(plan.enabled);
-  const sideOf = (role: RoleCode): Side => {
-    if (plan.cluster && (role === 'PRD' || role === 'MBR')) return { role: 'CLUSTER', entries: nodes };
-    return { role, entries: role === 'PRD' ? nodes : roleEntries(role) };
+    const listRole = role as ListRole;
+    return [{ role, ref: { kind: 'role', role: listRole }, entries: resolved.roles[listRole] }];
   };
 
   const skip = (rule: CatalogRule, reason: SkipReason) => {
@@ -145,92 +268,197 @@ export function expandPlan(plan: Plan, catalog: readonly CatalogRule[] = SENHASE
   };
 
   // cluster rows of the same protocol and effective port collapse into one all-to-all rule
-  const clusterDone = new Map<string, string>();
+  const clusterDone = new Map<string, ExpandedRule[]>();
   const familyGaps = new Set<string>();
   const active: CatalogRule[] = [];
 
   for (const rule of catalog) {
-    if (rule.optional && !enabled.has(rule.id)) { skip(rule, { kind: 'optional-off' }); continue; }
-    if (disabled.has(rule.id)) { skip(rule, { kind: 'disabled' }); continue; }
+    if (rule.optional && !plan.enabled.includes(rule.id)) { skip(rule, { kind: 'optional-off' }); continue; }
+    if (!rule.optional && plan.disabled.includes(rule.id)) { skip(rule, { kind: 'disabled' }); continue; }
     if (rule.section === 'cluster' && !plan.cluster) { skip(rule, { kind: 'cluster-off' }); continue; }
-    const port = plan.ports[rule.id] ?? rule.port;
-    const distinctPairs = rule.section === 'cluster';
-
-    let src: Side;
-    let dst: Side;
-    if (distinctPairs) {
-      const key = `${rule.protocol}/${port}`;
-      const first = clusterDone.get(key);
-      if (first !== undefined) {
-        active.push(rule);
-        const idx = rules.findIndex((r) => r.ruleId === first);
-        // attach this row to the rule that realises it, for every family already made
-        for (let i = idx; i >= 0 && i < rules.length; i++) {
-          const r = rules[i] as ExpandedRule;
-          if (r.ruleId !== first) break;
-          rules[i] = { ...r, covers: [...r.covers, rule.id] };
-        }
-        continue;
-      }
-      src = { role: 'CLUSTER', entries: nodes };
-      dst = src;
-    } else {
-      src = sideOf(rule.source);
-      dst = sideOf(rule.destination);
-    }
-    if (src.entries.length === 0) { skip(rule, { kind: 'role-empty', role: rule.source }); continue; }
-    if (dst.entries.length === 0) { skip(rule, { kind: 'role-empty', role: rule.destination }); continue; }
-
-    const made: ExpandedRule[] = [];
-    for (const family of [4, 6] as const) {
-      const s = src.entries.filter((e) => e.network.family === family);
-      const d = distinctPairs ? s : dst.entries.filter((e) => e.network.family === family);
-      if (s.length === 0 || d.length === 0) {
-        if (!distinctPairs && (s.length > 0 || d.length > 0)) {
-          const gapRole = s.length > 0 ? rule.destination : rule.source;
-          const hasRole = s.length > 0 ? rule.source : rule.destination;
-          const gapKey = `${hasRole}>${gapRole}/${family}`;
-          if (!familyGaps.has(gapKey) && hasRole !== 'PRD' && hasRole !== 'MBR') {
-            familyGaps.add(gapKey);
-            findings.push({
-              code: 'family-gap',
-              severity: 'warning',
-              path: `roles.${hasRole}`,
-              message: `${hasRole} has IPv${family} entries but ${gapRole === 'PRD' && plan.cluster ? 'no cluster node has an' : `${gapRole} has no`} IPv${family} address: those entries get no rule`,
-            });
-          }
-        }
-        continue;
-      }
-      if (distinctPairs && s.length < 2) continue;
-      const endpoint = (side: Side, entries: AddressEntry[]): Endpoint => ({ key: `${side.role}/v${family}`, role: side.role, family, entries });
-      made.push({
-        key: `${rule.id}/v${family}`,
-        ruleId: rule.id,
-        covers: [rule.id],
-        section: rule.section,
-        service: rule.service,
-        purpose: rule.purpose,
-        protocol: rule.protocol,
-        port,
-        defaultPort: rule.port,
-        family,
-        source: endpoint(src, s),
-        destination: endpoint(dst, d),
-        distinctPairs,
-        direction: 'forward',
-      });
-    }
-    if (made.length === 0) {
-      if (distinctPairs) skip(rule, { kind: 'single-node' });
-      else skip(rule, { kind: 'no-common-family', sourceFamilies: familiesOf(src.entries), destinationFamilies: familiesOf(dst.entries) });
+    const expires = plan.changeRequest?.ruleNotes?.[rule.id]?.expires?.trim();
+    if (expires && options.today && isDay(expires) && expires < options.today) {
+      skip(rule, { kind: 'expired', on: expires });
+      findings.push({ code: 'rule-expired', severity: 'warning', ruleId: rule.id, path: `changeRequest.ruleNotes[${JSON.stringify(rule.id)}].expires`, message: `${rule.id} (${rule.service}) expired on ${expires} (change request): it is left out` });
       continue;
     }
-    if (distinctPairs) clusterDone.set(`${rule.protocol}/${port}`, rule.id);
+    const port = effectivePort(plan, rule);
+
+    if (rule.section === 'cluster') {
+      const key = `${rule.protocol}/${spanText(port)}`;
+      const made = clusterDone.get(key);
+      if (made !== undefined) {
+        // this row is realised by the rule already made for its port: say so on that rule
+        for (const r of made) {
+          const i = rules.indexOf(r);
+          const covered = { ...r, covers: [...r.covers, rule.id] };
+          rules[i] = covered;
+          made[made.indexOf(r)] = covered;
+        }
+        active.push(rule);
+        continue;
+      }
+      const out: ExpandedRule[] = [];
+      for (const family of FAMILIES) {
+        const members = nodeEntries.filter((e) => e.network.family === family);
+        if (members.length < 2) continue;
+        const side = makeEndpoint(nodesRef, family, members);
+        out.push(makeRule({ rule, port, family, source: side, destination: side, distinctPairs: true }));
+      }
+      if (out.length === 0) { skip(rule, { kind: 'single-node' }); continue; }
+      clusterDone.set(key, out);
+      rules.push(...out);
+      active.push(rule);
+      continue;
+    }
+
+    const sources = sidesOf(rule.source, rule);
+    if (!Array.isArray(sources)) { skip(rule, sources); continue; }
+    const destinations = sidesOf(rule.destination, rule);
+    if (!Array.isArray(destinations)) { skip(rule, destinations); continue; }
+    if (sources.every((s) => s.entries.length === 0)) { skip(rule, { kind: 'role-empty', role: rule.source }); continue; }
+    if (destinations.every((d) => d.entries.length === 0)) { skip(rule, { kind: 'role-empty', role: rule.destination }); continue; }
+
+    const made: ExpandedRule[] = [];
+    for (const src of sources) {
+      for (const dst of destinations) {
+        for (const family of FAMILIES) {
+          const s = ofFamily(src.entries, family);
+          const d = ofFamily(dst.entries, family);
+          if (s.length === 0 || d.length === 0) {
+            if (s.length > 0 || d.length > 0) familyGap(rule, src, dst, s.length > 0, family);
+            continue;
+          }
+          const group = src.group ?? dst.group;
+          const slugs = { ...(group ? { group: group.slug } : {}) };
+          made.push(
+            makeRule({
+              rule,
+              port,
+              family,
+              source: makeEndpoint(src.ref, family, s, slugs),
+              destination: makeEndpoint(dst.ref, family, d, slugs),
+              ...(group ? { group } : {}),
+            }),
+          );
+        }
+      }
+    }
+    if (made.length === 0) {
+      const all = (sides: Side[]) => sides.flatMap((x) => x.entries);
+      skip(rule, { kind: 'no-common-family', sourceFamilies: familiesOf(all(sources)), destinationFamilies: familiesOf(all(destinations)) });
+      continue;
+    }
     active.push(rule);
     rules.push(...made);
   }
 
+  function familyGap(rule: CatalogRule, src: Side, dst: Side, sourceHas: boolean, family: Family): void {
+    const has = sourceHas ? src : dst;
+    const gap = sourceHas ? dst : src;
+    if (isNodeRole(has.role)) return;
+    const who = has.group ? `${has.role} group "${has.group.name}"` : has.role;
+    const gapKey = `${who}>${gap.role}/${family}`;
+    if (familyGaps.has(gapKey)) return;
+    familyGaps.add(gapKey);
+    findings.push({
+      code: 'family-gap',
+      severity: 'warning',
+      path: has.group ? `${has.group.path}.entries` : `roles.${has.role}`,
+      message: `${who} has IPv${family} entries but ${isNodeRole(gap.role) ? (plan.cluster ? 'no cluster node has an' : 'no PRD node has an') : `${gap.role} has no`} IPv${family} address: those entries get no rule (${rule.id} and others)`,
+    });
+  }
+
+  // site flows: the same engine and every output, marked as the site's own
+  for (const flow of resolved.flows) {
+    const f = flow.flow;
+    const rule: CatalogRule = {
+      id: `site-${flow.slug}`,
+      section: 'site',
+      service: f.name,
+      label: f.name,
+      purpose: f.reason.trim() === '' ? f.name : f.reason,
+      protocol: f.protocol,
+      port: flow.port.from,
+      ...(flow.port.to !== flow.port.from ? { portEnd: flow.port.to } : {}),
+      source: sideRole(flow.source),
+      destination: sideRole(flow.destination),
+      origin: 'site',
+      optional: false,
+    };
+    if (f.expires !== undefined && options.today !== undefined && f.expires < options.today) {
+      const message = `site flow ${quoted(f.name)} expired on ${f.expires}: it is left out`;
+      skipped.push({ ruleId: rule.id, reason: { kind: 'expired', on: f.expires }, message });
+      findings.push({ code: 'flow-expired', severity: 'warning', path: flow.path, message });
+      continue;
+    }
+    const sides = (s: FlowSideRef, which: 'source' | 'destination'): Side[] => {
+      switch (s.kind) {
+        case 'nodes':
+          return [{ role: 'PRD', ref: nodesRef, entries: nodeEntries }];
+        case 'role':
+          return [{ role: s.role, ref: { kind: 'role', role: s.role }, entries: resolved.roles[s.role] }];
+        case 'groups':
+          return s.groups.map((g) => ({ role: s.role, ref: { kind: 'group', role: s.role, group: g.name, index: g.index }, entries: g.entries, group: g }));
+        case 'node': {
+          const entries = [s.node.v4, s.node.v6].filter((a): a is AddressEntry => a !== undefined);
+          return [{ role: s.node.role, ref: { kind: 'node', node: s.node.name }, entries, node: s.node }];
+        }
+        case 'entries':
+          return [{ role: 'DVC', ref: { kind: 'flow', flow: f.name, side: which, index: flow.index }, entries: s.entries }];
+        case 'unknown':
+          return [];
+        default:
+          return assertNever(s);
+      }
+    };
+    const sources = sides(flow.source, 'source');
+    const destinations = sides(flow.destination, 'destination');
+    const nodeSide = (s: FlowSideRef) => s.kind === 'nodes' || s.kind === 'node';
+    const made: ExpandedRule[] = [];
+    for (const src of sources) {
+      for (const dst of destinations) {
+        for (const family of FAMILIES) {
+          const s = ofFamily(src.entries, family);
+          const d = ofFamily(dst.entries, family);
+          if (s.length === 0 || d.length === 0) continue;
+          const group = src.group ?? dst.group;
+          const slugs = { flow: flow.slug, ...(group ? { group: group.slug } : {}), ...(src.node ?? dst.node ? { node: (src.node ?? dst.node)?.slug } : {}) };
+          made.push(
+            makeRule({
+              rule,
+              port: flow.port,
+              family,
+              source: makeEndpoint(src.ref, family, s, slugs),
+              destination: makeEndpoint(dst.ref, family, d, slugs),
+              distinctPairs: nodeSide(flow.source) && nodeSide(flow.destination),
+              ...(group ? { group } : {}),
+              ...(f.owner !== undefined ? { owner: f.owner } : {}),
+              ...(f.expires !== undefined ? { expires: f.expires } : {}),
+            }),
+          );
+        }
+      }
+    }
+    if (made.length === 0) {
+      const message = `site flow ${quoted(f.name)} makes no rule: one of its sides has no entry, or the sides share no address family`;
+      skipped.push({ ruleId: rule.id, reason: { kind: 'role-empty', role: rule.source }, message });
+      findings.push({ code: 'rule-skipped', severity: 'warning', path: flow.path, message });
+      continue;
+    }
+    rules.push(...made);
+  }
+
   findings.push(...lintRules(plan, active));
-  return { rules, skipped, findings, nodes, roles };
+  return {
+    rules,
+    skipped,
+    findings,
+    allNodes: resolved.allNodes,
+    nodes,
+    roles: resolved.roles,
+    userGroups: resolved.userGroups,
+    deviceGroups: resolved.deviceGroups,
+    hasErrors: findings.some((f) => f.severity === 'error'),
+  };
 }

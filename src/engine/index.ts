@@ -1,46 +1,78 @@
-/** The engine's one public entry: the web app and the CLI import from here only. */
-export { SECTIONS, SENHASEGURA_CATALOG, catalogRule, isRuleId } from './catalog/senhasegura.ts';
-export type { Section } from './catalog/senhasegura.ts';
+/**
+ * The engine's public entry: the web app, the sheet and the CLI import from here (and from
+ * ./schema.ts, the zod schemas, which this entry never loads: a valid plan is read without zod).
+ */
+export { ADMIN_SHELL_RULE, SECTIONS, SENHASEGURA_CATALOG, SERVICE_PRESETS, catalogRule, groupServiceIds, isRuleId } from './catalog/senhasegura.ts';
+export type { Section, ServicePreset } from './catalog/senhasegura.ts';
 export {
+  GROUP_ROLES,
+  LIST_ROLES,
+  NODE_ROLES,
   ROLE_CODES,
   ROLE_DESCRIPTIONS,
+  ROLE_NAMES,
+  COMPONENT_ROLES,
+  isGroupRole,
+  isNodeRole,
+} from './model/roles.ts';
+export type { GroupRole, ListRole, NodeRole, RoleCode } from './model/roles.ts';
+export {
   LIMITS,
-  PlanSchema,
-  ChangeRequestSchema,
-  EntrySchema,
+  PLAN_VERSION,
   emptyPlan,
   entryAddress,
   entryLabel,
+  isGroupService,
+  portSpan,
+  spanText,
 } from './model/plan.ts';
-export type { Plan, PlanInput, RoleCode, Entry, ChangeRequest } from './model/plan.ts';
-export { parsePlan, parsePlanText, formatPath, MAX_PLAN_BYTES } from './model/parse.ts';
-export type { PlanError, PlanParse } from './model/parse.ts';
+export type { Plan, PlanInput, PlanNode, PlanGroup, Entry, ChangeRequest, CustomFlow, FlowSide, PortSpan } from './model/plan.ts';
+export { V1_DEVICE_GROUP, V1_USER_GROUP, migrateV1 } from './model/migrate.ts';
+export { decodePlanBytes, readPlanText, readPlanValue, formatPath, MAX_PLAN_BYTES } from './model/parse.ts';
+export type { PlanError, PlanParse, PlanRead } from './model/parse.ts';
 export type {
   AddressEntry,
   CatalogRule,
   Direction,
   Endpoint,
+  EndpointRef,
+  EntryOwner,
   ExpandedRule,
   Finding,
   FindingCode,
+  GroupRef,
+  PlanNodeRef,
   Protocol,
+  RuleOrigin,
   RuleSet,
   SectionId,
   Severity,
   SkipReason,
   SkippedRule,
 } from './model/rules.ts';
-export { parseAddress, aggregate, contains, overlaps, compareNetworks } from './net/address.ts';
+export { addressText, parseAddress, aggregate, contains, overlaps, compareNetworks, familyBits, isHost } from './net/address.ts';
 export type { Family, Network, ParseResult } from './net/address.ts';
-export { expandPlan, resolveRoles } from './expand.ts';
-export { applyScope, parseScope, sameNodeOtherFamily, scopeLabel } from './scope.ts';
+export { expandPlan, effectivePort, isRuleOn, withRuleOn, nodeAddress, nodeFamilies } from './expand.ts';
+export { resolvePlan } from './resolve.ts';
+export { lintChangeRequest } from './lint.ts';
+export { addMonths, isDay, momentKey } from './dates.ts';
+export { flowKey, flowsOf, isPair, pairCount, pairs } from './flows.ts';
+export type { Flow } from './flows.ts';
+export { applyScope, GATEWAY, parseScope, scopeLabel, scopeNode } from './scope.ts';
 export type { Scope, ScopeResult } from './scope.ts';
-export { RENDERERS } from './render/registry.ts';
-export { FORMAT_IDS } from './render/types.ts';
-export type { FormatId, Renderer, RenderOptions } from './render/types.ts';
-export { pairs, slugify } from './render/common.ts';
+export { FORMAT_IDS, RENDERERS, isFormatId, rendererOf } from './render/registry.ts';
+export type { FormatId } from './render/registry.ts';
+export type { FormatOptions, Renderer, RenderOptions } from './render/types.ts';
+export { BASELINE, baselineSummary } from './render/baseline.ts';
+export { exportFileName, scopeSlug } from './render/common.ts';
 export { ruleJson, ruleSetJson } from './render/json.ts';
 export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateUtf8, stripControls, ufwComment } from './render/quote.ts';
-export { exportPlan, planJsonSchema } from './export.ts';
-export type { ExportResult } from './export.ts';
-export { verifyScript } from './verify.ts';
+export { exportPlan, exportPlanChunks } from './export.ts';
+export type { ExportRefusal, ExportResult } from './export.ts';
+export { checkTarget, verificationPlan, verifyScript } from './verify.ts';
+export { diffPlans, diffRuleSets } from './diff.ts';
+export type { Change, DiffGroup, PlanDiff } from './diff.ts';
+export type { ExpandOptions } from './expand.ts';
+export type { VerificationPlan, VerifyBlock, VerifyCheck } from './verify.ts';
+export { assertNever } from './assert.ts';
+export { plural as pluralText, printable, quoted, slugify } from './text.ts';

@@ -1,69 +1,11 @@
-import type { Plan, RoleCode } from './model/plan.ts';
-import { ROLE_CODES } from './model/plan.ts';
-import type { AddressEntry, CatalogRule, Finding } from './model/rules.ts';
-import { compareNetworks } from './net/address.ts';
-
-/** At most this many findings of one kind per role are listed one by one; the rest are counted. */
-const PER_ROLE_DETAIL = 25;
-
-function quoteEntry(e: AddressEntry): string {
-  return `"${e.written}"`;
-}
-
-/** Findings about the addresses themselves: they never change the rule set. */
-export function lintEntries(plan: Plan, roles: Record<RoleCode, AddressEntry[]>): Finding[] {
-  const out: Finding[] = [];
-  if (!plan.cluster && roles.MBR.length > 0) {
-    out.push({ code: 'mbr-ignored', severity: 'warning', path: 'roles.MBR', message: `MBR has ${roles.MBR.length} entr${roles.MBR.length === 1 ? 'y' : 'ies'} but cluster mode is off: they are ignored` });
-  }
-  for (const role of ROLE_CODES) {
-    const entries = roles[role];
-    const capped = (code: Finding['code'], list: Finding[], what: string) => {
-      out.push(...list.slice(0, PER_ROLE_DETAIL));
-      if (list.length > PER_ROLE_DETAIL) {
-        out.push({ code, severity: 'warning', path: `roles.${role}`, message: `${role}: ${list.length - PER_ROLE_DETAIL} more ${what} not listed` });
-      }
-    };
-    const hostBits: Finding[] = [];
-    const broad: Finding[] = [];
-    for (const e of entries) {
-      if (e.hostBitsSet) {
-        hostBits.push({ code: 'host-bits', severity: 'warning', path: e.path, message: `${quoteEntry(e)} has host bits set; it is used as ${e.network.cidr}` });
-      }
-      if (e.network.prefix === 0) {
-        broad.push({ code: 'over-broad', severity: 'warning', path: e.path, message: `${quoteEntry(e)} matches every IPv${e.network.family} address` });
-      } else if ((role === 'PRD' || role === 'MBR') && e.network.prefix < (e.network.family === 4 ? 32 : 128)) {
-        broad.push({ code: 'over-broad', severity: 'warning', path: e.path, message: `${quoteEntry(e)} is a network, but ${role} lists senhasegura nodes: each node should be one address` });
-      }
-    }
-    capped('host-bits', hostBits, 'entries with host bits set');
-    capped('over-broad', broad, 'over-broad entries');
-
-    // duplicates and overlaps: one sort, one sweep
-    const sorted = [...entries].sort((a, b) => compareNetworks(a.network, b.network) || (a.path < b.path ? -1 : 1));
-    const dup: Finding[] = [];
-    const overlap: Finding[] = [];
-    let widest: AddressEntry | undefined;
-    for (const e of sorted) {
-      if (widest && widest.network.family === e.network.family && e.network.start <= widest.network.end) {
-        if (widest.network.cidr === e.network.cidr) {
-          dup.push({ code: 'duplicate-entry', severity: 'warning', path: e.path, message: `${quoteEntry(e)} is listed twice in ${role} (also ${widest.path})` });
-        } else {
-          overlap.push({ code: 'overlapping-entry', severity: 'warning', path: e.path, message: `${quoteEntry(e)} overlaps ${quoteEntry(widest)} (${widest.path}) in ${role}` });
-        }
-        if (e.network.end > widest.network.end) widest = e;
-      } else {
-        widest = e;
-      }
-    }
-    capped('duplicate-entry', dup, 'duplicate entries');
-    capped('overlapping-entry', overlap, 'overlapping entries');
-  }
-  return out;
-}
+import { isRuleId } from './catalog/senhasegura.ts';
+import { isDay, momentKey } from './dates.ts';
+import type { Plan } from './model/plan.ts';
+import type { CatalogRule, Finding } from './model/rules.ts';
+import { quoted } from './text.ts';
 
 /** Findings about the rules that are on: odd ports, overrides, clear-text protocols. */
-export function lintRules(plan: Plan, active: readonly CatalogRule[]): Finding[] {
+export function lintRules(plan: Pick<Plan, 'ports'>, active: readonly CatalogRule[]): Finding[] {
   const out: Finding[] = [];
   for (const rule of active) {
     const override = plan.ports[rule.id];
@@ -75,6 +17,43 @@ export function lintRules(plan: Plan, active: readonly CatalogRule[]): Finding[]
     if (rule.cleartext) {
       out.push({ code: 'cleartext', severity: 'warning', ruleId: rule.id, message: rule.cleartext });
     }
+  }
+  return out;
+}
+
+/**
+ * The change request's dates are dates: a window is two moments (YYYY-MM-DD HH:MM, a time zone
+ * may follow) with the end after the start; expiry and review are days. Anything else is an error
+ * naming the field — the sheet never prints "yesterday-ish" as a window end.
+ */
+export function lintChangeRequest(plan: Pick<Plan, 'changeRequest'>, today?: string): Finding[] {
+  const cr = plan.changeRequest;
+  if (!cr) return [];
+  const out: Finding[] = [];
+  const moment = (field: 'windowStart' | 'windowEnd') => {
+    const v = cr[field]?.trim();
+    if (!v) return undefined;
+    const key = momentKey(v);
+    if (!key) out.push({ code: 'cr-date', severity: 'error', path: `changeRequest.${field}`, message: `${quoted(v)} is not a date and time: write YYYY-MM-DD HH:MM (a time zone may follow, e.g. 2026-12-14 22:00 CET)` });
+    return key;
+  };
+  const start = moment('windowStart');
+  const end = moment('windowEnd');
+  if (start && end && end <= start) out.push({ code: 'cr-date', severity: 'error', path: 'changeRequest.windowEnd', message: `the window ends (${cr.windowEnd?.trim()}) before it starts (${cr.windowStart?.trim()})` });
+  if (end && today && end.slice(0, 10) < today) out.push({ code: 'cr-date', severity: 'warning', path: 'changeRequest.windowEnd', message: `the window ended on ${end.slice(0, 10)}, before today (${today})` });
+  const day = (path: string, v: string | undefined) => {
+    const t = v?.trim();
+    if (t && !isDay(t)) out.push({ code: 'cr-date', severity: 'error', path, message: `${quoted(t)} is not a date: write YYYY-MM-DD` });
+  };
+  day('changeRequest.expiry', cr.expiry);
+  day('changeRequest.reviewDate', cr.reviewDate);
+  if (today && cr.expiry && isDay(cr.expiry.trim()) && cr.expiry.trim() < today) {
+    out.push({ code: 'plan-expired', severity: 'warning', path: 'changeRequest.expiry', message: `the change expired on ${cr.expiry.trim()}: its temporary rules are due for removal (review the plan, or set a new expiry)` });
+  }
+  for (const [id, note] of Object.entries(cr.ruleNotes ?? {})) {
+    const path = `changeRequest.ruleNotes[${JSON.stringify(id)}]`;
+    if (!isRuleId(id) && !id.startsWith('site-')) out.push({ code: 'cr-rule', severity: 'warning', path, message: `${quoted(id)} is not a rule of the catalog: its note is not printed` });
+    day(`${path}.expires`, note.expires);
   }
   return out;
 }

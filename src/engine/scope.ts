@@ -1,77 +1,106 @@
-import type { AddressEntry, Endpoint, ExpandedRule, RuleSet } from './model/rules.ts';
-import { parseAddress } from './net/address.ts';
+import { FAMILIES, makeEndpoint, makeRule, nodeAddress, nodeFamilies } from './expand.ts';
+import { catalogRule } from './catalog/senhasegura.ts';
+import type { AddressEntry, Endpoint, EndpointRef, ExpandedRule, PlanNodeRef, RuleSet } from './model/rules.ts';
+import { contains, parseAddress, type Family } from './net/address.ts';
+import type { PortSpan } from './model/plan.ts';
+import { quoted } from './text.ts';
 
-export type Scope = { kind: 'gateway' } | { kind: 'host'; address: string };
+/** Where an export runs: a router between the zones, or the host firewall of one node (by name). */
+export type Scope = { readonly kind: 'gateway' } | { readonly kind: 'host'; readonly node: string };
+
+export const GATEWAY: Scope = { kind: 'gateway' };
 
 export type ScopeResult =
-  | { ok: true; rules: ExpandedRule[]; nodes: AddressEntry[] }
+  | { ok: true; rules: ExpandedRule[]; node?: PlanNodeRef }
   | { ok: false; message: string };
 
-export function parseScope(text: string): Scope | undefined {
-  if (text === 'gateway') return { kind: 'gateway' };
-  if (text.startsWith('host:') && text.length > 5) return { kind: 'host', address: text.slice(5) };
-  return undefined;
-}
-
 export function scopeLabel(scope: Scope): string {
-  return scope.kind === 'gateway' ? 'gateway' : `host ${scope.address}`;
+  return scope.kind === 'gateway' ? 'gateway' : `host ${scope.node}`;
 }
 
-function without(endpoint: Endpoint, node: AddressEntry, key: string): Endpoint {
-  return { ...endpoint, key, entries: endpoint.entries.filter((e) => e.network.cidr !== node.network.cidr) };
+/** The node a scope protects, or why there is none. */
+export function scopeNode(ruleSet: RuleSet, scope: Scope): { ok: true; node?: PlanNodeRef } | { ok: false; message: string } {
+  if (scope.kind === 'gateway') return { ok: true };
+  const node = ruleSet.allNodes.find((n) => n.name === scope.node);
+  if (!node) return { ok: false, message: `host:${scope.node}: no node of this plan is named ${quoted(scope.node)}` };
+  if (!ruleSet.nodes.includes(node)) {
+    return { ok: false, message: `host:${scope.node}: ${quoted(node.name)} is an MBR node and cluster mode is off, so no rule holds for it` };
+  }
+  if (!node.v4 && !node.v6) return { ok: false, message: `host:${scope.node}: node ${quoted(node.name)} has no valid address` };
+  return { ok: true, node };
 }
 
 /**
- * Cut the rule set down to what one firewall enforces.
- * gateway: every rule, forwarded. host:ADDRESS: the rules whose destination is that node
- * (inbound) and whose source is it (outbound); ADDRESS must be a node (PRD, or MBR in a cluster).
- * A dual-stack node is named by both of its addresses, comma-separated (host:192.0.2.10,2001:db8::10),
- * so that neither family's export locks the other out.
+ * A scope as written at the edge (command line, saved option): `gateway`, `host:NAME`, or
+ * `host:ADDRESS[,ADDRESS]` — an address selects the node it belongs to, and two addresses must
+ * be the same node's.
+ */
+export function parseScope(ruleSet: RuleSet, text: string): { ok: true; scope: Scope } | { ok: false; message: string } {
+  if (text === 'gateway') return { ok: true, scope: GATEWAY };
+  if (!text.startsWith('host:') || text.length === 5) return { ok: false, message: `${quoted(text)}: use gateway or host:NODE (a node's name or address)` };
+  const what = text.slice(5);
+  const byName = ruleSet.allNodes.find((n) => n.name === what);
+  if (byName) return { ok: true, scope: { kind: 'host', node: byName.name } };
+  const found: PlanNodeRef[] = [];
+  for (const part of what.split(',')) {
+    const parsed = parseAddress(part);
+    if (!parsed.ok) {
+      const names = ruleSet.nodes.map((n) => n.name).join(', ');
+      return { ok: false, message: `host:${what}: no node is named ${quoted(part)}, and it is not an address (${parsed.reason}); nodes: ${names || 'none'}` };
+    }
+    const node = ruleSet.allNodes.find((n) => FAMILIES.some((f) => nodeAddress(n, f)?.network.cidr === parsed.network.cidr));
+    if (!node) return { ok: false, message: `host:${what}: ${part} is not the address of a senhasegura node of this plan` };
+    if (!found.includes(node)) found.push(node);
+  }
+  if (found.length > 1) return { ok: false, message: `host:${what}: the addresses belong to different nodes (${found.map((n) => quoted(n.name)).join(', ')}); name one node` };
+  const node = found[0] as PlanNodeRef;
+  return { ok: true, scope: { kind: 'host', node: node.name } };
+}
+
+function minus(ep: Endpoint, self: AddressEntry, node: PlanNodeRef): Endpoint {
+  const entries = ep.entries.filter((e) => e.network.cidr !== self.network.cidr);
+  if (entries.length === ep.entries.length) return ep;
+  const ref: EndpointRef = ep.ref.kind === 'nodes' ? { kind: 'other-nodes', node: node.name } : { kind: 'without-node', base: ep.ref, node: node.name };
+  return makeEndpoint(ref, ep.family, entries, { node: node.slug });
+}
+
+/**
+ * Cut the rule set down to what one firewall enforces, flow for flow the same as the gateway
+ * export: gateway keeps every rule (forwarded); a host keeps, for each family the node has, every
+ * rule whose destination holds the node's address (inbound) or whose source does (outbound) —
+ * also where the node lies inside a range of another role. Traffic of the node to itself never
+ * leaves it and is left out.
  */
 export function applyScope(ruleSet: RuleSet, scope: Scope): ScopeResult {
-  if (scope.kind === 'gateway') return { ok: true, rules: ruleSet.rules.map((r) => ({ ...r, direction: 'forward' })), nodes: [] };
-  const nodes: AddressEntry[] = [];
-  for (const text of scope.address.split(',')) {
-    const parsed = parseAddress(text);
-    if (!parsed.ok) return { ok: false, message: `host:${scope.address}: "${text}" ${parsed.reason}` };
-    const node = ruleSet.nodes.find((n) => n.network.cidr === parsed.network.cidr);
-    if (!node) {
-      return { ok: false, message: `host:${scope.address}: ${text} is not a senhasegura node of this plan (an entry of PRD, or of MBR with cluster mode on)` };
-    }
-    if (nodes.some((n) => n.network.family === node.network.family)) {
-      return { ok: false, message: `host:${scope.address}: one address per family (a node's IPv4 and IPv6 address)` };
-    }
-    nodes.push(node);
-  }
+  if (scope.kind === 'gateway') return { ok: true, rules: ruleSet.rules.map((r) => (r.direction === 'forward' ? r : { ...r, direction: 'forward' })) };
+  const found = scopeNode(ruleSet, scope);
+  if (!found.ok) return found;
+  const node = found.node as PlanNodeRef;
   const out: ExpandedRule[] = [];
-  for (const node of nodes) {
-    const self: Endpoint = { key: `NODE/v${node.network.family}`, role: node.role, family: node.network.family, entries: [node] };
-    const isNodeSide = (ep: Endpoint) => (ep.role === 'CLUSTER' || ep.role === 'PRD') && ep.entries.some((e) => e.network.cidr === node.network.cidr);
+  for (const family of nodeFamilies(node)) {
+    const self = nodeAddress(node, family) as AddressEntry;
+    const selfEp = makeEndpoint({ kind: 'node', node: node.name }, family, [self], { node: node.slug });
+    const holds = (ep: Endpoint) => ep.entries.some((e) => contains(e.network, self.network));
     for (const rule of ruleSet.rules) {
-      if (rule.family !== node.network.family) continue;
-      if (isNodeSide(rule.destination)) {
-        const source = rule.distinctPairs ? without(rule.source, node, `${rule.source.key}-others`) : rule.source;
-        if (source.entries.length > 0) out.push({ ...rule, key: `${rule.key}/in`, source, destination: self, direction: 'in' });
+      if (rule.family !== family) continue;
+      if (holds(rule.destination)) {
+        const source = minus(rule.source, self, node);
+        if (source.entries.length > 0) out.push({ ...rule, key: `${rule.key}/in`, source, destination: selfEp, direction: 'in' });
       }
-      if (isNodeSide(rule.source)) {
-        const destination = rule.distinctPairs ? without(rule.destination, node, `${rule.destination.key}-others`) : rule.destination;
-        if (destination.entries.length > 0) out.push({ ...rule, key: `${rule.key}/out`, source: self, destination, direction: 'out' });
+      if (holds(rule.source)) {
+        const destination = minus(rule.destination, self, node);
+        if (destination.entries.length > 0) out.push({ ...rule, key: `${rule.key}/out`, source: selfEp, destination, direction: 'out' });
       }
     }
   }
-  return { ok: true, rules: out, nodes };
+  return { ok: true, rules: out, node };
 }
 
-/** The nodes of the other address family that carry the same label: the same machine, dual-stack. */
-export function sameNodeOtherFamily(all: readonly AddressEntry[], node: AddressEntry): AddressEntry[] {
-  if (node.label === undefined || node.label === '') return [];
-  return all.filter((n) => n.network.family !== node.network.family && n.label === node.label);
-}
-
-/**
- * Nodes that look like the same machine as a scoped node but are left out of the scope: a host
- * export for one family would lock the other out.
- */
-export function dualStackPeers(ruleSet: RuleSet, nodes: readonly AddressEntry[]): AddressEntry[] {
-  return nodes.flatMap((node) => sameNodeOtherFamily(ruleSet.nodes, node).filter((n) => !nodes.includes(n)));
+/** A rule for a host export made outside the plan's rules (anti-lockout): built by the one factory. */
+export function hostRule(node: PlanNodeRef, family: Family, ruleId: string, port: PortSpan, source: Endpoint): ExpandedRule | undefined {
+  const rule = catalogRule(ruleId);
+  const self = nodeAddress(node, family);
+  if (!rule || !self) return undefined;
+  const destination = makeEndpoint({ kind: 'node', node: node.name }, family, [self], { node: node.slug });
+  return makeRule({ rule, port, family, source, destination, direction: 'in', origin: 'anti-lockout' });
 }

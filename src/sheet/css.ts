@@ -131,6 +131,8 @@ export const SHEET_CSS = `
 .crs-sev-note { color: var(--crs-muted); }
 .crs-callout { margin: 3mm 0 0; padding: 2mm 3mm; border: 0.6pt solid #d9b27a; border-left: 2.5pt solid var(--crs-warn); background: #fff8ec; break-inside: avoid; page-break-inside: avoid; }
 .crs-callout b { color: var(--crs-warn); }
+.crs-callout-error { border-color: #e4a3a3; border-left-color: #b42318; background: #fef3f2; margin: 0 0 3mm; }
+.crs-callout-error b { color: #b42318; }
 
 /* verification commands */
 .crs-checks td { padding-top: 0.7mm; padding-bottom: 0.7mm; }

@@ -4,6 +4,10 @@ import {
   VERIFY_NOTE,
   CHANGE_CATEGORIES,
   CHANGE_TYPES,
+  PRIORITIES,
+  RISK_RATINGS,
+  RULES_PART,
+  STATUSES,
   familyName,
   partNumber,
   parts,
@@ -11,6 +15,7 @@ import {
   windowText,
   type PartId,
   type Sheet,
+  type SheetRow,
   type SheetSide,
   type TextField,
 } from './model.ts';
@@ -23,6 +28,7 @@ import { formatCount, mdCell, mdFence, mdParagraphs, plural } from './text.ts';
  */
 
 function heading(sheet: Sheet, id: PartId): string {
+  if (id === 'rules') return `## ${partNumber(sheet, id)}. ${RULES_PART[sheet.request.type].title}`;
   const part = parts(sheet).find((p) => p.id === id);
   return `## ${part?.n ?? ''}. ${part?.title ?? id}`;
 }
@@ -42,7 +48,7 @@ function freeText(sheet: Sheet, field: TextField): string[] {
 }
 
 function side(s: SheetSide, sheet: Sheet): string {
-  const head = `**${mdCell(s.role)}** (${mdCell(s.roleName)})`;
+  const head = `**${mdCell(s.name)}** (${mdCell(s.roleName)})`;
   if (s.addresses) {
     return `${head}: ${s.addresses.map((a) => `${mdCell(a.address)}${a.label ? ` (${mdCell(a.label)})` : ''}`).join(', ')}`;
   }
@@ -76,6 +82,10 @@ export function renderSheetMarkdown(sheet: Sheet): string {
             ['Expiry', orBlank(r.expiry, BLANK.expiry)],
             ['Plan', mdCell(sheet.planName)],
             ['Prepared', mdCell(sheet.date)],
+            ['Risk rating', `**${RISK_RATINGS[r.riskRating.value]}**${r.riskRating.suggested ? ` (suggested by fwplan from: ${mdCell(r.riskRating.reasons.join('; '))})` : ''}`],
+            ['Priority', `${PRIORITIES[r.priority.value]}${r.priority.suggested ? ' (suggested)' : ''}`],
+            ['Status', STATUSES[r.status]],
+            ['Next review', orBlank(r.reviewDate.value, 'six months after approval')],
           ],
         ),
         '',
@@ -83,18 +93,27 @@ export function renderSheetMarkdown(sheet: Sheet): string {
         '',
         ...freeText(sheet, 'justification'),
         '',
+        '### Effect of not implementing',
+        '',
+        ...freeText(sheet, 'notImplementing'),
+        '',
       );
     },
     summary: () => {
       push(heading(sheet, 'summary'), '');
       push(
-        `- Rules to allow: **${formatCount(s.rules)}** (${plural(s.flows, 'address pair')})`,
+        `- ${RULES_PART[r.type].title}: **${formatCount(s.rules)}** (${plural(s.flows, 'address pair')})`,
         `- Catalog rules not included: **${formatCount(s.skipped)}**`,
-        `- Cluster mode: **${s.cluster ? `on, ${plural(s.nodes, 'node address', 'node addresses')}` : 'off'}**`,
-        '',
-        '### Roles',
+        `- Cluster mode: **${s.cluster ? `on, ${plural(s.nodes, 'node')}` : 'off'}**`,
         '',
       );
+      if (s.findingCounts.error > 0) {
+        push(`> **The plan has ${plural(s.findingCounts.error, 'error')}** (listed under Findings): fwplan makes no export until they are fixed, so this change cannot be implemented as it stands.`, '');
+      }
+      push('### senhasegura nodes', '');
+      if (s.nodeList.length === 0) push('No node.', '');
+      else push(...table(['Node', 'Role', 'Addresses'], s.nodeList.map((x) => [mdCell(x.name), `${x.role}${x.ignored ? ' (ignored: cluster mode is off)' : ''}`, mdCell(x.addresses.join(', '))])), '');
+      push('### Roles and groups', '');
       if (s.roles.length === 0) push('No role has entries.', '');
       else {
         push(
@@ -102,7 +121,7 @@ export function renderSheetMarkdown(sheet: Sheet): string {
             ['Role', 'Meaning', 'Entries', 'IPv4', 'IPv6'],
             s.roles.map((x) => [
               mdCell(x.role),
-              `${mdCell(x.description)}${x.ignored ? ' (ignored: cluster mode is off)' : ''}`,
+              `${x.group !== undefined ? `**${mdCell(x.group)}** · ` : ''}${mdCell(x.description)}${x.services ? ` (services: ${mdCell(x.services.join(', ') || 'none')})` : ''}${x.ignored ? ' (ignored: cluster mode is off)' : ''}${x.invalid > 0 ? ` (${plural(x.invalid, 'invalid entry', 'invalid entries')})` : ''}`,
               formatCount(x.entries),
               formatCount(x.ipv4),
               formatCount(x.ipv6),
@@ -125,30 +144,58 @@ export function renderSheetMarkdown(sheet: Sheet): string {
       }
       push(`> **Vendor note.** ${mdCell(s.proxyNote)}`, '');
     },
+    apply: () => {
+      const a = sheet.apply;
+      push(heading(sheet, 'apply'), '');
+      push(
+        ...table(
+          ['', ''],
+          [
+            ['Enforcement point', mdCell(a.where)],
+            ['Apply mode', `**${a.defaultDrop ? 'Complete policy (default drop)' : 'Append ALLOW rules'}**: ${mdCell(a.mode)}`],
+            ['Outgoing traffic', mdCell(a.egress)],
+            ['Affected enforcement points', mdCell(sheet.request.text.enforcementPoints.value)],
+            ...(a.otherNodes.length > 0 ? [['Other nodes', `${mdCell(a.otherNodes.join(', '))}: each needs its own host export and the same steps.`]] : []),
+          ],
+        ),
+        '',
+      );
+    },
     risk: () => push(heading(sheet, 'risk'), '', ...freeText(sheet, 'risk'), ''),
     implementation: () => push(heading(sheet, 'implementation'), '', ...freeText(sheet, 'implementation'), ''),
     rules: () => {
-      push(heading(sheet, 'rules'), '', 'Source port: any. Networks that are adjacent or overlap are merged as the rules use them.', '');
-      if (sheet.sections.length === 0) push('No rule: see the findings and the rules not included.', '');
-      for (const section of sheet.sections) {
-        push(`### ${mdCell(section.title)}`, '');
-        push(
-          ...table(
-            ['#', 'Action', 'Source', 'Destination', 'Protocol', 'Port', 'Comment'],
-            section.rows.map((row) => [
-              String(row.n),
-              row.action,
-              side(row.source, sheet),
-              side(row.destination, sheet),
-              `${row.protocol} (${familyName(row.source.family)})`,
-              String(row.port),
-              [mdCell(row.purpose), mdCell(row.service), row.ruleIds.map((id) => `\`${id}\``).join(', '), ...row.notes.map(mdCell)].join('; '),
-            ]),
-            ['r', 'l', 'l', 'l', 'l', 'r', 'l'],
-          ),
-          '',
+      const rows = (list: readonly SheetRow[]) =>
+        table(
+          ['#', 'Action', 'Source', 'Destination', 'Protocol', 'Port', 'Need, owner, comment'],
+          list.map((row) => [
+            String(row.n),
+            row.action,
+            side(row.source, sheet),
+            side(row.destination, sheet),
+            `${row.protocol} (${familyName(row.source.family)})`,
+            mdCell(row.portText),
+            [
+              mdCell(row.need),
+              ...(row.owner ? [`owner ${mdCell(row.owner)}`] : []),
+              ...(row.expires ? [`expires ${mdCell(row.expires)}`] : []),
+              mdCell(row.service),
+              row.ruleIds.map((id) => `\`${id}\``).join(', '),
+              ...row.notes.map(mdCell),
+            ].join('; '),
+          ]),
+          ['r', 'l', 'l', 'l', 'l', 'r', 'l'],
         );
+      const d = sheet.delta;
+      if (d) {
+        push(heading(sheet, 'rules'), '', `Compared with ${mdCell(d.baseline)}: ${plural(d.addedFlows, 'flow')} added, ${plural(d.removedFlows, 'flow')} removed, ${plural(d.unchangedFlows, 'flow')} unchanged.`, '');
+        push(`### Rules to add (${d.added.length})`, '', ...(d.added.length === 0 ? ['None.'] : rows(d.added)), '');
+        push(`### Rules to remove (${d.removed.length})`, '', ...(d.removed.length === 0 ? ['None.'] : rows(d.removed)), '');
+        push(`### Unchanged (${plural(d.unchangedRules, 'rule')})`, '', ...(d.unchanged.length === 0 ? ['None.'] : d.unchanged.map((u) => `- ${mdCell(u.title)}: ${plural(u.rules, 'rule')}, ${plural(u.flows, 'flow')}`)), '');
+        return;
       }
+      push(heading(sheet, 'rules'), '', `${RULES_PART[r.type].lead} Source port: any. Every entry is written as the plan has it, with its label.`, '');
+      if (sheet.sections.length === 0) push('No rule: see the findings and the rules not included.', '');
+      for (const section of sheet.sections) push(`### ${mdCell(section.title)}`, '', ...rows(section.rows), '');
     },
     groups: () => {
       push(heading(sheet, 'groups'), '', 'Every address of the sets named in the rule table, in full.', '');
@@ -206,6 +253,7 @@ export function renderSheetMarkdown(sheet: Sheet): string {
     closure: () => {
       push(heading(sheet, 'closure'), '');
       push('- [ ] Works: every check passed', '- [ ] Does not work: backed out', '', 'Implemented by: ', 'Date: ', 'Verified by: ', 'Notes: ', '');
+      push('### Post-implementation review', '', r.postReview !== '' ? mdParagraphs(r.postReview) : '_Did it work, what was learned:_ ', '');
     },
   };
   for (const p of parts(sheet)) render[p.id]();

@@ -1,13 +1,22 @@
 import {
-  ROLE_CODES,
+  LIST_ROLES,
+  ROLE_NAMES,
   SECTIONS,
+  assertNever,
+  baselineSummary,
   catalogRule,
+  diffRuleSets,
   entryAddress,
+  pairCount,
   parseAddress,
+  addMonths,
+  slugify,
+  verificationPlan,
   type AddressEntry,
   type ChangeRequest,
   type Endpoint,
   type ExpandedRule,
+  type ListRole,
   type Plan,
   type RoleCode,
   type RuleSet,
@@ -15,7 +24,7 @@ import {
   type Severity,
   type SkipReason,
 } from '../engine/index.ts';
-import { checkTarget, formatCount, oneLine, plural } from './text.ts';
+import { formatCount, oneLine, plural } from './text.ts';
 
 /**
  * The change-request sheet as data: everything the printed page, the standalone HTML and the
@@ -33,25 +42,27 @@ export type ChangeType = keyof typeof CHANGE_TYPES;
 export type ChangeCategory = keyof typeof CHANGE_CATEGORIES;
 
 /** The free-text fields of a change request; each has a suggestion made from the plan. */
-export const TEXT_FIELDS = ['justification', 'risk', 'implementation', 'verification', 'backout'] as const;
+export const TEXT_FIELDS = ['justification', 'notImplementing', 'enforcementPoints', 'risk', 'implementation', 'verification', 'backout'] as const;
+
+export const RISK_RATINGS = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' } as const;
+export const PRIORITIES = { low: 'Low', medium: 'Medium', high: 'High', urgent: 'Urgent' } as const;
+export const STATUSES = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+  approved: 'Approved',
+  scheduled: 'Scheduled',
+  implemented: 'Implemented',
+  verified: 'Verified',
+  closed: 'Closed',
+  rejected: 'Rejected',
+  'backed-out': 'Backed out',
+} as const;
+export type RiskRating = keyof typeof RISK_RATINGS;
+export type Priority = keyof typeof PRIORITIES;
+export type Status = keyof typeof STATUSES;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
-/** Short names for table cells; ROLE_DESCRIPTIONS stay the long ones. */
-export const ROLE_NAMES: Record<RoleCode | 'CLUSTER', string> = {
-  PRD: 'senhasegura primary',
-  MBR: 'cluster members',
-  USERW: 'user workstations',
-  DVC: 'managed devices',
-  NTP: 'NTP servers',
-  DNS: 'DNS servers',
-  MAIL: 'mail servers',
-  LDAP: 'LDAP / AD servers',
-  RADIUS: 'RADIUS servers',
-  TACACS: 'TACACS+ servers',
-  LOG: 'syslog servers',
-  BACKUP: 'backup servers',
-  CLUSTER: 'PRD + MBR',
-};
+export { ROLE_NAMES };
 
 /** At most this many addresses are written inside a rule row; larger sets become an address group. */
 export const INLINE_MAX = 12;
@@ -65,13 +76,25 @@ export interface SheetOptions {
   readonly date: string;
 }
 
+/** Where and how the change is applied: what the Export view is set to. */
+export interface Enforcement {
+  readonly scope: { readonly kind: 'gateway' } | { readonly kind: 'host'; readonly node: string };
+  /** a complete policy (default drop), or ACCEPT rules appended to the existing policy */
+  readonly defaultDrop: boolean;
+  readonly egress: 'filter' | 'open';
+}
+
+export const DEFAULT_ENFORCEMENT: Enforcement = { scope: { kind: 'gateway' }, defaultDrop: false, egress: 'filter' };
+
 export interface SheetAddress {
   readonly address: string;
   readonly label?: string;
 }
 
 export interface SheetSide {
-  readonly role: RoleCode | 'CLUSTER';
+  readonly role: RoleCode | 'CLUSTER' | 'SITE';
+  /** the group or node the side stands for, or the role's short name: "DVC Windows servers" */
+  readonly name: string;
   readonly roleName: string;
   readonly family: 4 | 6;
   readonly count: number;
@@ -97,6 +120,13 @@ export interface SheetRow {
   readonly notes: readonly string[];
   /** address pairs this row allows */
   readonly flows: number;
+  /** the port as printed: 443, or a range 5000–5100 */
+  readonly portText: string;
+  /** why the rule is needed (the change request's note, else the vendor's reason) and who owns it */
+  readonly need: string;
+  readonly needSuggested: boolean;
+  readonly owner: string;
+  readonly expires: string;
 }
 
 export interface SheetSection {
@@ -110,7 +140,7 @@ export interface AddressGroup {
   readonly id: string;
   /** DVC-IPv4 */
   readonly name: string;
-  readonly role: RoleCode | 'CLUSTER';
+  readonly role: RoleCode | 'CLUSTER' | 'SITE';
   readonly roleName: string;
   readonly family: 4 | 6;
   readonly addresses: readonly SheetAddress[];
@@ -122,12 +152,38 @@ export interface AddressGroup {
 
 export interface RoleSummary {
   readonly role: RoleCode;
+  /** the group's name, for user and device groups */
+  readonly group?: string;
   readonly description: string;
   readonly entries: number;
   readonly ipv4: number;
   readonly ipv6: number;
   /** MBR with cluster mode off */
   readonly ignored: boolean;
+  /** a group's services, as "SSH 22/tcp" */
+  readonly services?: readonly string[];
+  /** entries that are not usable addresses (errors) */
+  readonly invalid: number;
+}
+
+export interface NodeSummary {
+  readonly name: string;
+  readonly role: 'PRD' | 'MBR';
+  /** as written in the plan */
+  readonly addresses: readonly string[];
+  readonly ignored: boolean;
+}
+
+/** How the change is applied, said in words: the enforcement point and the apply mode. */
+export interface ApplySummary {
+  /** "the Linux gateway between the zones" / "the host firewall of node vault-02" */
+  readonly where: string;
+  /** "appends ACCEPT rules …" / "replaces the whole filter policy with default drop …" */
+  readonly mode: string;
+  readonly egress: string;
+  /** nodes that need an export of their own (host scope) */
+  readonly otherNodes: readonly string[];
+  readonly defaultDrop: boolean;
 }
 
 export interface RuleChange {
@@ -138,7 +194,8 @@ export interface RuleChange {
 
 export interface PortOverride extends RuleChange {
   readonly articlePort: number;
-  readonly port: number;
+  /** one port, or a range "5000-5100" */
+  readonly port: number | string;
 }
 
 export interface SheetFinding {
@@ -156,17 +213,17 @@ export interface SkippedRow {
   readonly message: string;
 }
 
-export interface VerifyCheck {
+export interface SheetCheck {
   readonly rule: number;
   readonly command: string;
   readonly note?: string;
 }
 
-export interface VerifyBlock {
+export interface SheetCheckBlock {
   /** the host (or any host of the network) the commands run on */
   readonly from: string;
   readonly label?: string;
-  readonly checks: readonly VerifyCheck[];
+  readonly checks: readonly SheetCheck[];
 }
 
 export interface SheetRequest {
@@ -182,21 +239,51 @@ export interface SheetRequest {
   readonly expiry: string;
   readonly text: Record<TextField, { readonly value: string; readonly suggested: boolean }>;
   readonly approvers: readonly { readonly role: string; readonly name: string }[];
+  readonly riskRating: { readonly value: RiskRating; readonly suggested: boolean; readonly reasons: readonly string[] };
+  readonly priority: { readonly value: Priority; readonly suggested: boolean };
+  readonly status: Status;
+  readonly reviewDate: { readonly value: string; readonly suggested: boolean };
+  /** the post-implementation review, as written (printed in a box with room to write when empty) */
+  readonly postReview: string;
 }
 
 /** The plan facts the sheet uses: everything but the change request itself. */
-export type PlanFacts = Pick<Plan, 'name' | 'cluster' | 'roles' | 'disabled' | 'enabled' | 'ports'>;
+export type PlanFacts = Pick<Plan, 'name' | 'cluster' | 'nodes' | 'roles' | 'userGroups' | 'deviceGroups' | 'disabled' | 'enabled' | 'ports'> & {
+  /** the change request's per-rule notes (need, owner, expiry): they shape the rule rows */
+  readonly ruleNotes?: NonNullable<ChangeRequest['ruleNotes']>;
+};
 
 export interface Sheet extends SheetContent {
   readonly date: string;
   readonly request: SheetRequest;
 }
 
+/** What a change does against a baseline plan (the "Compare with…" plan), in flows and rules. */
+export interface DeltaSummary {
+  readonly addedFlows: number;
+  readonly removedFlows: number;
+  readonly unchangedFlows: number;
+  readonly unchangedRules: number;
+}
+
+export interface SheetDelta extends DeltaSummary {
+  /** where the baseline came from: a file name, "the plan when this page opened" */
+  readonly baseline: string;
+  readonly added: readonly SheetRow[];
+  readonly removed: readonly SheetRow[];
+  /** unchanged rules summed up by section */
+  readonly unchanged: readonly { readonly title: string; readonly rules: number; readonly flows: number }[];
+}
+
 export interface SheetContent {
   readonly planName: string;
+  /** set for a Modify or Remove change compared with a baseline plan */
+  readonly delta?: SheetDelta;
+  readonly apply: ApplySummary;
   readonly summary: {
     readonly cluster: boolean;
     readonly nodes: number;
+    readonly nodeList: readonly NodeSummary[];
     readonly roles: readonly RoleSummary[];
     readonly rules: number;
     readonly flows: number;
@@ -215,22 +302,18 @@ export interface SheetContent {
     readonly total: number;
     /** true when only one check per rule is printed */
     readonly sampled: boolean;
-    readonly blocks: readonly VerifyBlock[];
+    readonly blocks: readonly SheetCheckBlock[];
   };
 }
 
 export type Suggestions = Required<Pick<ChangeRequest, 'title' | 'type' | 'category' | TextField>> & {
   approvers: { role: string; name?: string }[];
+  riskRating: RiskRating;
+  priority: Priority;
+  /** why the rating: "default drop, clear-text protocols" */
+  riskReasons: readonly string[];
+  reviewDate: string;
 };
-
-function ruleFlows(rule: ExpandedRule): number {
-  const s = rule.source.entries.length;
-  const d = rule.destination.entries.length;
-  if (!rule.distinctPairs) return s * d;
-  const dst = new Set(rule.destination.entries.map((e) => e.network.cidr));
-  const same = rule.source.entries.filter((e) => dst.has(e.network.cidr)).length;
-  return s * d - same;
-}
 
 function listText(items: readonly string[], max = 6): string {
   if (items.length <= max) return items.join(', ');
@@ -239,66 +322,170 @@ function listText(items: readonly string[], max = 6): string {
 
 const FORMAT_HINT = 'nftables, iptables/ip6tables, ufw or firewalld';
 
+/** The enforcement point and apply mode in words: the sheet's risk, implementation and back-out follow from them. */
+export function applySummary(ruleSet: RuleSet, enforcement: Enforcement, type: ChangeType = 'new'): ApplySummary {
+  const host = enforcement.scope.kind === 'host' ? enforcement.scope.node : undefined;
+  const node = host === undefined ? undefined : ruleSet.nodes.find((n) => n.name === host);
+  const where = node
+    ? `the host firewall of node ${oneLine(node.name)} (${[node.v4, node.v6].filter((a) => a !== undefined).map((a) => a.written).join(' and ')}), inbound and outbound, every address family it has`
+    : 'a Linux gateway between the zones (forwarded traffic only; the gateway’s own traffic is left alone)';
+  const mode = type === 'remove'
+    ? 'removes fwplan’s rules of this plan (nftables: the table inet fwplan is deleted; iptables: fwplan’s chains and the jumps to them are removed; ufw and firewalld: "bash SCRIPT rollback" of the change that loaded them); other rules stay'
+    : type === 'modify' && !enforcement.defaultDrop
+      ? 'replaces the ALLOW rules in fwplan’s own chains (or table) with the set listed; the existing policy and other rules stay'
+      : enforcement.defaultDrop
+    ? `a complete policy: the firewall's filter policy is replaced by default drop; it accepts ${baselineSummary(node !== undefined)}, then the planned rules${node ? ', with the admin shell from ADMINW always kept (anti-lockout)' : ''}; everything else is dropped and logged (rate-limited)`
+    : 'only adds ALLOW rules in fwplan’s own chains; the existing policy and rules stay as they are';
+  const egress = !node
+    ? 'both directions of forwarded traffic as planned'
+    : !enforcement.defaultDrop
+      ? 'outbound: the planned flows get ACCEPT rules; other outgoing traffic follows the existing policy'
+      : enforcement.egress === 'open'
+        ? 'outbound traffic of the node is left open'
+        : 'outbound traffic of the node is filtered: only the planned flows and replies leave it';
+  const otherNodes = node ? ruleSet.nodes.filter((n) => n !== node).map((n) => oneLine(n.name)) : [];
+  return { where, mode, egress, otherNodes, defaultDrop: enforcement.defaultDrop };
+}
+
 /** Text suggested for every field the plan can say something about. */
-export function suggestions(plan: PlanFacts, ruleSet: RuleSet): Suggestions {
+/**
+ * A risk rating suggested from what the change does: a complete policy (default drop), clear-text
+ * protocols, wide ranges, flows removed, a large change, an emergency. The board decides.
+ */
+export function suggestRisk(ruleSet: RuleSet, enforcement: Enforcement, context: { category?: ChangeCategory; delta?: DeltaSummary } = {}): { rating: RiskRating; priority: Priority; reasons: string[] } {
+  const reasons: string[] = [];
+  let score = 0;
+  if (enforcement.defaultDrop) {
+    score += 2;
+    reasons.push('a complete policy (default drop): anything not listed stops');
+  }
+  if (ruleSet.rules.some((r) => catalogRule(r.ruleId)?.cleartext !== undefined)) {
+    score += 1;
+    reasons.push('clear-text protocols are allowed');
+  }
+  const wide = ruleSet.rules.some((r) => [...r.source.entries, ...r.destination.entries].some((e) => e.network.prefix <= (e.network.family === 4 ? 8 : 32)));
+  if (wide) {
+    score += 1;
+    reasons.push('wide ranges (a /8 or wider, /32 or wider in IPv6)');
+  }
+  if (context.delta && context.delta.removedFlows > 0) {
+    score += 1;
+    reasons.push(`${plural(context.delta.removedFlows, 'flow')} stop`);
+  }
+  if (context.delta && context.delta.addedFlows > 1000) {
+    score += 1;
+    reasons.push(`a large change (${plural(context.delta.addedFlows, 'flow')} added)`);
+  }
+  if (context.category === 'emergency') {
+    score += 1;
+    reasons.push('an emergency change');
+  }
+  const rating: RiskRating = score >= 4 ? 'critical' : score >= 3 ? 'high' : score >= 1 ? 'medium' : 'low';
+  const priority: Priority = context.category === 'emergency' ? 'urgent' : rating === 'critical' || rating === 'high' ? 'high' : 'medium';
+  return { rating, priority, reasons: reasons.length > 0 ? reasons : ['only ALLOW rules for planned flows, nothing removed'] };
+}
+
+export function suggestions(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enforcement = DEFAULT_ENFORCEMENT, type: ChangeType = 'new', context: { today?: string; category?: ChangeCategory; delta?: DeltaSummary } = {}): Suggestions {
   const planName = oneLine(plan.name ?? '') || 'unnamed plan';
-  const flows = ruleSet.rules.reduce((sum, r) => sum + ruleFlows(r), 0);
-  const count = (role: RoleCode) => (plan.roles[role] ?? []).length;
-  const nodes = ruleSet.nodes.map((n) => n.network.display);
+  const flows = ruleSet.rules.reduce((sum, r) => sum + pairCount(r), 0);
+  const users = plan.userGroups.reduce((n, g) => n + g.entries.length, 0);
+  const devices = plan.deviceGroups.reduce((n, g) => n + g.entries.length, 0);
+  const nodes = ruleSet.nodes.map((n) => oneLine(n.name));
+  const apply = applySummary(ruleSet, enforcement, type);
   const cleartext = [...new Set(ruleSet.rules.map((r) => r.ruleId))]
     .map((id) => catalogRule(id))
     .filter((r) => r?.cleartext !== undefined)
     .map((r) => `${r?.service} (${r?.id})`);
   const warnings = ruleSet.findings.filter((f) => f.severity !== 'note').length;
   const errors = ruleSet.findings.filter((f) => f.severity === 'error').length;
+  const node = enforcement.scope.kind === 'host' ? enforcement.scope.node : undefined;
+  const risk = suggestRisk(ruleSet, enforcement, context);
 
   const reach: string[] = [];
-  if (count('USERW') > 0) reach.push(`users reach senhasegura from ${plural(count('USERW'), 'workstation address or network', 'workstation addresses or networks')} (USERW)`);
-  if (count('DVC') > 0) reach.push(`senhasegura opens sessions to ${plural(count('DVC'), 'managed device address or network', 'managed device addresses or networks')} (DVC)`);
+  if (users > 0) reach.push(`users reach senhasegura from ${plural(users, 'workstation address or network', 'workstation addresses or networks')} in ${plural(plan.userGroups.filter((g) => g.entries.length > 0).length, 'user group')}`);
+  if (devices > 0) reach.push(`senhasegura opens sessions to ${plural(devices, 'managed device address or network', 'managed device addresses or networks')} in ${plural(plan.deviceGroups.filter((g) => g.entries.length > 0).length, 'device group')}, each with only the services it needs`);
   reach.push('senhasegura reaches the management services it depends on (time, name resolution, directory, logging, backup)');
-  if (plan.cluster && nodes.length > 1) reach.push(`the cluster nodes (${plural(nodes.length, 'address', 'addresses')}) replicate to each other`);
+  if (plan.cluster && nodes.length > 1) reach.push(`the cluster nodes (${listText(nodes)}) replicate to each other`);
+
+  const what =
+    type === 'remove'
+      ? 'The change REMOVES the rules listed: the flows they allow stop.'
+      : type === 'modify'
+        ? 'The change MODIFIES the firewall so that it holds exactly the rules listed; fwplan cannot yet show which rules are added or removed against what is loaded now: compare them before approval.'
+        : apply.defaultDrop
+          ? 'The change loads a COMPLETE POLICY: everything not listed is dropped.'
+          : 'The change only adds ALLOW rules for the flows listed; existing rules stay.';
+
+  const snapshot = [
+    'iptables-save -t filter > /root/iptables.before and ip6tables-save -t filter > /root/ip6tables.before',
+    'the table inet fwplan into /root/nft-fwplan.before, as the nftables file header says',
+    'for ufw and firewalld scripts: "bash SCRIPT apply" takes the snapshot itself',
+  ].join('; or ');
 
   return {
-    title: `Firewall openings for senhasegura: ${planName}`.slice(0, 240),
+    title: `${type === 'remove' ? 'Remove firewall openings' : type === 'modify' ? 'Change firewall openings' : 'Firewall openings'} for senhasegura: ${planName}`.slice(0, 240),
     type: 'new',
     category: 'normal',
     justification: [
       `senhasegura (privileged access management) needs these flows to work: ${reach.join('; ')}.`,
-      `The rules follow the vendor article "Firewall rules" for senhasegura, row for row; every difference from it is listed in the summary. ${plural(ruleSet.rules.length, 'rule')} allow ${plural(flows, 'address pair')}.`,
+      `The rules follow the vendor article "Firewall rules" for senhasegura; every difference from it is listed in the summary. ${plural(ruleSet.rules.length, 'rule')} allow ${plural(flows, 'address pair')}.`,
     ].join('\n'),
     risk: [
-      'The change only adds ALLOW rules for the flows listed; existing rules stay unless a complete (default-drop) policy is loaded.',
-      `Impact if wrong: users cannot reach senhasegura, senhasegura cannot open sessions to managed devices or reach its management services${plan.cluster ? ', or cluster replication stops' : ''}.`,
+      what,
+      `Enforced on ${apply.where}; it ${apply.mode}.`,
+      apply.defaultDrop
+        ? `Impact if wrong: traffic the plan does not list stops at once — senhasegura users, sessions to managed devices, management services${plan.cluster ? ', cluster replication' : ''} — until the back-out. The administrators keep the admin shell (59022/tcp) from ADMINW.`
+        : `Impact if wrong: users cannot reach senhasegura, senhasegura cannot open sessions to managed devices or reach its management services${plan.cluster ? ', or cluster replication stops' : ''}.`,
       cleartext.length > 0 ? `Clear-text protocols allowed: ${listText(cleartext)}.` : 'No clear-text protocol is allowed.',
       errors > 0
-        ? `The plan has ${plural(errors, 'error')}: fix them before approval.`
+        ? `The plan has ${plural(errors, 'error')}: no export is made until they are fixed.`
         : warnings > 0
           ? `The plan has ${plural(warnings, 'warning')}, listed in the summary.`
           : 'The plan has no warnings.',
     ].join('\n'),
     implementation: [
-      `1. Export the rules from fwplan (Export view, or: fwplan export PLAN --format FORMAT --scope gateway) as ${FORMAT_HINT} for the firewall between the zones; for host firewalls, one export per senhasegura node with --scope host:ADDRESS (nodes: ${listText(nodes) || 'none'}).`,
-      '2. Before loading, save the current rules and check the file, as its header says (iptables-save -t filter and iptables-restore --test; the nft table and nft -c -f; bash SCRIPT check for the ufw and firewalld scripts).',
-      '3. Load the export within the window, using the timed rollback shown in the export header.',
+      node
+        ? `1. Export the rules from fwplan (Export view, or: fwplan export PLAN --format FORMAT --scope host:${node}${apply.defaultDrop ? ' --default-drop' : ''}) as ${FORMAT_HINT} for the host firewall of ${node}.${apply.otherNodes.length > 0 ? ` The other nodes (${listText(apply.otherNodes)}) each need their own export and this procedure.` : ''}`
+        : `1. Export the rules from fwplan (Export view, or: fwplan export PLAN --format FORMAT --scope gateway${apply.defaultDrop ? ' --default-drop' : ''}) as ${FORMAT_HINT} for the gateway between the zones.`,
+      '2. Check the file before loading (the check command is in the Export view and the file header: nft -c -f FILE, iptables-restore --test, bash SCRIPT check).',
+      apply.defaultDrop
+        ? '3. Load it within the window with a timed rollback (iptables and nftables: the snapshot, the delayed rollback and the apply in the file header; "bash SCRIPT apply SECONDS" for ufw and firewalld), and confirm only once the checks pass and access is kept.'
+        : '3. Load it within the window (iptables-restore --noflush or nft -f with the delayed rollback in the file header, or "bash SCRIPT apply SECONDS" for ufw and firewalld), and confirm once the checks pass.',
       `4. Updates: ${PROXY_NOTE}`,
     ].join('\n'),
     verification: [
-      `After loading, run the fwplan verify script (Export view, or: fwplan verify PLAN) on a host of each source: it makes ${plural(flows, 'check')} with nc, one per planned flow, and each must print "ok".`,
+      `After loading, run the fwplan check script (Export view: "Download the nc check script", or: fwplan verify PLAN${node ? ` --scope host:${node}` : ''}) on a host of each source: it makes ${plural(flows, 'check')} with nc, one per planned flow, and each must print "ok".`,
       'UDP checks only show that nothing rejected the datagram: confirm on the receiving server that it arrived.',
       'Then confirm in senhasegura: a user logs in over HTTPS, a session to a managed device opens, and the management integrations report no errors.',
     ].join('\n'),
     backout: [
-      "1. Before the change, save the current rules as the export's header says: iptables-save -t filter > /root/iptables.before (and ip6tables-save -t filter > /root/ip6tables.before), or the nft table into /root/nft-fwplan.before; the ufw and firewalld scripts take their own snapshot with bash SCRIPT apply, and roll back by themselves unless confirmed with bash SCRIPT confirm.",
-      '2. If a check fails or access is lost: iptables-restore < /root/iptables.before (and ip6tables-restore < /root/ip6tables.before); nftables: nft -f /root/nft-fwplan.before; ufw and firewalld: bash SCRIPT rollback (the exact state before, also after confirm).',
+      `1. Before the change, save the current state: ${snapshot}.`,
+      apply.defaultDrop
+        ? '2. If a check fails or access is lost: restore the snapshot (iptables-restore < /root/iptables.before and ip6tables-restore < /root/ip6tables.before; nftables: nft -f /root/nft-fwplan.before; ufw and firewalld: "bash SCRIPT rollback", which restores the configuration, the enabled state and the default policies exactly); the timed rollback does it by itself when the change is not confirmed.'
+        : '2. If a check fails: remove what the change added (iptables-restore < /root/iptables.before; nftables: nft -f /root/nft-fwplan.before; ufw and firewalld: "bash SCRIPT rollback").',
       '3. Run the verification again to confirm the previous state, and record the back-out under Closure.',
     ].join('\n'),
     approvers: DEFAULT_APPROVER_ROLES.map((role) => ({ role })),
+    enforcementPoints: node
+      ? [`The host firewall of node ${node}.`, ...(apply.otherNodes.length > 0 ? [`Then, with their own exports, the other nodes: ${listText(apply.otherNodes)}.`] : [])].join('\n')
+      : 'The Linux gateway (or the firewall) between the zones of the senhasegura nodes, the users, the managed devices and the management servers.',
+    notImplementing: [
+      users > 0 || devices > 0 ? 'Without these openings senhasegura cannot do its job: ' : '',
+      [users > 0 ? 'users cannot reach it' : '', devices > 0 ? 'it cannot open sessions to the managed devices or rotate their credentials' : '', 'it cannot reach its management services (time, name resolution, directory, logging, backup)', plan.cluster ? 'the cluster stops replicating' : ''].filter(Boolean).join('; '),
+      '. Privileged access then falls back to direct, unaudited paths.',
+    ].join(''),
+    riskRating: risk.rating,
+    priority: risk.priority,
+    riskReasons: risk.reasons,
+    reviewDate: context.today ? addMonths(context.today, 6) : '',
   };
 }
 
+/** An entry as the plan writes it, with its label (or, for a node's address, the node's name). */
 function sheetAddress(e: AddressEntry): SheetAddress {
-  const label = e.label === undefined ? '' : oneLine(e.label);
-  return label === '' ? { address: e.network.display } : { address: e.network.display, label };
+  const raw = e.label ?? (e.owner.kind === 'node' && e.owner.node !== e.written ? e.owner.node : undefined);
+  const label = raw === undefined ? '' : oneLine(raw);
+  return label === '' ? { address: oneLine(e.written) } : { address: oneLine(e.written), label };
 }
 
 function skipReasonText(reason: SkipReason, message: string): string {
@@ -311,17 +498,19 @@ function skipReasonText(reason: SkipReason, message: string): string {
       return 'cluster rule, and cluster mode is off';
     case 'role-empty':
       return `${reason.role} has no entries`;
+    case 'no-group':
+      return `no ${reason.role === 'USERW' ? 'user' : 'device'} group lists this service`;
     case 'single-node':
       return 'needs two cluster nodes of the same address family';
+    case 'expired':
+      return `expired on ${reason.on}`;
     case 'no-common-family': {
       // the engine's message says which families each side has
       const colon = message.indexOf(': ');
       return colon === -1 ? 'no common address family' : message.slice(colon + 2);
     }
-    default: {
-      const never: never = reason;
-      return never;
-    }
+    default:
+      return assertNever(reason);
   }
 }
 
@@ -362,39 +551,56 @@ export function buildRequest(cr: ChangeRequest | undefined, suggested: Suggestio
       implementation: textField('implementation'),
       verification: textField('verification'),
       backout: textField('backout'),
+      enforcementPoints: textField('enforcementPoints'),
+      notImplementing: textField('notImplementing'),
     },
     approvers,
+    riskRating: own.riskRating ? { value: own.riskRating, suggested: false, reasons: [] } : { value: suggested.riskRating, suggested: true, reasons: suggested.riskReasons },
+    priority: own.priority ? { value: own.priority, suggested: false } : { value: suggested.priority, suggested: true },
+    status: own.status ?? 'draft',
+    reviewDate: own.reviewDate?.trim() ? { value: oneLine(own.reviewDate), suggested: false } : { value: suggested.reviewDate, suggested: true },
+    postReview: text(own.postReview),
   };
 }
 
-export function buildSheet(plan: Plan, ruleSet: RuleSet, options: SheetOptions): Sheet {
+export function buildSheet(plan: Plan, ruleSet: RuleSet, options: SheetOptions, enforcement: Enforcement = DEFAULT_ENFORCEMENT, baseline?: Baseline): Sheet {
+  const type = plan.changeRequest?.type ?? 'new';
+  const facts: PlanFacts = { ...plan, ...(plan.changeRequest?.ruleNotes ? { ruleNotes: plan.changeRequest.ruleNotes } : {}) };
+  const content = buildSheetContent(facts, ruleSet, enforcement, type, baseline);
+  const category = plan.changeRequest?.category;
   return {
-    ...buildSheetContent(plan, ruleSet),
+    ...content,
     date: options.date,
-    request: buildRequest(plan.changeRequest, suggestions(plan, ruleSet)),
+    request: buildRequest(plan.changeRequest, suggestions(facts, ruleSet, enforcement, type, { today: options.date, ...(category ? { category } : {}), ...(content.delta ? { delta: content.delta } : {}) })),
   };
+}
+
+/** The plan a Modify or Remove change is compared with, and where it came from. */
+export interface Baseline {
+  readonly ruleSet: RuleSet;
+  readonly source: string;
 }
 
 /**
  * Everything the plan's roles and rules decide (not the change request's own fields), so that
  * typing into the request does not rebuild the rule table.
  */
-export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet): SheetContent {
+export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enforcement = DEFAULT_ENFORCEMENT, type: ChangeType = 'new', baseline?: Baseline): SheetContent {
   // --- rule rows, address groups
   const groups = new Map<string, { group: Omit<AddressGroup, 'usedBy'>; usedBy: number[] }>();
   const side = (ep: Endpoint, n: number): SheetSide => {
     const addresses = ep.entries.map(sheetAddress);
     const chars = addresses.reduce((sum, a) => sum + a.address.length + (a.label?.length ?? 0) + 3, 0);
-    const base = { role: ep.role, roleName: ROLE_NAMES[ep.role], family: ep.family, count: addresses.length };
+    const base = { role: ep.role, name: oneLine(ep.name), roleName: ROLE_NAMES[ep.role], family: ep.family, count: addresses.length };
     if (addresses.length <= INLINE_MAX && chars <= INLINE_MAX_CHARS) return { ...base, addresses };
-    const groupKey = `${ep.role}/v${ep.family}/${ep.entries.map((e) => e.network.cidr).join(',')}`;
+    const groupKey = `${ep.key}/${ep.entries.map((e) => e.network.cidr).join(',')}`;
     let g = groups.get(groupKey);
     if (g === undefined) {
       const widest = Math.min(96, Math.max(...addresses.map((a) => a.address.length + (a.label ? a.label.length + 1 : 0))));
       g = {
         group: {
           id: `G${groups.size + 1}`,
-          name: `${ep.role}-IPv${ep.family}`,
+          name: `${oneLine(ep.name)} (IPv${ep.family})`,
           role: ep.role,
           roleName: ROLE_NAMES[ep.role],
           family: ep.family,
@@ -410,6 +616,43 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet): SheetConte
     return { ...base, group: g.group.id };
   };
 
+  const notesOf = plan.ruleNotes ?? {};
+  /** One row of the rule table: what it allows, why (the rule's note, else the vendor's reason), its notes. */
+  const ruleRow = (rule: ExpandedRule, n: number, sideOf: (ep: Endpoint, n: number) => SheetSide, source: Endpoint = rule.source, destination: Endpoint = rule.destination, flows = pairCount(rule)): SheetRow => {
+    const catalog = catalogRule(rule.ruleId);
+    const note = notesOf[rule.ruleId];
+    const notes: string[] = [];
+    if (rule.provenance !== 'site' && rule.port !== rule.defaultPort) notes.push(`port ${rule.port} instead of the article's ${rule.defaultPort}`);
+    else if (catalog?.nonStandard) notes.push(`non-standard port kept from the article`);
+    if (catalog?.cleartext) notes.push('clear text');
+    if (rule.distinctPairs) notes.push('every pair of distinct nodes, both ways');
+    if (catalog?.origin === 'newer-vendor-docs') notes.push('from newer vendor documentation');
+    if (catalog?.origin === 'vendor-docs') notes.push('not in the article: vendor documentation');
+    if (rule.provenance === 'site') {
+      notes.push('site flow: this site’s own, not from the vendor');
+      if (rule.expires) notes.push(`expires ${rule.expires}`);
+    }
+    const need = oneLine(note?.need ?? '');
+    return {
+      n,
+      key: rule.key,
+      ruleIds: rule.covers,
+      action: 'ALLOW',
+      protocol: rule.protocol === 'tcp' ? 'TCP' : 'UDP',
+      port: rule.port,
+      portText: rule.portEnd === rule.port ? String(rule.port) : `${rule.port}–${rule.portEnd}`,
+      source: sideOf(source, n),
+      destination: sideOf(destination, n),
+      purpose: rule.purpose,
+      service: rule.service,
+      notes,
+      flows,
+      need: need || rule.purpose,
+      needSuggested: need === '',
+      owner: oneLine(note?.owner ?? rule.owner ?? ''),
+      expires: oneLine(note?.expires ?? rule.expires ?? ''),
+    };
+  };
   let n = 0;
   const sections: SheetSection[] = [];
   const rowOf = new Map<ExpandedRule, number>();
@@ -419,45 +662,42 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet): SheetConte
       if (rule.section !== section.id) continue;
       n++;
       rowOf.set(rule, n);
-      const catalog = catalogRule(rule.ruleId);
-      const notes: string[] = [];
-      if (rule.port !== rule.defaultPort) notes.push(`port ${rule.port} instead of the article's ${rule.defaultPort}`);
-      else if (catalog?.nonStandard) notes.push(`non-standard port kept from the article`);
-      if (catalog?.cleartext) notes.push('clear text');
-      if (rule.distinctPairs) notes.push('every pair of distinct nodes, both ways');
-      if (catalog?.origin === 'newer-vendor-docs') notes.push('from newer vendor documentation');
-      rows.push({
-        n,
-        key: rule.key,
-        ruleIds: rule.covers,
-        action: 'ALLOW',
-        protocol: rule.protocol === 'tcp' ? 'TCP' : 'UDP',
-        port: rule.port,
-        source: side(rule.source, n),
-        destination: side(rule.destination, n),
-        purpose: rule.purpose,
-        service: rule.service,
-        notes,
-        flows: ruleFlows(rule),
-      });
+      rows.push(ruleRow(rule, n, side));
     }
     if (rows.length > 0) sections.push({ id: section.id, title: section.title, rows });
   }
 
-  // --- summary
-  const roles: RoleSummary[] = [];
-  for (const role of ROLE_CODES) {
-    const entries = plan.roles[role] ?? [];
-    if (entries.length === 0) continue;
+  // --- summary: nodes, groups with their services, plain roles
+  const count = (written: readonly string[]) => {
     let ipv4 = 0;
     let ipv6 = 0;
-    for (const entry of entries) {
-      const parsed = parseAddress(entryAddress(entry));
-      if (!parsed.ok) continue;
-      if (parsed.network.family === 4) ipv4++;
+    let invalid = 0;
+    for (const w of written) {
+      const parsed = parseAddress(w);
+      if (!parsed.ok || parsed.hostBitsSet) invalid++;
+      else if (parsed.network.family === 4) ipv4++;
       else ipv6++;
     }
-    roles.push({ role, description: ROLE_NAMES[role], entries: entries.length, ipv4, ipv6, ignored: role === 'MBR' && !plan.cluster });
+    return { entries: written.length, ipv4, ipv6, invalid };
+  };
+  const nodeList: NodeSummary[] = plan.nodes.map((n) => ({ name: oneLine(n.name), role: n.role, addresses: n.addresses.map(oneLine), ignored: n.role === 'MBR' && !plan.cluster }));
+  const roles: RoleSummary[] = [];
+  for (const role of ['PRD', 'MBR'] as const) {
+    const nodes = plan.nodes.filter((n) => n.role === role);
+    if (nodes.length === 0) continue;
+    roles.push({ role, description: `${ROLE_NAMES[role]}: ${plural(nodes.length, 'node')}`, ...count(nodes.flatMap((n) => n.addresses)), ignored: role === 'MBR' && !plan.cluster });
+  }
+  for (const [role, groups] of [['USERW', plan.userGroups], ['DVC', plan.deviceGroups]] as const) {
+    for (const g of groups) {
+      if (g.entries.length === 0) continue;
+      const services = g.services.map((id) => catalogRule(id)).filter((r) => r !== undefined).map((r) => `${r.label} ${plan.ports[r.id] ?? r.port}/${r.protocol}`);
+      roles.push({ role, group: oneLine(g.name), description: ROLE_NAMES[role], ...count(g.entries.map(entryAddress)), ignored: false, services });
+    }
+  }
+  for (const role of LIST_ROLES) {
+    const entries = plan.roles[role as ListRole] ?? [];
+    if (entries.length === 0) continue;
+    roles.push({ role, description: ROLE_NAMES[role], ...count(entries.map(entryAddress)), ignored: false });
   }
   const change = (id: string): RuleChange => {
     const rule = catalogRule(id);
@@ -466,7 +706,7 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet): SheetConte
   const portOverrides: PortOverride[] = [];
   for (const [id, port] of Object.entries(plan.ports)) {
     const rule = catalogRule(id);
-    if (rule === undefined || port === rule.port) continue;
+    if (rule === undefined || String(port) === String(rule.port)) continue;
     portOverrides.push({ ...change(id), articlePort: rule.port, port });
   }
   const findings = ruleSet.findings
@@ -494,51 +734,62 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet): SheetConte
     };
   });
 
-  // --- verification: every check when few, else one per rule
-  const total = ruleSet.rules.reduce((sum, r) => sum + ruleFlows(r), 0);
-  const sampled = total > VERIFY_FULL_MAX;
-  const blocks = new Map<string, { from: string; label?: string; checks: VerifyCheck[] }>();
+  // --- verification: the engine's checks, in the sheet's rule order; every one when few, else one per rule and source
   const ordered = sections.flatMap((s) => s.rows.map((r) => r.key));
   const byKey = new Map(ruleSet.rules.map((r) => [r.key, r]));
-  for (const key of ordered) {
-    const rule = byKey.get(key);
-    if (rule === undefined) continue;
-    const ruleN = rowOf.get(rule) ?? 0;
-    for (const s of rule.source.entries) {
-      let done = false;
-      for (const d of rule.destination.entries) {
-        if (rule.distinctPairs && s.network.cidr === d.network.cidr) continue;
-        const from = s.network.display;
-        let block = blocks.get(from);
-        if (block === undefined) {
-          const label = s.label === undefined ? '' : oneLine(s.label);
-          block = label === '' ? { from, checks: [] } : { from, label, checks: [] };
-          blocks.set(from, block);
-        }
-        const target = checkTarget(d.network);
-        const flags = rule.protocol === 'udp' ? '-zuv' : '-zv';
-        block.checks.push({
-          rule: ruleN,
-          command: `nc ${flags} -w 3 ${target.host} ${rule.port}`,
-          ...(target.firstHostOf ? { note: `first host of ${target.firstHostOf}` } : {}),
+  const rules = ordered.map((k) => byKey.get(k)).filter((r): r is ExpandedRule => r !== undefined);
+  const checkPlan = verificationPlan(rules, VERIFY_FULL_MAX);
+  const blocks: SheetCheckBlock[] = checkPlan.blocks.map((b) => {
+    const label = b.from.label === undefined ? '' : oneLine(b.from.label);
+    const checks = b.checks.map((c): SheetCheck => ({ rule: rowOf.get(c.rule) ?? 0, command: c.command, ...(c.firstHostOf ? { note: `first host of ${c.firstHostOf}` } : {}) }));
+    return label === '' ? { from: b.from.network.display, checks } : { from: b.from.network.display, label, checks };
+  });
+
+  // --- against a baseline (Modify, Remove): the rules to add, to remove, and what stays
+  let delta: SheetDelta | undefined;
+  if (baseline && type !== 'new') {
+    const d = diffRuleSets(baseline.ruleSet, ruleSet);
+    const unique = (list: readonly AddressEntry[]) => [...new Map(list.map((e) => [e.network.cidr, e])).values()];
+    let dn = 0;
+    const rowsOf = (change: 'added' | 'removed') =>
+      d.groups
+        .filter((g) => g.change === change)
+        .map((g) => {
+          dn++;
+          const source = { ...g.rule.source, key: `${g.rule.source.key}#${change}`, entries: unique(g.flows.map((f) => f.source)) };
+          const destination = { ...g.rule.destination, key: `${g.rule.destination.key}#${change}`, entries: unique(g.flows.map((f) => f.destination)) };
+          return ruleRow(g.rule, dn, side, source, destination, g.flows.length);
         });
-        if (sampled) {
-          done = true;
-          break;
-        }
-      }
-      if (done) break;
-    }
+    const added = rowsOf('added');
+    const removed = rowsOf('removed');
+    const kept = d.groups.filter((g) => g.change === 'unchanged');
+    delta = {
+      baseline: oneLine(baseline.source),
+      added,
+      removed,
+      addedFlows: d.added.length,
+      removedFlows: d.removed.length,
+      unchangedFlows: d.unchanged.length,
+      unchangedRules: kept.length,
+      unchanged: SECTIONS.map((s) => ({
+        title: s.title,
+        rules: kept.filter((g) => g.rule.section === s.id).length,
+        flows: kept.filter((g) => g.rule.section === s.id).reduce((sum, g) => sum + g.flows.length, 0),
+      })).filter((x) => x.rules > 0),
+    };
   }
 
   return {
     planName: oneLine(plan.name ?? '') || 'Unnamed plan',
+    ...(delta ? { delta } : {}),
+    apply: applySummary(ruleSet, enforcement, type),
     summary: {
       cluster: plan.cluster,
       nodes: ruleSet.nodes.length,
+      nodeList,
       roles,
       rules: n,
-      flows: total,
+      flows: checkPlan.total,
       skipped: skipped.length,
       disabled: plan.disabled.map(change),
       portOverrides,
@@ -550,7 +801,7 @@ export function buildSheetContent(plan: PlanFacts, ruleSet: RuleSet): SheetConte
     sections,
     groups: [...groups.values()].map(({ group, usedBy }) => ({ ...group, usedBy })),
     skipped,
-    verification: { total, sampled, blocks: [...blocks.values()] },
+    verification: { total: checkPlan.total, sampled: checkPlan.sampled, blocks },
   };
 }
 
@@ -590,6 +841,7 @@ export function windowText(request: SheetRequest): string {
 export const PART_TITLES = {
   request: 'Request',
   summary: 'Summary',
+  apply: 'Where and how it is applied',
   risk: 'Risk and impact',
   implementation: 'Implementation plan',
   rules: 'Rules to allow',
@@ -602,14 +854,37 @@ export const PART_TITLES = {
 } as const;
 export type PartId = keyof typeof PART_TITLES;
 
+/**
+ * The rule table's title and lead by change type. Until fwplan compares plans, "modify" and
+ * "remove" say plainly what the table is: the whole planned set, not a delta.
+ */
+export const RULES_PART: Record<ChangeType, { title: string; lead: string }> = {
+  new: { title: 'Rules to allow', lead: 'The change adds these ALLOW rules.' },
+  modify: {
+    title: 'Rules after the change',
+    lead: 'The complete set of ALLOW rules the firewall holds after the change. fwplan does not yet compare this plan with the rules loaded now: this is not a list of differences; compare it with the current rules before approval.',
+  },
+  remove: {
+    title: 'Rules to remove',
+    lead: 'The ALLOW rules of this plan that the change removes; the flows they allow stop. The back-out plan puts them back.',
+  },
+};
+
 /** The parts in print order, numbered; address groups appear only when a rule uses one. */
-export function parts(sheet: Pick<SheetContent, 'groups'>): { id: PartId; n: number; title: string }[] {
+export function parts(sheet: Pick<SheetContent, 'groups'> & { request?: Pick<SheetRequest, 'type'> }): { id: PartId; n: number; title: string }[] {
   const ids = (Object.keys(PART_TITLES) as PartId[]).filter((id) => id !== 'groups' || sheet.groups.length > 0);
-  return ids.map((id, i) => ({ id, n: i + 1, title: PART_TITLES[id] }));
+  const type = sheet.request?.type ?? 'new';
+  return ids.map((id, i) => ({ id, n: i + 1, title: id === 'rules' ? RULES_PART[type].title : PART_TITLES[id] }));
 }
 
 export function partNumber(sheet: Pick<SheetContent, 'groups'>, id: PartId): number {
   return parts(sheet).find((p) => p.id === id)?.n ?? 0;
+}
+
+/** The file name of a downloaded sheet: change id or plan, date. */
+export function sheetFileName(sheet: Sheet, extension: 'html' | 'md'): string {
+  const id = sheet.request.changeId ? `-${slugify(sheet.request.changeId)}` : '';
+  return `${slugify(sheet.planName)}${id}-change-request.${extension}`;
 }
 
 /** How a text field that nobody filled in reads on the sheet. */
@@ -636,12 +911,12 @@ export const VERIFY_NOTE =
   'A command aimed at a network uses its first host: replace it by a host of that network that listens on the port. UDP checks only show that nothing rejected the datagram.';
 
 /** The four figures at the top of the summary: [value, label]. */
-export function summaryFigures(s: SheetContent['summary']): [string, string][] {
+export function summaryFigures(s: SheetContent['summary'], type: ChangeType = 'new'): [string, string][] {
   return [
-    [formatCount(s.rules), 'rules to allow'],
+    [formatCount(s.rules), type === 'remove' ? 'rules to remove' : type === 'modify' ? 'rules after the change' : 'rules to allow'],
     [formatCount(s.flows), 'address pairs'],
     [formatCount(s.skipped), 'catalog rules not included'],
-    [s.cluster ? `on · ${formatCount(s.nodes)}` : 'off', s.cluster ? 'cluster mode · node addresses' : 'cluster mode'],
+    [s.cluster ? `on · ${formatCount(s.nodes)}` : 'off', s.cluster ? 'cluster mode · nodes' : 'cluster mode'],
   ];
 }
 

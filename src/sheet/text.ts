@@ -1,4 +1,4 @@
-import { markdownCell, parseAddress, stripControls, type Network } from '../engine/index.ts';
+import { markdownCell, stripControls } from '../engine/index.ts';
 
 /** Text for HTML element content and attribute values: no markup survives. */
 export function escapeHtml(text: string): string {
@@ -67,26 +67,4 @@ export function formatCount(n: number): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
-
-function bigintToAddress(value: bigint, family: 4 | 6): string {
-  if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
-  }
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16));
-  const full = groups.join(':');
-  // let the engine write the canonical (RFC 5952) form
-  const parsed = parseAddress(full);
-  return parsed.ok ? parsed.network.address : full;
-}
-
-/**
- * A host to aim a check at: the address itself, or the first host of a network (which the
- * engineer replaces by a host that really listens).
- */
-export function checkTarget(network: Network): { host: string; firstHostOf?: string } {
-  const bits = network.family === 4 ? 32 : 128;
-  if (network.prefix >= bits - 1) return { host: network.address };
-  return { host: bigintToAddress(network.start + 1n, network.family), firstHostOf: network.display };
 }

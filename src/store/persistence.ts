@@ -1,27 +1,36 @@
 import type { PersistStorage, StorageValue } from 'zustand/middleware';
-import { ROLE_CODES, emptyPlan, parsePlan, type Plan, type PlanError } from '../engine/index.ts';
+import { LIST_ROLES, type Plan, type PlanError } from '../engine/index.ts';
+import { parsePlan } from '../engine/schema.ts';
 import { parseRoleText, planEntries } from './roleText.ts';
 import { reportSave } from './saveStatus.ts';
 import { DEFAULT_EXPORT_OPTIONS, sanitizeExportOptions, type ExportOptions } from './slices/exportSlice.ts';
 import type { StorageProblem } from './slices/noticeSlice.ts';
-import { roleTextFromPlan, type RoleTextMap } from './slices/planSlice.ts';
+import { groupTextFromPlan, nodesFromText, roleTextFromPlan, startingPlan, type GroupTextMap, type RoleTextMap } from './slices/planSlice.ts';
 
-/** The autosave key carries the format version: a new format gets a new key and a migration. */
+/**
+ * The autosave slot. Its envelope carries the format version (zustand persist's `version`): a new
+ * format gets a new version and a migration, in the same slot, so no saved work is left behind.
+ * 1: a version 1 plan with a text box per role; 2: a version 2 plan, node boxes, group boxes.
+ */
 export const STORAGE_KEY = 'fwplan.plan.v1';
-export const STORAGE_VERSION = 1;
+export const STORAGE_VERSION = 2;
 /** Where a saved plan that could not be read is kept until the user downloads or discards it. */
 export const UNREADABLE_KEY = 'fwplan.plan.v1.unreadable';
 
 export interface PersistedState {
   plan: unknown;
   roleText?: unknown;
+  groupText?: unknown;
   exportOptions?: unknown;
 }
 
 export interface LoadedState {
   plan: Plan;
   roleText: RoleTextMap;
+  groupText: GroupTextMap;
   exportOptions: ExportOptions;
+  /** the saved plan was written in an older plan version and was upgraded on the way in */
+  upgradedFrom?: 1;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -73,7 +82,7 @@ export function discardUnreadable(): void {
   }
 }
 
-let lastWritten: { plan: unknown; roleText: unknown; exportOptions: unknown } | undefined;
+let lastWritten: { plan: unknown; roleText: unknown; groupText: unknown; exportOptions: unknown } | undefined;
 
 /** The next save writes even if nothing changed here (another tab overwrote the slot). */
 export function forgetLastWrite(): void {
@@ -85,7 +94,7 @@ export function forgetLastWrite(): void {
  * change, a notice) must not write this tab's copy over a newer one saved by another tab.
  */
 export function markLoaded(state: PersistedState): void {
-  lastWritten = { plan: state.plan, roleText: state.roleText, exportOptions: state.exportOptions };
+  lastWritten = { plan: state.plan, roleText: state.roleText, groupText: state.groupText, exportOptions: state.exportOptions };
 }
 
 export const planStorage: PersistStorage<PersistedState> = {
@@ -123,10 +132,10 @@ export const planStorage: PersistStorage<PersistedState> = {
       return;
     }
     const s = value.state;
-    if (lastWritten && lastWritten.plan === s.plan && lastWritten.roleText === s.roleText && lastWritten.exportOptions === s.exportOptions) return;
+    if (lastWritten && lastWritten.plan === s.plan && lastWritten.roleText === s.roleText && lastWritten.groupText === s.groupText && lastWritten.exportOptions === s.exportOptions) return;
     try {
       ls.setItem(name, JSON.stringify(value));
-      lastWritten = { plan: s.plan, roleText: s.roleText, exportOptions: s.exportOptions };
+      lastWritten = { plan: s.plan, roleText: s.roleText, groupText: s.groupText, exportOptions: s.exportOptions };
       reportSave(true);
     } catch (e) {
       reportSave(false, `Autosave failed (${e instanceof Error ? e.name : 'storage error'}): the browser's storage is full or blocked. Save the plan file to keep your work.`);
@@ -141,61 +150,107 @@ export const planStorage: PersistStorage<PersistedState> = {
   },
 };
 
-/** Older autosave formats to the current one. Version 0: a bare plan object. */
+/**
+ * Older autosave formats to the current one. Version 0: a bare plan object. Version 1: the plan
+ * (read and upgraded by readSaved) with one text box per role — the USERW and DVC boxes become
+ * the boxes of the one user group and the one device group the upgrade makes.
+ */
 export function migrateSaved(persisted: unknown, version: number): PersistedState {
   if (version === 0) return { plan: persisted };
-  if (isRecord(persisted)) return persisted as unknown as PersistedState;
-  return { plan: persisted };
+  if (!isRecord(persisted)) return { plan: persisted };
+  if (version === 1) {
+    const roleText = isRecord(persisted.roleText) ? persisted.roleText : {};
+    const { USERW, DVC, ...rest } = roleText;
+    return {
+      plan: persisted.plan,
+      roleText: rest,
+      groupText: { USERW: typeof USERW === 'string' ? [USERW] : [], DVC: typeof DVC === 'string' ? [DVC] : [] },
+      exportOptions: persisted.exportOptions,
+    };
+  }
+  return persisted as unknown as PersistedState;
+}
+
+/** "roles.PRD[0]", "userGroups[1].entries[3]", "ports[\"x\"]" → its segments. */
+function pathSegments(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const m of path.matchAll(/\.?([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[3] !== undefined) out.push(JSON.parse(m[3]) as string);
+  }
+  return out;
 }
 
 /**
- * Drop the parts of a plan that failed validation (bad entries, unknown fields, bad ports…) and
- * keep the rest, so one bad value never costs the whole plan.
+ * Drop the parts of a plan that failed validation (an unknown field, a bad port, a malformed
+ * entry …) and keep the rest, so one bad value never costs the whole plan: for each error, the
+ * innermost list element or object key on its path goes.
  */
 export function salvagePlan(value: unknown, errors: readonly PlanError[]): Plan | undefined {
   if (!isRecord(value)) return undefined;
-  const copy: Record<string, unknown> = { ...value, version: 1 };
-  const roles: Record<string, unknown> | undefined = isRecord(copy.roles) ? { ...copy.roles } : undefined;
-  const dropEntries = new Map<string, Set<number>>();
+  const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  const removals: { parent: unknown[] | Record<string, unknown>; key: string | number }[] = [];
   for (const { path } of errors) {
-    const entry = /^roles\.([A-Za-z_$][\w$]*)\[(\d+)\]/.exec(path);
-    const role = /^roles\.([A-Za-z_$][\w$]*)/.exec(path);
-    const top = /^[A-Za-z_$][\w$]*/.exec(path)?.[0];
-    if (entry && roles) {
-      const set = dropEntries.get(entry[1] as string) ?? new Set<number>();
-      set.add(Number(entry[2]));
-      dropEntries.set(entry[1] as string, set);
-    } else if (role && roles) {
-      delete roles[role[1] as string];
-    } else if (top !== undefined && top !== 'version') {
-      delete copy[top];
-    }
+    const segs = pathSegments(path);
+    if (segs.length === 0 || segs[0] === 'version') continue;
+    // walk to the innermost list element on the path, else to the last key
+    let cut = segs.length - 1;
+    for (let i = segs.length - 1; i >= 0; i--) if (typeof segs[i] === 'number') { cut = i; break; }
+    let parent: unknown = copy;
+    for (let i = 0; i < cut; i++) parent = isRecord(parent) || Array.isArray(parent) ? (parent as Record<string | number, unknown>)[segs[i] as string | number] : undefined;
+    if (Array.isArray(parent) || isRecord(parent)) removals.push({ parent, key: segs[cut] as string | number });
   }
-  if (roles) {
-    for (const [role, indexes] of dropEntries) {
-      const list = roles[role];
-      if (Array.isArray(list)) roles[role] = list.filter((_, i) => !indexes.has(i));
-    }
-    copy.roles = roles;
+  // each element once, list elements from the end so earlier indexes stay right
+  const seen = new Map<unknown, Set<string | number>>();
+  const unique = removals.filter(({ parent, key }) => {
+    const keys = seen.get(parent) ?? new Set<string | number>();
+    seen.set(parent, keys);
+    if (keys.has(key)) return false;
+    keys.add(key);
+    return true;
+  });
+  unique.sort((a, b) => (typeof b.key === 'number' && typeof a.key === 'number' ? b.key - a.key : 0));
+  for (const { parent, key } of unique) {
+    if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
+    else if (isRecord(parent)) delete parent[String(key)];
   }
   const again = parsePlan(copy);
   return again.ok ? again.plan : undefined;
 }
 
-/** A role box's saved text is used only where it still yields exactly the plan's entries. */
-function consistentRoleText(plan: Plan, saved: unknown): RoleTextMap {
+/** A box's saved text is used only where it still yields exactly the plan's content. */
+function consistentText(plan: Plan, savedRoles: unknown, savedGroups: unknown): { roleText: RoleTextMap; groupText: GroupTextMap } {
   const fromPlan = roleTextFromPlan(plan);
-  if (!isRecord(saved)) return fromPlan;
-  const out: RoleTextMap = {};
-  for (const role of ROLE_CODES) {
-    const text = saved[role];
-    if (typeof text === 'string' && JSON.stringify(planEntries(parseRoleText(text))) === JSON.stringify(plan.roles[role] ?? [])) {
-      if (text !== '') out[role] = text;
+  const roles = isRecord(savedRoles) ? savedRoles : {};
+  const roleText: RoleTextMap = {};
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const nodeBoxes: RoleTextMap = { PRD: typeof roles.PRD === 'string' ? roles.PRD : '', MBR: typeof roles.MBR === 'string' ? roles.MBR : '' };
+  const nodesOk = same(nodesFromText(nodeBoxes), plan.nodes);
+  for (const role of ['PRD', 'MBR'] as const) {
+    const text = nodesOk ? nodeBoxes[role] : fromPlan[role];
+    if (text) roleText[role] = text;
+  }
+  for (const role of LIST_ROLES) {
+    const text = roles[role];
+    if (typeof text === 'string' && same(planEntries(parseRoleText(text)), plan.roles[role] ?? [])) {
+      if (text !== '') roleText[role] = text;
     } else if (fromPlan[role] !== undefined) {
-      out[role] = fromPlan[role];
+      roleText[role] = fromPlan[role];
     }
   }
-  return out;
+  const groups = isRecord(savedGroups) ? savedGroups : {};
+  const planGroups = groupTextFromPlan(plan);
+  const groupText: GroupTextMap = { USERW: [], DVC: [] };
+  for (const role of ['USERW', 'DVC'] as const) {
+    const saved = Array.isArray(groups[role]) ? (groups[role] as unknown[]) : [];
+    const list = role === 'USERW' ? plan.userGroups : plan.deviceGroups;
+    groupText[role] = list.map((g, i) => {
+      const text = saved[i];
+      return typeof text === 'string' && same(planEntries(parseRoleText(text)), g.entries) ? text : (planGroups[role][i] ?? '');
+    });
+  }
+  return { roleText, groupText };
 }
 
 /** Validate what the autosave held; whatever cannot be used is reported, never silently dropped. */
@@ -203,15 +258,29 @@ export function readSaved(persisted: unknown): LoadedState {
   const state = isRecord(persisted) ? persisted : {};
   const parsed = parsePlan(state.plan);
   if (parsed.ok) {
-    return { plan: parsed.plan, roleText: consistentRoleText(parsed.plan, state.roleText), exportOptions: sanitizeExportOptions(state.exportOptions) };
+    return {
+      plan: parsed.plan,
+      ...consistentText(parsed.plan, state.roleText, state.groupText),
+      exportOptions: sanitizeExportOptions(state.exportOptions),
+      ...(parsed.upgradedFrom ? { upgradedFrom: parsed.upgradedFrom } : {}),
+    };
   }
   const details = parsed.errors.slice(0, 50).map((e) => `${e.path}: ${e.message}`);
   if (parsed.errors.length > 50) details.push(`… and ${parsed.errors.length - 50} more`);
   const salvaged = salvagePlan(state.plan, parsed.errors);
   if (salvaged) {
     recordProblem('Part of the plan saved in this browser was invalid and was left out (listed below). The rest was loaded; the saved text is kept so you can download it.', details, true);
-    return { plan: salvaged, roleText: roleTextFromPlan(salvaged), exportOptions: sanitizeExportOptions(state.exportOptions) };
+    // what was kept of a version 1 plan was upgraded on the way in, like a plan read whole
+    const upgraded = isRecord(state.plan) && state.plan.version === 1;
+    return {
+      plan: salvaged,
+      roleText: roleTextFromPlan(salvaged),
+      groupText: groupTextFromPlan(salvaged),
+      exportOptions: sanitizeExportOptions(state.exportOptions),
+      ...(upgraded ? { upgradedFrom: 1 as const } : {}),
+    };
   }
   recordProblem('The plan saved in this browser could not be read. A new plan was started; the saved text is kept so you can download it.', details, false);
-  return { plan: emptyPlan(), roleText: {}, exportOptions: DEFAULT_EXPORT_OPTIONS };
+  const fresh = startingPlan();
+  return { plan: fresh, roleText: {}, groupText: groupTextFromPlan(fresh), exportOptions: DEFAULT_EXPORT_OPTIONS };
 }

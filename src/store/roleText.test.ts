@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../engine/index.ts';
-import { parseRoleText, planEntries, roleTextFromEntries } from './roleText.ts';
+import { parseRoleText, planEntries, replaceToken, roleTextFromEntries } from './roleText.ts';
 
 describe('parseRoleText', () => {
   it('splits on new lines, commas, semicolons and spaces', () => {
@@ -21,10 +21,11 @@ describe('parseRoleText', () => {
     ]);
   });
 
-  it('reports every bad token with its line, position and the engine reason', () => {
+  it('reports every bad token with its line, position and the engine reason, and keeps it', () => {
     const text = '192.0.2.1\nvault.example.com 10.0.0.300\n10.0.0.0/33';
     const p = parseRoleText(text);
     expect(p.entries).toHaveLength(1);
+    expect(planEntries(p)).toEqual(['192.0.2.1', 'vault.example.com', '10.0.0.300', '10.0.0.0/33']);
     expect(p.errors.map((e) => [e.line, e.text])).toEqual([
       [2, 'vault.example.com'],
       [2, '10.0.0.300'],
@@ -37,16 +38,18 @@ describe('parseRoleText', () => {
     expect(p.errors[0]?.reason).toMatch(/hostname/);
   });
 
-  it('keeps a CIDR with host bits as written and counts it', () => {
+  it('keeps a CIDR with host bits as written and asks which of its two meanings is meant', () => {
     const p = parseRoleText('10.0.0.5/24');
-    expect(p.hostBits).toBe(1);
-    expect(p.entries[0]?.written).toBe('10.0.0.5/24');
-    expect(p.entries[0]?.network.cidr).toBe('10.0.0.0/24');
+    expect(p.entries).toHaveLength(0);
+    expect(p.tokens[0]?.written).toBe('10.0.0.5/24');
+    expect(p.errors[0]?.choices).toEqual(['10.0.0.5', '10.0.0.0/24']);
+    expect(replaceToken('x 10.0.0.5/24 y', { start: 2, end: 13 }, '10.0.0.5')).toBe('x 10.0.0.5 y');
   });
 
-  it('refuses a label longer than the schema allows', () => {
+  it('cuts a label longer than the schema allows, and says so', () => {
     const p = parseRoleText(`192.0.2.1 # ${'x'.repeat(LIMITS.labelLength + 1)}`);
-    expect(p.entries).toHaveLength(0);
+    expect(p.entries).toHaveLength(1);
+    expect(p.entries[0]?.label).toHaveLength(LIMITS.labelLength);
     expect(p.errors[0]?.reason).toMatch(/label longer/);
   });
 

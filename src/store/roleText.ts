@@ -1,33 +1,35 @@
 import { LIMITS, parseAddress, type Entry, type Network, type ParseResult } from '../engine/index.ts';
 
-/** One valid address taken from a role's text box, with where it sits in the text. */
-export interface TextEntry {
+/** One piece of a role's text box, with where it sits in the text: an entry of the plan, valid or not. */
+export interface TextToken {
   readonly written: string;
   readonly label?: string;
-  readonly network: Network;
-  readonly hostBitsSet: boolean;
   /** 1-based line number */
   readonly line: number;
-  /** character offsets of the address in the whole text */
+  /** character offsets of the token in the whole text */
   readonly start: number;
   readonly end: number;
 }
 
-/** A piece of the text that is not a usable entry, with the engine's reason. */
-export interface TextError {
+/** A token that is a usable address. */
+export interface TextEntry extends TextToken {
+  readonly network: Network;
+}
+
+/** A token that is not a usable entry, with the engine's reason (and, for host bits, the two meanings). */
+export interface TextError extends TextToken {
   readonly text: string;
   readonly reason: string;
-  readonly line: number;
-  readonly start: number;
-  readonly end: number;
+  readonly choices?: readonly string[];
 }
 
 export interface RoleTextParse {
+  /** every token, in order: what the plan keeps (invalid ones too, so nothing typed is lost) */
+  readonly tokens: readonly TextToken[];
   readonly entries: readonly TextEntry[];
   readonly errors: readonly TextError[];
   readonly v4: number;
   readonly v6: number;
-  readonly hostBits: number;
 }
 
 const TOKEN = /[^\s,;]+/g;
@@ -50,14 +52,15 @@ function parseCached(text: string): ParseResult {
 /**
  * Read what a user typed or pasted into a role's box. Entries are separated by newlines, commas,
  * semicolons or white space; `# text` after the addresses of a line labels every one of them.
- * Nothing is dropped silently: whatever is not an address comes back as an error with its reason.
+ * Nothing is dropped: whatever is not an address is kept as a token and reported with its reason;
+ * a CIDR with host bits set is an error offering its two meanings.
  */
 export function parseRoleText(text: string): RoleTextParse {
+  const tokens: TextToken[] = [];
   const entries: TextEntry[] = [];
   const errors: TextError[] = [];
   let v4 = 0;
   let v6 = 0;
-  let hostBits = 0;
   let lineStart = 0;
   let lineNo = 0;
   while (lineStart <= text.length) {
@@ -68,34 +71,38 @@ export function parseRoleText(text: string): RoleTextParse {
     const hash = line.indexOf('#');
     const body = hash === -1 ? line : line.slice(0, hash);
     const labelText = hash === -1 ? '' : line.slice(hash + 1).trim();
-    const label = labelText === '' ? undefined : labelText;
-    const labelTooLong = label !== undefined && label.length > LIMITS.labelLength;
+    const label = labelText === '' ? undefined : labelText.slice(0, LIMITS.labelLength);
+    const labelTooLong = labelText.length > LIMITS.labelLength;
     for (const m of body.matchAll(TOKEN)) {
-      const token = m[0];
+      const written = m[0].slice(0, LIMITS.entryLength);
       const start = lineStart + (m.index ?? 0);
-      const end = start + token.length;
-      const parsed = parseCached(token);
+      const token: TextToken = { written, line: lineNo, start, end: start + m[0].length, ...(label !== undefined ? { label } : {}) };
+      if (tokens.length >= LIMITS.entriesPerRole) {
+        errors.push({ ...token, text: written, reason: `is beyond the limit of ${LIMITS.entriesPerRole} entries per role (not kept)` });
+        continue;
+      }
+      tokens.push(token);
+      const parsed = parseCached(written);
       if (!parsed.ok) {
-        errors.push({ text: token, reason: parsed.reason, line: lineNo, start, end });
-      } else if (labelTooLong) {
-        errors.push({ text: token, reason: `has a label longer than ${LIMITS.labelLength} characters`, line: lineNo, start, end });
-      } else if (entries.length >= LIMITS.entriesPerRole) {
-        errors.push({ text: token, reason: `is beyond the limit of ${LIMITS.entriesPerRole} entries per role`, line: lineNo, start, end });
+        errors.push({ ...token, text: written, reason: parsed.reason });
+      } else if (parsed.hostBitsSet && parsed.host) {
+        const choices = [parsed.host.display, parsed.network.display];
+        errors.push({ ...token, text: written, reason: `has host bits set: ${choices[0]} (the one host) or ${choices[1]} (the whole network)?`, choices });
       } else {
-        entries.push({ written: token, network: parsed.network, hostBitsSet: parsed.hostBitsSet, line: lineNo, start, end, ...(label !== undefined ? { label } : {}) });
+        if (labelTooLong) errors.push({ ...token, text: written, reason: `has a label longer than ${LIMITS.labelLength} characters: it is cut` });
+        entries.push({ ...token, network: parsed.network });
         if (parsed.network.family === 4) v4++;
         else v6++;
-        if (parsed.hostBitsSet) hostBits++;
       }
     }
     lineStart = lineEnd + 1;
   }
-  return { entries, errors, v4, v6, hostBits };
+  return { tokens, entries, errors, v4, v6 };
 }
 
-/** The plan's entries for the valid part of a role's text. */
+/** The plan's entries for a role's text: every token, as written, with its label. */
 export function planEntries(parse: RoleTextParse): Entry[] {
-  return parse.entries.map((e) => (e.label !== undefined ? { address: e.written, label: e.label } : e.written));
+  return parse.tokens.map((t) => (t.label !== undefined ? { address: t.written, label: t.label } : t.written));
 }
 
 /** A role's text box content for entries that came from a plan file (one entry a line). */
@@ -107,4 +114,9 @@ export function roleTextFromEntries(entries: readonly Entry[]): string {
       return label ? `${e.address} # ${label}` : e.address;
     })
     .join('\n');
+}
+
+/** The text with one token replaced (a fix the user picked, e.g. one meaning of a host-bits CIDR). */
+export function replaceToken(text: string, token: Pick<TextToken, 'start' | 'end'>, replacement: string): string {
+  return `${text.slice(0, token.start)}${replacement}${text.slice(token.end)}`;
 }

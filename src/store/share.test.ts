@@ -1,6 +1,7 @@
 import { compressToEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { emptyPlan, parsePlan } from '../engine/index.ts';
+import { emptyPlan } from '../engine/index.ts';
+import { parsePlan } from '../engine/schema.ts';
 import { MAX_FRAGMENT_CHARS, decodePlanFragment, encodePlanFragment } from './share.ts';
 
 describe('share link fragment', () => {
@@ -12,6 +13,9 @@ describe('share link fragment', () => {
     expect(encoded.fragment).toMatch(/^plan=[A-Za-z0-9+\-$]+$/);
     const decoded = decodePlanFragment(`#${encoded.fragment}`);
     expect(decoded).toEqual({ ok: true, plan: parsed.plan });
+    // a link made by fwplan before plan version 2 opens, upgraded
+    const old = decodePlanFragment(`plan=${compressToEncodedURIComponent(JSON.stringify({ version: 1, roles: { PRD: ['192.0.2.10'] } }))}`);
+    expect(old?.ok && old.upgradedFrom).toBe(1);
   });
 
   it('ignores fragments that carry no plan', () => {
@@ -24,11 +28,13 @@ describe('share link fragment', () => {
     expect(decoded?.ok).toBe(false);
   });
 
-  it('reports an invalid plan in the link by JSON path', () => {
-    const fragment = `plan=${compressToEncodedURIComponent(JSON.stringify({ version: 1, roles: { PRD: ['10.0.0.300'] } }))}`;
+  it('reports a link that holds no plan by JSON path, and keeps invalid addresses for the findings', () => {
+    const fragment = `plan=${compressToEncodedURIComponent(JSON.stringify({ version: 1, roles: { PRD: [42] } }))}`;
     const decoded = decodePlanFragment(fragment);
     expect(decoded?.ok).toBe(false);
     if (decoded && !decoded.ok) expect(decoded.errors[0]?.path).toBe('roles.PRD[0]');
+    const typed = decodePlanFragment(`plan=${compressToEncodedURIComponent(JSON.stringify({ version: 2, roles: { NTP: ['10.0.0.300'] } }))}`);
+    expect(typed?.ok && typed.plan.roles.NTP).toEqual(['10.0.0.300']);
   });
 
   it('refuses links over the size limit', () => {

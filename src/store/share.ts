@@ -1,5 +1,6 @@
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import { parsePlanText, type Plan, type PlanParse } from '../engine/index.ts';
+import { type Plan, type PlanParse } from '../engine/index.ts';
+import { parsePlanText } from '../engine/schema.ts';
 
 /** A share link carries the plan in the URL fragment, which browsers never send to a server. */
 export const SHARE_PREFIX = 'plan=';

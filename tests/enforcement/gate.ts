@@ -63,3 +63,18 @@ export function gatedIt(title: string, gate: Gate, body: () => Promise<void>, ti
   console.warn(`[fwplan] SKIPPED "${title}": ${gate.reason}.`);
   it.skip(`${title} — skipped: ${gate.reason}`, () => undefined);
 }
+
+/**
+ * describe() for a tool that CI machines may lack (terraform, cfn-lint — not firewalls of this
+ * machine): without the tool the suite is skipped with a message saying why, under CI=true too.
+ */
+export function optionalToolDescribe(title: string, gate: Gate, body: () => void): void {
+  if (gate.ok) {
+    describe(title, body);
+    return;
+  }
+  console.warn(`[fwplan] SKIPPED "${title}": ${gate.reason}. Install it to include this check (it is optional, also under CI=true).`);
+  describe.skip(`${title} — skipped: ${gate.reason}`, () => {
+    it('needs the tool', () => undefined);
+  });
+}

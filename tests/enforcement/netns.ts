@@ -25,6 +25,10 @@ export interface HostSpec {
   readonly id: string;
   readonly role: RoleCode;
   readonly label?: string;
+  /** version 1 plans: a different label on the IPv6 line (the same machine written as two nodes) */
+  readonly label6?: string;
+  /** USERW and DVC hosts of a version 2 plan: the group the host belongs to */
+  readonly group?: string;
   readonly v4?: LinkSpec;
   readonly v6?: LinkSpec;
   /** what the plan lists for this host (default: its addresses) — e.g. a CIDR around it */

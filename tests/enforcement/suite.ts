@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { exportPlan, parsePlan, type Plan, type RenderOptions } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, nodeFamilies, parseScope, type Plan, type PlanNodeRef, type RenderOptions } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 import { gatedIt, rootAndTools, tools, type Gate } from './gate.ts';
 import { loadExport, machineFirewallConfig, resetFirewall, type LoadFormat, type Loadable, type Unload } from './firewall.ts';
 import { antiLockoutFlows, flowKey, flowsFor, flowUniverse, type Flow, type FlowUniverse } from './flows.ts';
@@ -65,7 +66,7 @@ export class EnforcementLab {
 
   static async create(topology: Topology): Promise<EnforcementLab> {
     const plan = planOf(topology);
-    const universe = flowUniverse(plan, topology.hosts);
+    const universe = flowUniverse(plan, topology.hosts, topology.groups);
     const lab = await Lab.create(topology.name, topology.hosts);
     try {
       const agents = await Agents.start(lab, [...universe.planned, ...universe.negatives]);
@@ -83,19 +84,31 @@ export class EnforcementLab {
 
   allowed = (f: Flow): boolean => this.universe.allowed.has(flowKey(f));
 
-  node(scope: ScopeChoice): HostAddress | undefined {
+  /**
+   * The plan node a host scope protects: the node one of the lab host's addresses belongs to (a
+   * machine written as two single-family nodes is protected as the node of that family), with the
+   * lab addresses the node has in the plan, and the lab host's other family if the node lacks it.
+   */
+  node(scope: ScopeChoice): { plan: PlanNodeRef; addresses: HostAddress[]; open: HostAddress[] } | undefined {
     if (scope.kind === 'gateway') return undefined;
     const h = this.lab.host(scope.host);
     const address = scope.family === 4 ? h.v4?.address : h.v6?.address;
     if (address === undefined) throw new Error(`${scope.host} has no IPv${scope.family} address`);
-    return { host: h.id, family: scope.family, address };
+    const ruleSet = expandPlan(this.plan);
+    const parsed = parseScope(ruleSet, `host:${address}`);
+    if (!parsed.ok || parsed.scope.kind !== 'host') throw new Error(`${scope.host}: ${parsed.ok ? 'not a host' : parsed.message}`);
+    const name = parsed.scope.node;
+    const plan = ruleSet.nodes.find((n) => n.name === name) as PlanNodeRef;
+    const families = nodeFamilies(plan);
+    const mine = (['v4', 'v6'] as const).flatMap((k) => (h[k] ? [{ host: h.id, family: (k === 'v4' ? 4 : 6) as Family, address: h[k].address }] : []));
+    return { plan, addresses: mine.filter((a) => families.includes(a.family)), open: mine.filter((a) => !families.includes(a.family)) };
   }
 
   /** The export of this lab's plan in a format and scope, with --default-drop (and its ipset companion). */
   exportFor(format: LoadFormat, scope: ScopeChoice): Loadable {
     const node = this.node(scope);
     const options: RenderOptions = {
-      scope: node ? { kind: 'host', address: node.address } : { kind: 'gateway' },
+      scope: node ? { kind: 'host', node: node.plan.name } : { kind: 'gateway' },
       defaultDrop: true,
     };
     const text = (f: 'iptables' | 'ip6tables' | 'nftables' | 'ufw' | 'firewalld' | 'ipset', opts: RenderOptions): string => {
@@ -112,24 +125,29 @@ export class EnforcementLab {
 
   /**
    * What a firewall in this scope must let through: the planned flows, and on a node with
-   * --default-drop the anti-lockout flows (SSH/HTTPS from USERW to the node) as well.
+   * --default-drop the anti-lockout flows (the admin shell from ADMINW) as well.
    */
   allowedIn(scope: ScopeChoice): (f: Flow) => boolean {
     const node = this.node(scope);
     if (node === undefined) return this.allowed;
-    const kept = new Set(antiLockoutFlows(this.plan, this.topology.hosts, node).map(flowKey));
+    const kept = new Set(antiLockoutFlows(this.plan, this.topology.hosts, node.addresses).map(flowKey));
     return (f) => this.allowed(f) || kept.has(flowKey(f));
   }
 
-  /** The flows a round probes: the firewall's families, and in host scope the node's flows only. */
+  /**
+   * The flows a round probes: the firewall's families, and in host scope the node's flows only.
+   * A family the node lacks in the plan (left open by the export, never dropped) is probed for its
+   * planned flows only: they must still pass.
+   */
   flows(format: LoadFormat, scope: ScopeChoice): Flow[] {
     const node = this.node(scope);
-    const families = FAMILIES[format].filter((f) => node === undefined || f === node.family);
-    const flows = flowsFor(this.universe, families, node);
-    if (node === undefined || !families.includes(node.family)) return flows;
-    // the anti-lockout flows are planned or disabled flows of the universe already; make sure
+    if (node === undefined) return flowsFor(this.universe, FAMILIES[format]);
+    const families = FAMILIES[format].filter((f) => node.addresses.some((a) => a.family === f));
+    const flows = flowsFor(this.universe, families, node.addresses);
     const seen = new Set(flows.map(flowKey));
-    return [...flows, ...antiLockoutFlows(this.plan, this.topology.hosts, node).filter((f) => !seen.has(flowKey(f)))];
+    const openFamilies = FAMILIES[format].filter((f) => node.open.some((a) => a.family === f));
+    const open = flowsFor(this.universe, openFamilies, node.open).filter((f) => this.allowed(f));
+    return [...flows, ...open, ...antiLockoutFlows(this.plan, this.topology.hosts, node.addresses).filter((f) => !seen.has(flowKey(f)))];
   }
 
   /** Load the export where it belongs, probe, wipe the firewall again (also when probing fails). */

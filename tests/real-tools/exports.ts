@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandPlan, exportPlan, parsePlanText, type Plan, type RenderOptions, type Scope } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, type Plan, type RenderOptions, type Scope } from '../../src/engine/index.ts';
+import { parsePlanText } from '../../src/engine/schema.ts';
 
 export const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'plans');
 
@@ -36,17 +37,17 @@ export interface ExportCase {
 
 /**
  * The scopes a plan is checked in: gateway, then the first PRD node and (cluster on) the first MBR
- * node — of each address family with `perFamily`, else of whichever family comes first.
+ * node — and, with `perFamily`, the first node of each address family too (a host export covers
+ * every family of its node).
  */
 export function scopesOf(plan: Plan, perFamily: boolean): Scope[] {
   const nodes = expandPlan(plan).nodes;
   const picked: Scope[] = [{ kind: 'gateway' }];
-  for (const role of ['PRD', 'MBR'] as const) {
-    for (const family of perFamily ? ([4, 6] as const) : [undefined]) {
-      const node = nodes.find((n) => n.role === role && (family === undefined || n.network.family === family));
-      if (node) picked.push({ kind: 'host', address: node.network.display });
-    }
-  }
+  const add = (name: string | undefined) => {
+    if (name !== undefined && !picked.some((s) => s.kind === 'host' && s.node === name)) picked.push({ kind: 'host', node: name });
+  };
+  for (const role of ['PRD', 'MBR'] as const) add(nodes.find((n) => n.role === role)?.name);
+  if (perFamily) for (const family of ['v4', 'v6'] as const) add(nodes.find((n) => n[family] !== undefined)?.name);
   return picked;
 }
 
@@ -56,7 +57,7 @@ export function exportCases({ perFamily = true }: { perFamily?: boolean } = {}):
   for (const { name, plan } of fixturePlans()) {
     for (const scope of scopesOf(plan, perFamily)) {
       for (const defaultDrop of [true, false]) {
-        const where = scope.kind === 'gateway' ? 'gateway' : `host:${scope.address}`;
+        const where = scope.kind === 'gateway' ? 'gateway' : `host:${scope.node}`;
         out.push({ planName: name, plan, scope, defaultDrop, title: `${name} ${where}${defaultDrop ? ' --default-drop' : ''}` });
       }
     }

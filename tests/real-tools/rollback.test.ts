@@ -26,7 +26,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { exportPlan, type FormatId, type Plan, type Scope } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, parseScope, type FormatId, type Plan, type Scope } from '../../src/engine/index.ts';
 import { run, which, type RunResult } from '../enforcement/exec.ts';
 import { prepareUfwConfig, startFirewalld, ufwInNamespace, type PrivateFirewalld } from '../enforcement/firewall.ts';
 import { gatedDescribe, rootAndTools } from '../enforcement/gate.ts';
@@ -34,13 +34,19 @@ import { Lab } from '../enforcement/netns.ts';
 import { fixturePlans } from './exports.ts';
 import { failureText } from './sandbox.ts';
 
-const NODE = '192.0.2.10';
-
 function fixture(name: string): Plan {
   const f = fixturePlans().find((p) => p.name === name);
   if (!f) throw new Error(`no fixture ${name}`);
   return f.plan;
 }
+
+/** The host scope of the single-node fixture's node, 192.0.2.10, by its address. */
+function nodeScope(): Scope {
+  const parsed = parseScope(expandPlan(fixture('single-node')), 'host:192.0.2.10');
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.scope;
+}
+const NODE = nodeScope();
 
 function exported(plan: Plan, format: FormatId, scope: Scope, defaultDrop: boolean, ipset = false): { text: string; fileName: string } {
   const r = exportPlan(plan, format, { scope, defaultDrop, ipset });
@@ -49,7 +55,7 @@ function exported(plan: Plan, format: FormatId, scope: Scope, defaultDrop: boole
 }
 
 const EXPORTS: readonly { title: string; scope: Scope }[] = [
-  { title: 'host export', scope: { kind: 'host', address: NODE } },
+  { title: 'host export', scope: NODE },
   { title: 'gateway export', scope: { kind: 'gateway' } },
 ];
 
@@ -386,7 +392,7 @@ gatedDescribe('rollback: firewalld scripts restore exactly the state before', ro
 
   it('host export --default-drop: no argument changes nothing; apply 300, then rollback → the state before (zone target, services, rich rules)', async ({ expect }) => withBox(async (b) => {
     const before = await b.state();
-    const { text } = exported(plan, 'firewalld', { kind: 'host', address: NODE }, true);
+    const { text } = exported(plan, 'firewalld', NODE, true);
     // (had it changed anything, the snapshot below would hold it and the last check would fail)
     const none = await b.script(text, []);
     expect(none.code).toBe(2);
@@ -426,7 +432,7 @@ gatedDescribe('rollback: firewalld scripts restore exactly the state before', ro
 
   it('an apply that fails half-way ends in the state before (host export: target DROP set, a service removed, then a firewall-cmd call fails)', async ({ expect }) => withBox(async (b) => {
     const before = await b.state();
-    const { text } = exported(plan, 'firewalld', { kind: 'host', address: NODE }, true);
+    const { text } = exported(plan, 'firewalld', NODE, true);
     const bin = join(b.fwd.dir, 'bin');
     await mkdir(bin);
     await writeFile(join(bin, 'firewall-cmd'), failingStandIn(which('firewall-cmd') ?? '/usr/bin/firewall-cmd', 'fail'));
@@ -551,7 +557,7 @@ const RULES_TOOLS = ['unshare', 'mount', 'bash', 'iptables-restore', 'ip6tables-
 gatedDescribe('rollback: the iptables and nftables headers\' own commands restore exactly the state before', rootAndTools(RULES_TOOLS), () => {
   const cases: { plan: string; family: 4 | 6; scope: Scope }[] = [
     { plan: 'single-node', family: 4, scope: { kind: 'gateway' } },
-    { plan: 'single-node', family: 4, scope: { kind: 'host', address: NODE } },
+    { plan: 'single-node', family: 4, scope: NODE },
     { plan: 'cluster-ipv6', family: 6, scope: { kind: 'gateway' } },
     { plan: 'cluster-ipv6', family: 4, scope: { kind: 'gateway' } },
     { plan: 'large', family: 4, scope: { kind: 'gateway' } },

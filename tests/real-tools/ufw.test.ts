@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryAddress, entryLabel, exportPlan, parseAddress, parsePlan, ROLE_CODES, ufwComment, type Plan, type Scope } from '../../src/engine/index.ts';
+import { expandPlan, exportPlan, ufwComment, type Plan, type Scope } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 import { run, which } from '../enforcement/exec.ts';
 import { gatedDescribe, rootAndTools } from '../enforcement/gate.ts';
 import { exportCases, render } from './exports.ts';
@@ -66,15 +67,13 @@ async function dryRun(sandbox: ScriptSandbox, calls: readonly string[][], cache:
  */
 function labelsSurvive(plan: Plan, calls: readonly string[][]): string[] {
   const lost: string[] = [];
-  for (const role of ROLE_CODES) {
-    for (const entry of plan.roles[role] ?? []) {
-      const label = entryLabel(entry);
-      const parsed = parseAddress(entryAddress(entry));
-      if (label === undefined || !parsed.ok) continue;
-      const naming = calls.filter((a) => a.includes(parsed.network.display));
-      if (naming.length === 0) continue;
-      if (!naming.some((a) => (a[a.indexOf('comment') + 1] ?? '').includes(ufwComment(label)))) lost.push(`${role} ${parsed.network.display}: "${label}"`);
-    }
+  const rs = expandPlan(plan);
+  const entries = [...Object.values(rs.roles).flat(), ...rs.userGroups.flatMap((g) => g.entries), ...rs.deviceGroups.flatMap((g) => g.entries)];
+  for (const e of entries) {
+    if (e.label === undefined) continue;
+    const naming = calls.filter((a) => a.includes(e.network.display));
+    if (naming.length === 0) continue;
+    if (!naming.some((a) => (a[a.indexOf('comment') + 1] ?? '').includes(ufwComment(e.label as string)))) lost.push(`${e.path} ${e.network.display}: "${e.label}"`);
   }
   return lost;
 }
@@ -158,7 +157,9 @@ gatedDescribe('real tools: ufw --dry-run', rootAndTools(['ufw', 'bash', 'unshare
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const plan = parsed.plan;
-    const scopes: Scope[] = [{ kind: 'gateway' }, { kind: 'host', address: '192.0.2.10' }];
+    const node = expandPlan(plan).nodes[0]?.name;
+    if (node === undefined) throw new Error('the hostile plan has no node');
+    const scopes: Scope[] = [{ kind: 'gateway' }, { kind: 'host', node }];
     for (const scope of scopes) {
       for (const defaultDrop of [true, false]) {
         it(`${scope.kind}${defaultDrop ? ' --default-drop' : ''}: ufw --dry-run accepts every call, each label arrives in its comment`, async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aggregate, compareNetworks, expandPlan, exportPlan, parseAddress, parsePlan, type Family, type Network, type PlanInput } from '../../src/engine/index.ts';
+import { aggregate, compareNetworks, expandPlan, exportPlan, parseAddress, type Family, type Network } from '../../src/engine/index.ts';
+import { parsePlan } from '../../src/engine/schema.ts';
 
 /**
  * The engine's `aggregate` against a reference written differently: the set of addresses the
@@ -204,26 +205,19 @@ describe('the issue\'s examples', () => {
     expect(show(['10.0.0.128/25', '10.0.1.0/25'])).toEqual(['10.0.0.128/25', '10.0.1.0/25']);
   });
 
-  it('merges before rendering and says how many entries were merged', () => {
-    const input: PlanInput = {
-      version: 1,
-      cluster: false,
-      roles: { PRD: ['192.0.2.10'], DVC: ['10.0.0.0/25', '10.0.0.128/25', '198.51.100.0/24', '198.51.100.9', '203.0.113.5'] },
-    };
-    const parsed = parsePlan(input);
+  it('keeps entries as written in the rule set; iptables merges them in its address chains where that saves rules', () => {
+    const parsed = parsePlan({ version: 1, cluster: false, roles: { PRD: ['192.0.2.10'], USERW: ['198.51.100.7'], DVC: ['10.0.0.0/25', '10.0.0.128/25', '198.51.100.0/24', { address: '198.51.100.9', label: 'sw-9' }, '203.0.113.5'] } });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const ruleSet = expandPlan(parsed.plan);
     const dvcRule = ruleSet.rules.find((r) => r.destination.role === 'DVC');
-    expect(dvcRule?.destination.entries.map((e) => e.network.display)).toEqual(['10.0.0.0/24', '198.51.100.0/24', '203.0.113.5']);
-    const merged = ruleSet.findings.filter((f) => f.code === 'merged');
-    expect(merged).toHaveLength(1);
-    expect(merged[0]?.path).toBe('roles.DVC');
-    // 5 entries became 3 networks
-    expect(merged[0]?.message).toMatch(/\b5\b[^\d]*\b3\b/);
-    const nft = exportPlan(parsed.plan, 'nftables', { scope: { kind: 'gateway' }, defaultDrop: false }, ruleSet);
-    if (!nft.ok) throw new Error(nft.message);
-    expect(nft.text).toContain('10.0.0.0/24');
-    expect(nft.text).not.toContain('10.0.0.128/25');
-    expect(nft.text).not.toContain('198.51.100.9');
+    expect(dvcRule?.destination.entries.map((e) => e.written)).toEqual(['10.0.0.0/25', '10.0.0.128/25', '198.51.100.0/24', '198.51.100.9', '203.0.113.5']);
+    const ipt = exportPlan(parsed.plan, 'iptables', { scope: { kind: 'gateway' }, defaultDrop: false }, ruleSet);
+    if (!ipt.ok) throw new Error(ipt.message);
+    const chain = ipt.text.split('\n').filter((l) => l.startsWith('-A FWPLAN-DST-'));
+    const dvcChain = chain.filter((l) => l.includes('FWPLAN-DST-DVC'));
+    expect(dvcChain.map((l) => l.split(' ')[3])).toEqual(['10.0.0.0/24', '198.51.100.0/24', '203.0.113.5']);
+    expect(dvcChain[1]).toMatch(/--comment "2 entries: 198\.51\.100\.0\/24, 198\.51\.100\.9 \(sw-9\)"/);
+    const csv = exportPlan(parsed.plan, 'csv', { scope: { kind: 'gateway' }, defaultDrop: false }, ruleSet);
+    expect(csv.ok && csv.text).toMatch(/,198\.51\.100\.9,sw-9,/);
   });
 });

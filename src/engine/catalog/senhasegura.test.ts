@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SECTIONS, SENHASEGURA_CATALOG } from './senhasegura.ts';
+import { SECTIONS, SENHASEGURA_CATALOG, SERVICE_PRESETS, groupServiceIds } from './senhasegura.ts';
 
-const ARTICLE = fileURLToPath(new URL('../../../../shared/reference/senhasegura-firewall-rules.md', import.meta.url));
+/** The vendor article's table rows, kept in the project (tests never read outside it). */
+const FIXTURE = fileURLToPath(new URL('../../../tests/fixtures/vendor-article-rows.json', import.meta.url));
 
 interface ArticleRow {
   section: number;
@@ -15,25 +16,15 @@ interface ArticleRow {
   label: string;
 }
 
-/** Read the vendor's markdown tables as they are: one row per table line under each "###" heading. */
 function articleRows(): ArticleRow[] {
-  const rows: ArticleRow[] = [];
-  let section = -1;
-  for (const line of readFileSync(ARTICLE, 'utf8').split('\n')) {
-    if (line.startsWith('### ')) section++;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
-    if (cells.length !== 6 || cells[0] !== 'ALLOW') continue;
-    const [permission, protocol, source, , destination, dport] = cells as [string, string, string, string, string, string];
-    const [port, label] = dport.split('/') as [string, string];
-    const role = (name: string) => name.replace(/ SERVER$/, '');
-    rows.push({ section, permission, protocol, source: role(source), destination: role(destination), port: Number(port), label });
-  }
-  return rows;
+  const doc = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { rows: (ArticleRow & { sectionTitle: string })[] };
+  const role = (name: string) => name.replace(/ SERVER$/, '');
+  return doc.rows.map(({ sectionTitle: _, ...r }) => ({ ...r, source: role(r.source), destination: role(r.destination) }));
 }
 
 describe('the catalog', () => {
   const article = articleRows();
-  const rows = SENHASEGURA_CATALOG.filter((r) => !r.optional);
+  const rows = SENHASEGURA_CATALOG.filter((r) => r.origin === 'article');
 
   it('has the 50 rows of the vendor article', () => {
     expect(article).toHaveLength(50);
@@ -63,7 +54,7 @@ describe('the catalog', () => {
   });
 
   it('flags the ports that differ from the IANA registration, and keeps them', () => {
-    const flagged = SENHASEGURA_CATALOG.filter((r) => r.nonStandard).map((r) => r.id);
+    const flagged = SENHASEGURA_CATALOG.filter((r) => r.nonStandard && r.origin === 'article').map((r) => r.id);
     expect(flagged).toEqual(['prd-mail-tcp-420', 'prd-log-tcp-514', 'prd-log-udp-6514', 'prd-backup-tcp-5445', 'prd-dvc-tcp-7443']);
   });
 
@@ -82,8 +73,24 @@ describe('the catalog', () => {
   });
 
   it('adds the newer vendor cluster ports, both ways, off by default', () => {
-    const optional = SENHASEGURA_CATALOG.filter((r) => r.optional);
+    const optional = SENHASEGURA_CATALOG.filter((r) => r.optional && r.section === 'cluster');
     expect(optional.map((r) => r.id)).toEqual(['prd-mbr-tcp-4248', 'mbr-prd-tcp-4248', 'prd-mbr-tcp-59022', 'mbr-prd-tcp-59022']);
     for (const r of optional) expect(r.origin).toBe('newer-vendor-docs');
+  });
+
+  it('has section titles as the article has them', () => {
+    const doc = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { rows: { section: number; sectionTitle: string }[] };
+    for (const r of doc.rows) expect(SECTIONS[r.section]?.title).toBe(r.sectionTitle);
+  });
+
+  it('cites the vendor page of every row that is not in the article', () => {
+    for (const r of SENHASEGURA_CATALOG.filter((x) => x.origin !== 'article')) expect(r.cite?.title, r.id).toBeTruthy();
+  });
+
+  it('offers presets made of the services of their own section only', () => {
+    for (const role of ['USERW', 'DVC'] as const) {
+      const allowed = new Set(groupServiceIds(role));
+      for (const preset of SERVICE_PRESETS[role]) for (const id of preset.services) expect(allowed.has(id), `${preset.id} ${id}`).toBe(true);
+    }
   });
 });

@@ -1,124 +1,80 @@
-import { z } from 'zod';
-import { isRuleId, SENHASEGURA_CATALOG } from '../catalog/senhasegura.ts';
-import { parseAddress } from '../net/address.ts';
-
-export const ROLE_CODES = ['PRD', 'MBR', 'USERW', 'DVC', 'NTP', 'DNS', 'MAIL', 'LDAP', 'RADIUS', 'TACACS', 'LOG', 'BACKUP'] as const;
-export const RoleCodeSchema = z.enum(ROLE_CODES);
-export type RoleCode = z.infer<typeof RoleCodeSchema>;
-
-export const ROLE_DESCRIPTIONS: Record<RoleCode, string> = {
-  PRD: 'senhasegura primary application node(s)',
-  MBR: 'secondary cluster members (used only with cluster mode on)',
-  USERW: 'user workstations that reach senhasegura',
-  DVC: 'devices managed through senhasegura',
-  NTP: 'NTP servers',
-  DNS: 'DNS servers',
-  MAIL: 'mail (SMTP) servers',
-  LDAP: 'LDAP / Active Directory servers',
-  RADIUS: 'RADIUS servers',
-  TACACS: 'TACACS+ servers',
-  LOG: 'syslog servers',
-  BACKUP: 'backup servers (SSH, NFS, SMB)',
-};
+/**
+ * The plan's types and the plain helpers around them. The zod schemas that define the types live
+ * in ./schema.ts and are only imported as types here: reading a valid plan (./check.ts) never loads
+ * zod, which is what keeps a cold `fwplan export` near the start-up time of Node itself.
+ */
+import type { z } from 'zod';
+import { catalogRule } from '../catalog/senhasegura.ts';
+import type { GroupRole } from './roles.ts';
+import type { ChangeRequestSchema, CustomFlowSchema, EntrySchema, FlowSideSchema, GroupSchema, NodeSchema, PlanSchema, PlanV1Schema } from './schema.ts';
 
 /** Bounds that keep a hostile or mistaken file from freezing the page. */
 export const LIMITS = {
-  entriesPerRole: 50_000,
+  entriesPerRole: 1_000_000,
+  /** an entry as written; longer text is not an address, but is kept as typed up to this length */
+  entryLength: 256,
   labelLength: 200,
   nameLength: 120,
+  nodeNameLength: 63,
+  nodes: 256,
+  addressesPerNode: 8,
+  groups: 100,
+  customFlows: 500,
   textLength: 4_000,
+  approvers: 20,
 } as const;
 
-function addressProblem(value: string): string | undefined {
-  const parsed = parseAddress(value);
-  return parsed.ok ? undefined : `"${value.slice(0, 60)}" ${parsed.reason}`;
-}
-
-const AddressText = z.string().superRefine((value, ctx) => {
-  const problem = addressProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-const Label = z.string().max(LIMITS.labelLength, `a label has at most ${LIMITS.labelLength} characters`).optional();
-const ENTRY_SHAPE = 'an entry is an address string or { "address", "label" }';
-
-/** One entry, address checked: for single entries and the JSON Schema. */
-export const EntrySchema = z.union([AddressText, z.strictObject({ address: AddressText, label: Label })], { error: ENTRY_SHAPE });
-
-/**
- * A role's entries. Addresses are checked once per list rather than by a refinement per entry:
- * thousands of entries are common, and zod's per-entry refinement costs more than the check
- * itself. `when` keeps address errors coming even where another entry of the list is malformed.
- */
-const RoleEntries = z
-  .array(z.union([z.string(), z.strictObject({ address: z.string(), label: Label })], { error: ENTRY_SHAPE }))
-  .max(LIMITS.entriesPerRole, `a role holds at most ${LIMITS.entriesPerRole} entries`)
-  .superRefine(
-    (list, ctx) => {
-      list.forEach((entry: unknown, i) => {
-        const isObject = typeof entry === 'object' && entry !== null;
-        const address = typeof entry === 'string' ? entry : isObject ? (entry as { address?: unknown }).address : undefined;
-        if (typeof address !== 'string') return;
-        const problem = addressProblem(address);
-        if (problem) ctx.addIssue({ code: 'custom', path: typeof entry === 'string' ? [i] : [i, 'address'], message: problem });
-      });
-    },
-    { when: (payload) => Array.isArray(payload.value) },
-  );
 export type Entry = z.infer<typeof EntrySchema>;
-
-const Text = z.string().max(LIMITS.textLength).optional();
-
-export const ApproverSchema = z.strictObject({
-  role: z.string().max(LIMITS.nameLength),
-  name: z.string().max(LIMITS.nameLength).optional(),
-});
-
-export const ChangeRequestSchema = z.strictObject({
-  changeId: z.string().max(LIMITS.nameLength).optional(),
-  title: z.string().max(LIMITS.nameLength * 2).optional(),
-  requesterName: z.string().max(LIMITS.nameLength).optional(),
-  requesterTeam: z.string().max(LIMITS.nameLength).optional(),
-  requesterContact: z.string().max(LIMITS.nameLength).optional(),
-  type: z.enum(['new', 'modify', 'remove']).optional(),
-  category: z.enum(['standard', 'normal', 'emergency']).optional(),
-  justification: Text,
-  windowStart: z.string().max(LIMITS.nameLength).optional(),
-  windowEnd: z.string().max(LIMITS.nameLength).optional(),
-  expiry: z.string().max(LIMITS.nameLength).optional(),
-  risk: Text,
-  implementation: Text,
-  verification: Text,
-  backout: Text,
-  approvers: z.array(ApproverSchema).max(20).optional(),
-});
 export type ChangeRequest = z.infer<typeof ChangeRequestSchema>;
-
-const RuleId = z.string().refine(isRuleId, { error: (issue) => `unknown rule id "${String(issue.input).slice(0, 60)}"` });
-const Port = z.int({ error: 'a port is a whole number' }).min(1, 'a port is 1–65535').max(65535, 'a port is 1–65535');
-
-export const PlanSchema = z
-  .strictObject({
-    version: z.literal(1, { error: 'only plan version 1 is understood' }),
-    name: z.string().max(LIMITS.nameLength, `a plan name has at most ${LIMITS.nameLength} characters`).optional(),
-    cluster: z.boolean({ error: 'cluster is true or false' }).default(false),
-    roles: z.partialRecord(RoleCodeSchema, RoleEntries).default({}),
-    disabled: z.array(RuleId).default([]),
-    enabled: z.array(RuleId).default([]),
-    ports: z.record(RuleId, Port).default({}),
-    changeRequest: ChangeRequestSchema.optional(),
-  })
-  .superRefine((plan, ctx) => {
-    plan.enabled.forEach((id, i) => {
-      const rule = SENHASEGURA_CATALOG.find((r) => r.id === id);
-      if (rule && !rule.optional) ctx.addIssue({ code: 'custom', path: ['enabled', i], message: `"${id}" is on by default; only optional rules are listed in "enabled"` });
-    });
-  });
-
+export type PlanV1 = z.output<typeof PlanV1Schema>;
+export type PlanNode = z.infer<typeof NodeSchema>;
+export type PlanGroup = z.infer<typeof GroupSchema>;
+export type FlowSide = z.infer<typeof FlowSideSchema>;
+export type CustomFlow = z.infer<typeof CustomFlowSchema>;
 /** The plan as written in a file (defaults not yet applied). */
 export type PlanInput = z.input<typeof PlanSchema>;
-/** The plan after validation, defaults applied. */
+/** The plan after validation, defaults applied: always version 2 inside fwplan. */
 export type Plan = z.output<typeof PlanSchema>;
+
+/** One port or an inclusive range: 443, or "5000-5100". */
+export interface PortSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
+const RANGE = /^([1-9]\d{0,4})-([1-9]\d{0,4})$/;
+
+/** "5000-5100" → {from, to}; a number → that port; anything else → undefined. */
+export function portSpan(value: number | string): PortSpan | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= 65535 ? { from: value, to: value } : undefined;
+  const m = RANGE.exec(value);
+  if (!m) return /^[1-9]\d{0,4}$/.test(value) && Number(value) <= 65535 ? { from: Number(value), to: Number(value) } : undefined;
+  const from = Number(m[1]);
+  const to = Number(m[2]);
+  return from <= to && to <= 65535 ? { from, to } : undefined;
+}
+
+export function spanText(span: PortSpan, separator = '-'): string {
+  return span.from === span.to ? String(span.from) : `${span.from}${separator}${span.to}`;
+}
+
+/** A site flow's expiry and every other date in a plan: YYYY-MM-DD. */
+export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Which catalog rules a group of a role may list: the rows that name that role. */
+export function isGroupService(role: GroupRole, ruleId: string): boolean {
+  const rule = catalogRule(ruleId);
+  if (rule === undefined) return false;
+  return role === 'USERW' ? rule.source === 'USERW' : rule.destination === 'DVC';
+}
+
+/** "enabled" lists optional rules only: a rule that is on by default cannot be listed there. */
+export function isOptionalRule(ruleId: string): boolean {
+  const rule = catalogRule(ruleId);
+  return rule === undefined || rule.optional;
+}
+
+export const PLAN_VERSION = 2;
 
 export function entryAddress(entry: Entry): string {
   return typeof entry === 'string' ? entry : entry.address;
@@ -129,5 +85,5 @@ export function entryLabel(entry: Entry): string | undefined {
 }
 
 export function emptyPlan(name = 'New plan'): Plan {
-  return { version: 1, name, cluster: false, roles: {}, disabled: [], enabled: [], ports: {} };
+  return { version: 2, name, cluster: false, nodes: [], roles: {}, userGroups: [], deviceGroups: [], customFlows: [], disabled: [], enabled: [], ports: {} };
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import ipaddr from 'ipaddr.js';
 import { aggregate, contains, overlaps, parseAddress } from './address.ts';
 
 function ok(text: string) {
@@ -19,10 +20,12 @@ describe('parseAddress', () => {
     expect(ok('::/0').network.display).toBe('::/0');
   });
 
-  it('accepts host bits set but says so and normalises', () => {
+  it('says when host bits are set, with both meanings: the network and the host', () => {
     const r = ok('10.0.0.5/24');
     expect(r.hostBitsSet).toBe(true);
     expect(r.network.display).toBe('10.0.0.0/24');
+    expect(r.host?.display).toBe('10.0.0.5');
+    expect(ok('2001:db8::1/64').host?.display).toBe('2001:db8::1');
     expect(ok('10.0.0.0/24').hostBitsSet).toBe(false);
     expect(ok('2001:db8::1/64').network.display).toBe('2001:db8::/64');
   });
@@ -35,7 +38,16 @@ describe('parseAddress', () => {
     ['2001:db8::/129', /more than the 128 bits/],
     ['10.0.0.0/-1', /invalid prefix/],
     ['10.0.0.0/08', /invalid prefix/],
-    ['vault.example.com', /hostnames are not accepted/],
+    ['vault.example.com', /is a hostname/],
+    ['vault-01.example.com', /is a hostname/],
+    ['vault-01', /is a hostname/],
+    ['::192.0.2.1', /IPv4-compatible IPv6 address .* deprecated/],
+    ['::198.51.100.0/120', /IPv4-compatible/],
+    ['::ffff:0177.0.0.1', /IPv4 part must be four numbers 0–255 without leading zeros/],
+    ['::ffff:192.0.2.010', /IPv4 part/],
+    ['0177.0.0.1', /not a valid IPv4/],
+    ['1:2:3:4:5:6:7:8:9', /not a valid IPv6/],
+    ['1::2::3', /not a valid IPv6/],
     ['10.0.0.1 - 10.0.0.9', /contains spaces/],
     ['10.0.0.1-10.0.0.9', /range/],
     [' 10.0.0.1', /contains spaces/],
@@ -60,13 +72,39 @@ describe('parseAddress', () => {
     );
   });
 
-  it('round-trips every IPv6 address', () => {
+  it('round-trips every IPv6 address (but the deprecated IPv4-compatible form, which is refused)', () => {
+    const compatible = (t: string) => {
+      const r = parseAddress(t);
+      return !r.ok && /IPv4-compatible/.test(r.reason);
+    };
     fc.assert(
-      fc.property(fc.ipV6(), fc.integer({ min: 0, max: 128 }), (ip, prefix) => {
+      fc.property(fc.ipV6().filter((t) => !compatible(t)), fc.integer({ min: 0, max: 128 }), (ip, prefix) => {
         const r = ok(`${ip}/${prefix}`);
         expect(ok(r.network.cidr).network.cidr).toBe(r.network.cidr);
         expect(contains(r.network, ok(ip).network)).toBe(true);
       }),
+    );
+  });
+
+  it('keeps an embedded IPv4 part exactly: the address written, never another one', () => {
+    expect(ok('::ffff:192.0.2.1').network.display).toBe('::ffff:192.0.2.1');
+    expect(ok('::ffff:192.0.2.1').network.start).toBe(0xffffc0000201n);
+    expect(ok('64:ff9b::192.0.2.1').network.display).toBe('64:ff9b::c000:201');
+    expect(ok('::c000:201').network.display).toBe('::c000:201');
+    expect(ok('::/96').network.display).toBe('::/96');
+  });
+
+  it('reads every hexadecimal IPv6 form as ipaddr.js does (the library as an oracle)', () => {
+    fc.assert(
+      fc.property(fc.ipV6().filter((t) => !t.includes('.')), (text) => {
+        const mine = ok(text).network;
+        const bytes = ipaddr.IPv6.parse(text).toByteArray();
+        const value = bytes.reduce((v, b) => (v << 8n) | BigInt(b), 0n);
+        expect(mine.start).toBe(value);
+        // the canonical text reads back to the same address
+        expect(ok(mine.address).network.start).toBe(value);
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -1,5 +1,7 @@
+import { pairs } from '../flows.ts';
+import { spanText } from '../model/plan.ts';
 import type { Direction, Endpoint } from '../model/rules.ts';
-import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify } from './common.ts';
+import { append, chunk, countOccurrences, directionsOf, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName } from './common.ts';
 import { lineComment, shellWord } from './quote.ts';
 import { renderScript, safeApplyHeader, type ScriptTool } from './script.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
@@ -71,28 +73,23 @@ const POLICY: Record<Exclude<Direction, 'in'>, { name: string; ingress: string; 
 
 export function renderFirewalld(input: RenderInput): RenderOutput {
   const { options } = input;
-  const hostScope = options.scope.kind === 'host';
-  const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}-firewalld.sh`;
-  const header = [
-    '#!/usr/bin/env bash',
-    ...headerLines(input, 'firewalld rich rules (bash, firewall-cmd --permanent)'),
-    ...safeApplyHeader(file, FIREWALLD_TOOL),
-    '# It writes the permanent configuration, then reloads (runtime-only changes are dropped by the reload).',
-    '# Re-applying a changed plan: roll back first (apply refuses while a snapshot exists), so no stale rule or ipset entry stays.',
-    '# Zone for inbound rules: set FWPLAN_ZONE (default: public).',
-  ];
+  const file = input.fileName;
   const lines: string[] = [];
-  const directions: Direction[] = hostScope ? ['in', 'out'] : ['forward'];
+  const directions: Direction[] = directionsOf(options.scope);
   for (const d of directions) {
     if (d === 'in') {
       if (options.defaultDrop) {
         lines.push(
           'firewall-cmd --permanent --zone="$ZONE" --set-target=DROP',
           '# the zone\'s own openings go too (Debian\'s public zone opens ssh and dhcpv6-client to everyone):',
-          '# only the plan\'s rules, with SSH/HTTPS from USERW kept as anti-lockout, let traffic in',
+          '# only the plan\'s rules, with the admin shell from ADMINW kept as anti-lockout, let traffic in',
           'for service in $(firewall-cmd --permanent --zone="$ZONE" --list-services); do firewall-cmd --permanent --zone="$ZONE" --remove-service="$service"; done',
           'for port in $(firewall-cmd --permanent --zone="$ZONE" --list-ports); do firewall-cmd --permanent --zone="$ZONE" --remove-port="$port"; done',
         );
+        for (const f of input.openFamilies ?? []) {
+          lines.push(`# no IPv${f} address of this node in the plan, but another node has only IPv${f}: IPv${f} is left open, not dropped`);
+          lines.push(`firewall-cmd --permanent --zone="$ZONE" --add-rich-rule=${shellWord(`rule family="ipv${f}" source address="${f === 4 ? '0.0.0.0/0' : '::/0'}" accept`)}`);
+        }
       }
       continue;
     }
@@ -103,6 +100,9 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
       `firewall-cmd --permanent --policy=${p.name} --add-egress-zone=${p.egress}`,
       `firewall-cmd --permanent --policy=${p.name} --set-target=${dropsDirection(options, d) ? 'DROP' : 'CONTINUE'}`,
     );
+    if (d === 'out' && dropsDirection(options, d)) {
+      for (const f of input.openFamilies ?? []) lines.push(`firewall-cmd --permanent --policy=${p.name} --add-rich-rule=${shellWord(`rule family="ipv${f}" destination address="${f === 4 ? '0.0.0.0/0' : '::/0'}" accept`)}`);
+    }
   }
   const ipsets = new Map<string, Endpoint>();
   const side = (ep: Endpoint, which: 'source' | 'destination'): string => {
@@ -119,11 +119,11 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
     const family = g.family === 4 ? 'ipv4' : 'ipv6';
     // cluster rules name each pair of distinct nodes; other rules match whole roles through ipsets
     const matches = g.distinctPairs
-      ? [...pairs(g)].map(([s, d]) => `source address="${s.network.display}" destination address="${d.network.display}"`)
+      ? Array.from(pairs(g), ([s, d]) => `source address="${s.network.display}" destination address="${d.network.display}"`)
       : [`${side(g.source, 'source')} ${side(g.destination, 'destination')}`];
     const rules: string[] = [];
     for (const m of matches) {
-      for (const port of g.ports) rules.push(`rule family="${family}" ${m} port port="${port}" protocol="${g.protocol}" accept`);
+      for (const port of g.ports) rules.push(`rule family="${family}" ${m} port port="${spanText(port, '-')}" protocol="${g.protocol}" accept`);
     }
     // one firewall-cmd call per batch: each call costs a D-Bus round trip and a config write
     for (const batch of chunk(rules, RULES_PER_CALL)) {
@@ -144,16 +144,35 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
       }
     }
   }
-  lines.push(...body);
+  append(lines, body);
   lines.push('', 'firewall-cmd --reload');
+  const header = [
+    '#!/usr/bin/env bash',
+    ...headerLines(input, 'firewalld rich rules (bash, firewall-cmd --permanent)', countFirewalld(lines.join('\n')), 'rich rules'),
+    ...safeApplyHeader(file, FIREWALLD_TOOL),
+    '# It writes the permanent configuration, then reloads (runtime-only changes are dropped by the reload).',
+    '# Re-applying a changed plan: roll back first (apply refuses while a snapshot exists), so no stale rule or ipset entry stays.',
+    '# Zone for inbound rules: set FWPLAN_ZONE (default: public).',
+  ];
   return { text: renderScript({ file, header, globals: ['ZONE="${FWPLAN_ZONE:-public}"'], rules: lines, tool: FIREWALLD_TOOL }), findings: [] };
+}
+
+/** Every rich rule the script adds. */
+export function countFirewalld(text: string): number {
+  return countOccurrences(text, '--add-rich-rule=');
 }
 
 export const firewalldRenderer: Renderer = {
   id: 'firewalld',
   label: 'firewalld (bash script)',
+  description: 'A bash script of firewall-cmd rich rules, policies and ipsets. Run it with apply: it takes a snapshot, applies, and rolls back by itself unless you confirm; rollback restores the state before.',
   mediaType: 'text/x-shellscript',
-  firewall: true,
-  fileName: (slug, scope) => `${slug}-${scopeSlug(scope)}-firewalld.sh`,
+  suffix: '-firewalld.sh',
+  options: { scope: true, defaultDrop: true, ipset: false, egress: true },
+  families: [4, 6],
+  // the script checks root, its tools and where its snapshot goes, and changes nothing
+  checkCommand: (file) => `sudo bash ${file} check`,
+  countRules: countFirewalld,
+  countMeaning: 'rich rules',
   render: renderFirewalld,
 };

@@ -1,6 +1,9 @@
+import { pairs } from '../flows.ts';
+import type { PortSpan } from '../model/plan.ts';
 import type { AddressEntry, Direction, Endpoint, Finding } from '../model/rules.ts';
-import type { Family } from '../net/address.ts';
-import { addressSets, chunk, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName, pairs, scopeSlug, slugify, type PortGroup } from './common.ts';
+import { aggregate, contains, type Family } from '../net/address.ts';
+import { BASELINE, baselineSummary, type Icmp4Type, type Icmp6Type } from './baseline.ts';
+import { addressSets, append, countLines, multiportChunks, portList, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
 import { iptablesComment, lineComment } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -22,33 +25,65 @@ function writePairs(s: number, d: number): boolean {
   return s * d <= Math.min(s, d) + 1;
 }
 
-function ports(group: PortGroup, list: readonly number[]): string {
+function ports(group: PortGroup, list: readonly PortSpan[]): string {
   const proto = `-p ${group.protocol}`;
-  if (list.length === 1) return `${proto} -m ${group.protocol} --dport ${list[0]}`;
-  return `${proto} -m multiport --dports ${list.join(',')}`;
+  if (list.length === 1) return `${proto} -m ${group.protocol} --dport ${portList(list, ':', ',')}`;
+  return `${proto} -m multiport --dports ${portList(list, ':', ',')}`;
 }
 
 function addr(e: AddressEntry): string {
   return e.network.display;
 }
 
-/** ICMP that keeps a network working, for the chain `chain` of family `family`. */
+/**
+ * One rule per entry of an address chain, each with its label; where adjacent or overlapping
+ * entries can be written as fewer networks, the merged networks instead (a renderer's saving:
+ * the plan and every listing keep the entries as written), each naming the entries it covers.
+ */
+function addressChainLines(chain: string, flag: '-s' | '-d', ep: Endpoint): string[] {
+  const merged = aggregate(ep.entries.map((e) => e.network));
+  if (merged.length >= ep.entries.length) {
+    return ep.entries.map((e) => `-A ${chain} ${flag} ${addr(e)}${e.label ? ` -m comment --comment ${iptablesComment(e.label)}` : ''} -j ACCEPT`);
+  }
+  return merged.map((n) => {
+    const inside = ep.entries.filter((e) => contains(n, e.network));
+    const one = inside.length === 1 ? inside[0] : undefined;
+    const comment = one ? one.label : `${inside.length} entries: ${inside.map((e) => (e.label ? `${e.written} (${e.label})` : e.written)).join(', ')}`;
+    return `-A ${chain} ${flag} ${n.display}${comment ? ` -m comment --comment ${iptablesComment(comment)}` : ''} -j ACCEPT`;
+  });
+}
+
+const STATES = { established: 'ESTABLISHED', related: 'RELATED', invalid: 'INVALID' } as const;
+
+/** The baseline's ICMPv6 vocabulary in ip6tables' names (MLD has no name: its type numbers). */
+const ICMP6_NAME: Record<Icmp6Type, string> = {
+  'destination-unreachable': 'destination-unreachable',
+  'packet-too-big': 'packet-too-big',
+  'time-exceeded': 'time-exceeded',
+  'parameter-problem': 'parameter-problem',
+  'echo-request': 'echo-request',
+  'router-solicitation': 'router-solicitation',
+  'router-advertisement': 'router-advertisement',
+  'neighbor-solicitation': 'neighbour-solicitation',
+  'neighbor-advertisement': 'neighbour-advertisement',
+  'mld-query': '130',
+  'mld-report': '131',
+  'mld-done': '132',
+  'mld2-report': '143',
+};
+
+/** The baseline's ICMP for the chain `chain` of family `family`. */
 function icmpLines(family: Family, chain: string, local: boolean): string[] {
   if (family === 4) {
-    return ['destination-unreachable', 'time-exceeded', 'parameter-problem', 'echo-request'].map(
-      (t) => `-A ${chain} -p icmp -m icmp --icmp-type ${t} -j ACCEPT`,
-    );
+    const types: Icmp4Type[] = [...BASELINE.icmp4, ...(local ? BASELINE.icmp4Local : [])];
+    return types.map((t) => `-A ${chain} -p icmp -m icmp --icmp-type ${t} -j ACCEPT`);
   }
-  const types = ['destination-unreachable', 'packet-too-big', 'time-exceeded', 'parameter-problem', 'echo-request'];
-  const lines = types.map((t) => `-A ${chain} -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -j ACCEPT`);
+  const types: Icmp6Type[] = [...BASELINE.icmp6, ...(local ? BASELINE.icmp6Local : [])];
+  const lines = types.map((t) => `-A ${chain} -p ipv6-icmp -m icmp6 --icmpv6-type ${ICMP6_NAME[t]} -j ACCEPT`);
   if (local) {
     // neighbour discovery and MLD never cross a router; they must reach the host itself
-    for (const t of ['router-solicitation', 'router-advertisement', 'neighbour-solicitation', 'neighbour-advertisement']) {
-      lines.push(`-A ${chain} -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -m hl --hl-eq 255 -j ACCEPT`);
-    }
-    for (const t of ['130', '131', '132', '143']) {
-      lines.push(`-A ${chain} -s fe80::/10 -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -j ACCEPT`);
-    }
+    for (const t of BASELINE.neighbourDiscovery) lines.push(`-A ${chain} -p ipv6-icmp -m icmp6 --icmpv6-type ${ICMP6_NAME[t]} -m hl --hl-eq 255 -j ACCEPT`);
+    for (const t of BASELINE.multicastListener) lines.push(`-A ${chain} -s fe80::/10 -p ipv6-icmp -m icmp6 --icmpv6-type ${ICMP6_NAME[t]} -j ACCEPT`);
   }
   return lines;
 }
@@ -60,9 +95,10 @@ function setMatch(ep: Endpoint, dir: 'src' | 'dst'): string {
   return `-m set --match-set ${ipsetName(ep)} ${dir}`;
 }
 
+/** iptables chain names hold at most 28 characters. */
 function chainName(side: 'SRC' | 'DST', ep: Endpoint): string {
   const base = ep.key.replace(/\/v[46]/, '').replace(/[^A-Za-z0-9]+/g, '-');
-  return `FWPLAN-${side}-${base}`.slice(0, 28);
+  return fitName(`FWPLAN-${side}-${base}`, 28);
 }
 
 export function renderIptablesFamily(input: RenderInput, family: Family): RenderOutput {
@@ -70,11 +106,27 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
   const rules = input.rules.filter((r) => r.family === family);
   const tool = family === 4 ? 'iptables' : 'ip6tables';
   const hostScope = options.scope.kind === 'host';
-  const directions: Direction[] = hostScope ? ['in', 'out'] : ['forward'];
+  const directions: Direction[] = directionsOf(options.scope);
+  if (hostScope && options.defaultDrop && (input.openFamilies ?? []).includes(family)) {
+    // the node has no address of this family in the plan, but another node has only this family:
+    // perhaps the same machine, so its traffic is left as it is rather than dropped
+    const lines = [
+      '#',
+      `# The plan gives this node no IPv${family} address, while another node has only IPv${family}: its IPv${family}`,
+      `# traffic is left as it is (policies ACCEPT). Make the two one node to filter both families.`,
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      'COMMIT',
+      '',
+    ];
+    return { text: [...headerLines({ ...input, rules: [] }, `${tool}-restore input (IPv${family})`, 0), ...lines].join('\n'), findings: [] };
+  }
 
-  const lines: string[] = [...headerLines(input, `${tool}-restore input (IPv${family})`)];
-  const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}.${tool}.rules`;
-  const ipsetFile = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}.ipset`;
+  const lines: string[] = [];
+  const file = input.fileName;
+  const ipsetFile = file.replace(/\.ip6?tables\.rules$/, '.ipset');
   const before = `/root/${tool}.before`;
   const setsBefore = `/root/${tool}.ipset.before`;
   // with --ipset the sets are part of the state too: the ones this file uses go back to their
@@ -103,6 +155,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
   );
   if (options.defaultDrop) {
     if (!hostScope) lines.push(`# Gateway scope filters FORWARD only; INPUT and OUTPUT of the router are left open (policy ACCEPT).`);
+    lines.push(`# Before the plan's rules it accepts: ${baselineSummary(hostScope)}.`);
   } else {
     lines.push(
       `# Each apply inserts one more jump at the top of ${directions.map((d) => CHAIN[d].builtin).join('/')}; remove old ones with`,
@@ -128,7 +181,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     const comment = iptablesComment(groupComment(g));
     const s = g.source.entries.length;
     const dN = g.destination.entries.length;
-    for (const list of chunk(g.ports, MULTIPORT_MAX)) {
+    for (const list of multiportChunks(g.ports, MULTIPORT_MAX)) {
       const match = ports(g, list);
       if (options.ipset && !g.distinctPairs) {
         body.push(`-A ${chain} ${setMatch(g.source, 'src')} ${setMatch(g.destination, 'dst')} ${match} -m comment --comment ${comment} -j ACCEPT`);
@@ -156,8 +209,8 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
       : [{ chain: 'FORWARD', local: false }];
     for (const { chain, local } of builtins) {
       lines.push(
-        `-A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
-        `-A ${chain} -m conntrack --ctstate INVALID -j DROP`,
+        `-A ${chain} -m conntrack --ctstate ${BASELINE.accept.map((x) => STATES[x]).join(',')} -j ACCEPT`,
+        `-A ${chain} -m conntrack --ctstate ${BASELINE.drop.map((x) => STATES[x]).join(',')} -j DROP`,
       );
       if (local) lines.push(`-A ${chain} -${chain === 'OUTPUT' ? 'o' : 'i'} lo -j ACCEPT`);
       lines.push(...icmpLines(family, chain, local));
@@ -165,52 +218,67 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     for (const d of directions) lines.push(`-A ${CHAIN[d].builtin} -j ${CHAIN[d].own}`);
     const logged = hostScope ? ['INPUT', ...(dropsDirection(options, 'out') ? ['OUTPUT'] : [])] : ['FORWARD'];
     for (const chain of logged) {
-      lines.push(`-A ${chain} -m limit --limit 5/min --limit-burst 10 -j LOG --log-prefix "fwplan-drop ${chain}: "`);
+      const log = BASELINE.log;
+      lines.push(`-A ${chain} -m limit --limit ${log.perMinute}/min --limit-burst ${log.burst} -j LOG --log-prefix "${log.prefix} ${chain}: "`);
     }
   } else {
     for (const d of directions) lines.push(`-I ${CHAIN[d].builtin} 1 -j ${CHAIN[d].own}`);
   }
-  lines.push(...body);
+  append(lines, body);
   for (const name of chainNames) {
     const { side, endpoint } = addressChains.get(name) as { side: 'SRC' | 'DST'; endpoint: Endpoint };
-    const flag = side === 'SRC' ? '-s' : '-d';
-    for (const e of endpoint.entries) {
-      const label = e.label ? ` -m comment --comment ${iptablesComment(e.label)}` : '';
-      lines.push(`-A ${name} ${flag} ${addr(e)}${label} -j ACCEPT`);
-    }
+    append(lines, addressChainLines(name, side === 'SRC' ? '-s' : '-d', endpoint));
   }
-  lines.push('COMMIT', `# end of fwplan export (${lineComment(`${rules.length} rules`)})`, '');
+  lines.push('COMMIT');
+  const written = countIptables(lines.join('\n'));
+  lines.push(`# end of fwplan export (${lineComment(`${written} firewall rules`)})`, '');
   const findings: Finding[] = [];
   if (rules.length === 0) {
     findings.push({
-      code: 'scope',
-      severity: 'note',
+      code: 'family-without-rules',
+      severity: options.defaultDrop ? 'warning' : 'note',
       message: options.defaultDrop
         ? `no IPv${family} rule in this plan: this ${tool} file blocks all IPv${family} traffic except ICMP${family === 6 ? 'v6' : ''}`
         : `no IPv${family} rule in this plan: this ${tool} file adds nothing`,
     });
   }
-  return { text: lines.join('\n'), findings };
+  const header = headerLines({ ...input, rules }, `${tool}-restore input (IPv${family})`, written);
+  return { text: [...header, ...lines].join('\n'), findings };
 }
 
-function fileName(ext: string) {
-  return (slug: string, scope: Parameters<Renderer['fileName']>[1]) => `${slug}-${scopeSlug(scope)}.${ext}.rules`;
+/** Every -A and -I line: the rules iptables-save would list. */
+export function countIptables(text: string): number {
+  return countLines(text, '-A ', '-I ');
 }
+
+const OPTIONS = { scope: true, defaultDrop: true, ipset: true, egress: true } as const;
 
 export const iptablesRenderer: Renderer = {
   id: 'iptables',
   label: 'iptables (IPv4)',
+  description: 'iptables-restore input for IPv4, in fwplan\'s own chains. IPv6 needs the ip6tables file as well.',
   mediaType: 'text/plain',
-  firewall: true,
-  fileName: fileName('iptables'),
+  suffix: '.iptables.rules',
+  options: OPTIONS,
+  families: [4],
+  checkCommand: (file) => `iptables-restore --test < ${file}`,
+  countRules: countIptables,
+  countMeaning: 'rule lines (-A/-I)',
+  companion: (options) => (options.ipset ? 'ipset' : undefined),
   render: (input) => renderIptablesFamily(input, 4),
 };
 
 export const ip6tablesRenderer: Renderer = {
   id: 'ip6tables',
   label: 'ip6tables (IPv6)',
+  description: 'ip6tables-restore input for IPv6 (the IPv4 rules are in the iptables file).',
   mediaType: 'text/plain',
-  firewall: true,
-  fileName: fileName('ip6tables'),
+  suffix: '.ip6tables.rules',
+  options: OPTIONS,
+  families: [6],
+  checkCommand: (file) => `ip6tables-restore --test < ${file}`,
+  countRules: countIptables,
+  countMeaning: 'rule lines (-A/-I)',
+  companion: (options) => (options.ipset ? 'ipset' : undefined),
   render: (input) => renderIptablesFamily(input, 6),
 };

@@ -1,12 +1,15 @@
-import type { Endpoint, ExpandedRule, RuleSet } from '../model/rules.ts';
+import { pairCount } from '../flows.ts';
+import type { AddressEntry, Endpoint, ExpandedRule, RuleSet } from '../model/rules.ts';
 import { scopeLabel } from '../scope.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
+function entryJson(e: AddressEntry) {
+  const owner = e.owner.kind === 'node' ? { node: e.owner.node } : e.owner.kind === 'group' ? { group: e.owner.group } : e.owner.kind === 'flow' ? { flow: e.owner.flow } : {};
+  return { address: e.written, ...(e.network.display !== e.written ? { normalised: e.network.display } : {}), ...(e.label !== undefined ? { label: e.label } : {}), ...owner };
+}
+
 function endpointJson(ep: Endpoint) {
-  return {
-    role: ep.role,
-    addresses: ep.entries.map((e) => (e.label !== undefined ? { address: e.network.display, label: e.label } : { address: e.network.display })),
-  };
+  return { role: ep.role, name: ep.name, addresses: ep.entries.map(entryJson) };
 }
 
 export function ruleJson(r: ExpandedRule) {
@@ -21,16 +24,24 @@ export function ruleJson(r: ExpandedRule) {
     family: r.family,
     protocol: r.protocol,
     port: r.port,
-    ...(r.port !== r.defaultPort ? { articlePort: r.defaultPort } : {}),
+    ...(r.portEnd !== r.port ? { portEnd: r.portEnd } : {}),
+    ...(r.provenance !== 'site' && r.port !== r.defaultPort ? { articlePort: r.defaultPort } : {}),
+    provenance: r.provenance,
+    ...(r.owner !== undefined ? { owner: r.owner } : {}),
+    ...(r.expires !== undefined ? { expires: r.expires } : {}),
     allPairs: !r.distinctPairs,
+    ...(r.origin !== 'plan' ? { origin: r.origin } : {}),
     source: endpointJson(r.source),
     destination: endpointJson(r.destination),
   };
 }
 
 export function ruleSetJson(ruleSet: RuleSet, rules: readonly ExpandedRule[], extra: Record<string, unknown> = {}) {
+  const flows = rules.reduce((n, r) => n + pairCount(r), 0);
   return {
     ...extra,
+    nodes: ruleSet.nodes.map((n) => ({ name: n.name, role: n.role, addresses: [n.v4, n.v6].filter((a) => a !== undefined).map((a) => a.written) })),
+    flows,
     rules: rules.map(ruleJson),
     skipped: ruleSet.skipped.map((s) => ({ ruleId: s.ruleId, reason: s.reason.kind, message: s.message })),
     findings: ruleSet.findings,
@@ -40,7 +51,7 @@ export function ruleSetJson(ruleSet: RuleSet, rules: readonly ExpandedRule[], ex
 export function renderJson(input: RenderInput): RenderOutput {
   const doc = ruleSetJson(input.ruleSet, input.rules, {
     format: 'fwplan-rules',
-    version: 1,
+    version: 2,
     plan: input.plan.name ?? null,
     cluster: input.plan.cluster,
     scope: scopeLabel(input.options.scope),
@@ -51,8 +62,19 @@ export function renderJson(input: RenderInput): RenderOutput {
 export const jsonRenderer: Renderer = {
   id: 'json',
   label: 'JSON',
+  description: 'The expanded rules as JSON, entries as written with labels and objects, for scripts and other tools.',
   mediaType: 'application/json',
-  firewall: false,
-  fileName: (slug) => `${slug}.rules.json`,
+  suffix: '.rules.json',
+  options: { scope: true, defaultDrop: false, ipset: false, egress: false },
+  families: [4, 6],
+  countRules: (text) => {
+    try {
+      const doc = JSON.parse(text) as { rules?: unknown[] };
+      return Array.isArray(doc.rules) ? doc.rules.length : 0;
+    } catch {
+      return 0;
+    }
+  },
+  countMeaning: 'rules[] entries',
   render: renderJson,
 };

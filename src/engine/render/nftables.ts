@@ -1,5 +1,6 @@
 import type { Direction, Endpoint } from '../model/rules.ts';
-import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, scopeSlug, slugify } from './common.ts';
+import { BASELINE, baselineSummary, type Icmp6Type } from './baseline.ts';
+import { append, chunk, directionsOf, portList, dropsDirection, fitName, groupByPorts, groupComment, headerLines } from './common.ts';
 import { nftString } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -8,9 +9,27 @@ const HOOK: Record<Direction, string> = { forward: 'forward', in: 'input', out: 
 /** Elements per line of a set: keeps lines readable and diffs small. */
 const ELEMENTS_PER_LINE = 8;
 
+/** nft set names: letters, digits and _, at most 63 characters here (nft allows more; fitName keeps cut names unique). */
 function setName(ep: Endpoint): string {
-  return ep.key.replace(/\//g, '_').replace(/[^A-Za-z0-9_]/g, '_');
+  return fitName(ep.key.replace(/[^A-Za-z0-9_]/g, '_'), 63);
 }
+
+/** The baseline's ICMPv6 vocabulary in nft's names. */
+const ICMP6_NAME: Record<Icmp6Type, string> = {
+  'destination-unreachable': 'destination-unreachable',
+  'packet-too-big': 'packet-too-big',
+  'time-exceeded': 'time-exceeded',
+  'parameter-problem': 'parameter-problem',
+  'echo-request': 'echo-request',
+  'router-solicitation': 'nd-router-solicit',
+  'router-advertisement': 'nd-router-advert',
+  'neighbor-solicitation': 'nd-neighbor-solicit',
+  'neighbor-advertisement': 'nd-neighbor-advert',
+  'mld-query': 'mld-listener-query',
+  'mld-report': 'mld-listener-report',
+  'mld-done': 'mld-listener-done',
+  'mld2-report': 'mld2-listener-report',
+};
 
 /** How a side of a rule is matched: one address inline, several through a named set. */
 function match(ep: Endpoint, dir: 'saddr' | 'daddr', sets: Map<string, Endpoint>): string {
@@ -23,14 +42,13 @@ function match(ep: Endpoint, dir: 'saddr' | 'daddr', sets: Map<string, Endpoint>
 }
 
 function icmpRules(local: boolean): string[] {
-  const lines = [
-    'meta nfproto ipv4 icmp type { destination-unreachable, time-exceeded, parameter-problem, echo-request } accept',
-    'meta nfproto ipv6 icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem, echo-request } accept',
-  ];
+  const v4 = [...BASELINE.icmp4, ...(local ? BASELINE.icmp4Local : [])];
+  const v6 = [...BASELINE.icmp6, ...(local ? BASELINE.icmp6Local : [])].map((t) => ICMP6_NAME[t]);
+  const lines = [`meta nfproto ipv4 icmp type { ${v4.join(', ')} } accept`, `meta nfproto ipv6 icmpv6 type { ${v6.join(', ')} } accept`];
   if (local) {
     lines.push(
-      'icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255 accept',
-      'ip6 saddr fe80::/10 icmpv6 type { mld-listener-query, mld-listener-report, mld-listener-done, mld2-listener-report } accept',
+      `icmpv6 type { ${BASELINE.neighbourDiscovery.map((t) => ICMP6_NAME[t]).join(', ')} } ip6 hoplimit 255 accept`,
+      `ip6 saddr fe80::/10 icmpv6 type { ${BASELINE.multicastListener.map((t) => ICMP6_NAME[t]).join(', ')} } accept`,
     );
   }
   return lines;
@@ -39,9 +57,9 @@ function icmpRules(local: boolean): string[] {
 export function renderNftables(input: RenderInput): RenderOutput {
   const { options } = input;
   const hostScope = options.scope.kind === 'host';
-  const directions: Direction[] = hostScope ? ['in', 'out'] : ['forward'];
-  const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}.nft`;
-  const lines: string[] = ['#!/usr/sbin/nft -f', ...headerLines(input, 'nftables (nft -f), table inet fwplan')];
+  const directions: Direction[] = directionsOf(options.scope);
+  const file = input.fileName;
+  const lines: string[] = [];
   lines.push(
     '#',
     '# Replaces only the table "inet fwplan"; other tables are left alone. Apply it safely (as root):',
@@ -55,6 +73,7 @@ export function renderNftables(input: RenderInput): RenderOutput {
   if (options.defaultDrop && !hostScope) {
     lines.push("# Gateway scope filters forwarded traffic only; the router's own input and output are not touched.");
   }
+  if (options.defaultDrop) lines.push(`# Before the plan's rules it accepts: ${baselineSummary(hostScope)}.`);
   if (!options.defaultDrop) {
     lines.push(
       '# Without --default-drop the chains accept by default: an accept here does not override a drop',
@@ -67,7 +86,7 @@ export function renderNftables(input: RenderInput): RenderOutput {
   for (const g of groupByPorts(input.rules)) {
     const body = chains.get(g.direction);
     if (!body) continue;
-    const portMatch = g.ports.length === 1 ? `${g.protocol} dport ${g.ports[0]}` : `${g.protocol} dport { ${g.ports.join(', ')} }`;
+    const portMatch = g.ports.length === 1 ? `${g.protocol} dport ${portList(g.ports, '-', '')}` : `${g.protocol} dport { ${portList(g.ports, '-', ', ')} }`;
     const src = match(g.source, 'saddr', sets);
     const dst = match(g.destination, 'daddr', sets);
     body.push(`${src} ${dst} ${portMatch} accept comment ${nftString(groupComment(g))}`);
@@ -88,23 +107,49 @@ export function renderNftables(input: RenderInput): RenderOutput {
     const drops = dropsDirection(options, d);
     lines.push(`\tchain ${HOOK[d]} {`, `\t\ttype filter hook ${HOOK[d]} priority filter; policy ${drops ? 'drop' : 'accept'};`);
     if (drops) {
-      lines.push('\t\tct state established,related accept', '\t\tct state invalid drop');
+      for (const f of input.openFamilies ?? []) lines.push(`\t\tmeta nfproto ipv${f} accept comment "no IPv${f} address of this node in the plan: left as it is"`);
+      lines.push(`\t\tct state ${BASELINE.accept.join(',')} accept`, `\t\tct state ${BASELINE.drop.join(',')} drop`);
       if (local) lines.push(`\t\t${d === 'in' ? 'iif' : 'oif'} lo accept`);
       lines.push(...icmpRules(local).map((l) => `\t\t${l}`));
     }
-    lines.push(...(chains.get(d) ?? []).map((l) => `\t\t${l}`));
-    if (drops) lines.push(`\t\tlimit rate 5/minute burst 10 packets log prefix "fwplan-drop ${HOOK[d]}: "`);
+    append(lines, (chains.get(d) ?? []).map((l) => `\t\t${l}`));
+    const log = BASELINE.log;
+    if (drops) lines.push(`\t\tlimit rate ${log.perMinute}/minute burst ${log.burst} packets log prefix "${log.prefix} ${HOOK[d]}: "`);
     lines.push('\t}');
   }
   lines.push('}', '');
-  return { text: lines.join('\n'), findings: [] };
+  const body = lines.join('\n');
+  const header = ['#!/usr/sbin/nft -f', ...headerLines(input, 'nftables (nft -f), table inet fwplan', countNftables(body))];
+  return { text: `${header.join('\n')}\n${body}`, findings: [] };
+}
+
+/** Rule statements of an nft -f file: lines inside chain blocks other than the chain's `type` line. */
+export function countNftables(text: string): number {
+  let count = 0;
+  let inChain = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (!inChain) {
+      if (/^chain \S+ \{$/.test(line)) inChain = true;
+      continue;
+    }
+    if (line === '}') inChain = false;
+    else if (!line.startsWith('type ')) count++;
+  }
+  return count;
 }
 
 export const nftablesRenderer: Renderer = {
   id: 'nftables',
   label: 'nftables',
+  description: 'One nft -f file, table inet fwplan: IPv4 and IPv6 together, addresses in named sets.',
   mediaType: 'text/plain',
-  firewall: true,
-  fileName: (slug, scope) => `${slug}-${scopeSlug(scope)}.nft`,
+  suffix: '.nft',
+  options: { scope: true, defaultDrop: true, ipset: false, egress: true },
+  families: [4, 6],
+  checkCommand: (file) => `nft -c -f ${file}`,
+  countRules: countNftables,
+  countMeaning: 'rule statements in chains',
   render: renderNftables,
 };

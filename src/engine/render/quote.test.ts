@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { csvCell, iptablesComment, IPTABLES_COMMENT_MAX, lineComment, markdownCell, nftString, shellWord, stripControls, truncateUtf8 } from './quote.ts';
+import { armLiteral, awsText, csvCell, hclString, iptablesComment, IPTABLES_COMMENT_MAX, lineComment, markdownCell, nftString, psString, shellWord, stripControls, truncateUtf8 } from './quote.ts';
 
 /** Hostile text: any Unicode, quotes, backslashes, command substitutions, newlines, NUL, long. */
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 400 }),
   fc.string({ unit: 'grapheme', maxLength: 300 }),
-  fc.array(fc.constantFrom("'", '"', '\\', '$(', ')', '`', '\n', '\r', '\0', ';', '|', '&', '#', ' ', '=', '-', '+', '@', '\t', 'é', '😀', '中', '\u202e', '${IFS}'), { maxLength: 80 }).map((a) => a.join('')),
+  fc.array(
+    fc.constantFrom("'", '"', '\\', '$(', ')', '`', '\n', '\r', '\0', ';', '|', '&', '#', ' ', '=', '-', '+', '@', '\t', 'é', '😀', '中', '\u202e', '${IFS}', '${', '%{', '$$', '%%', '[', ']', '\u2018', '\u2019', '\u201a', '\u201b', '"', '\\u0041'),
+    { maxLength: 80 },
+  ).map((a) => a.join('')),
 );
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -106,5 +109,109 @@ describe('markdownCell', () => {
       expect(out).not.toMatch(/[<>\n\r]/);
       expect(out.replace(/\\[\\`*_[\]#|]/g, '')).not.toMatch(/[|`*_[\]#]/);
     }));
+  });
+});
+
+/** HCL's reading of a quoted string (the HCL native syntax spec): escapes, and $${ / %%{ for a literal ${ / %{. */
+function readHcl(q: string): { value: string; end: number } {
+  let out = '';
+  let i = 1;
+  for (;;) {
+    const c = q[i];
+    if (c === undefined || c === '\n' || c === '\r') throw new Error('unterminated');
+    if (c === '"') return { value: out, end: i + 1 };
+    if (c === '\\') {
+      const e = q[i + 1] ?? '';
+      const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+      if (simple[e] === undefined) throw new Error(`escape \\${e}`);
+      out += simple[e];
+      i += 2;
+    } else if ((c === '$' || c === '%') && q[i + 1] === c && q[i + 2] === '{') {
+      out += `${c}{`;
+      i += 3;
+    } else if ((c === '$' || c === '%') && q[i + 1] === '{') {
+      throw new Error('a template sequence would be evaluated');
+    } else {
+      out += c;
+      i++;
+    }
+  }
+}
+
+describe('hclString', () => {
+  it('reads back as the text itself, with no interpolation and no way out of the string', () => {
+    fc.assert(fc.property(hostile, (s) => {
+      const q = hclString(s);
+      const read = readHcl(q);
+      expect(read.end).toBe(q.length);
+      expect(read.value).toBe(stripControls(s));
+    }));
+  });
+
+  it('escapes the template introducers', () => {
+    expect(hclString('${var.x} %{ if } $${y}')).toBe('"$${var.x} %%{ if } $$${y}"');
+    expect(readHcl(hclString('a "b" \\c')).value).toBe('a "b" \\c');
+  });
+});
+
+describe('awsText', () => {
+  it('keeps to the characters AWS takes in descriptions, at most 255', () => {
+    fc.assert(fc.property(hostile, (s) => {
+      expect(awsText(s)).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/);
+    }));
+    expect(awsText('Segurança "HQ" <vault>')).toBe('Seguranca HQ vault');
+  });
+});
+
+/** PowerShell's reading of a single-quoted string: any of ' ‘ ’ ‚ ‛ ends it, two in a row are one. */
+function readPs(q: string): { value: string; end: number } {
+  const quote = (c: string | undefined) => c !== undefined && "'\u2018\u2019\u201a\u201b".includes(c) && c.length === 1;
+  if (!quote(q[0])) throw new Error('no opening quote');
+  let out = '';
+  let i = 1;
+  for (;;) {
+    const c = q[i];
+    if (c === undefined) throw new Error('unterminated');
+    if (quote(c)) {
+      if (quote(q[i + 1])) {
+        out += c;
+        i += 2;
+        continue;
+      }
+      return { value: out, end: i + 1 };
+    }
+    out += c;
+    i++;
+  }
+}
+
+describe('psString', () => {
+  it('is one single-quoted string that reads back as the text, typographic quotes included', () => {
+    fc.assert(fc.property(hostile, (s) => {
+      const q = psString(s);
+      const read = readPs(q);
+      expect(read.end).toBe(q.length);
+      expect(read.value).toBe(stripControls(s));
+      expect(q).not.toMatch(/[\n\r\0]/);
+    }));
+  });
+
+  it('doubles every quote PowerShell knows', () => {
+    expect(psString("O'Brien’s $(rm -rf /)")).toBe("'O''Brien’’s $(rm -rf /)'");
+  });
+});
+
+describe('armLiteral', () => {
+  it('never begins an ARM expression, and reads back as the text', () => {
+    fc.assert(fc.property(hostile, fc.integer({ min: 1, max: 200 }), (s, max) => {
+      const out = armLiteral(s, max);
+      if (out.startsWith('[')) expect(out.startsWith('[[')).toBe(true);
+      const literal = out.startsWith('[[') ? out.slice(1) : out;
+      expect(Array.from(literal).length).toBeLessThanOrEqual(max);
+      expect(stripControls(s).startsWith(literal)).toBe(true);
+      // eslint-disable-next-line no-control-regex
+      expect(out).not.toMatch(/[\u0000-\u001f]/);
+    }));
+    expect(armLiteral("[concat('a')]")).toBe("[[concat('a')]");
   });
 });

@@ -91,3 +91,46 @@ export function markdownCell(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]#|])/g, '\\$1');
 }
+
+/**
+ * An HCL (Terraform) quoted string: backslash and double quote escaped, and the template
+ * introducers `${` and `%{` written as `$${` and `%%{` so nothing inside is interpolated.
+ */
+export function hclString(text: string): string {
+  const clean = stripControls(text).replace(/[\\"]/g, (c) => `\\${c}`).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  return `"${clean}"`;
+}
+
+/** AWS descriptions (security groups and their rules) take at most 255 characters. */
+export const AWS_DESCRIPTION_MAX = 255;
+
+/**
+ * Text AWS accepts as a security group or rule description: a-z, A-Z, 0-9, spaces and
+ * `._-:/()#,@[]+=&;{}!$*` only, at most 255 characters. Every other character becomes a space
+ * (accents are dropped first, so "Segurança" stays readable); the target's quoting comes on top.
+ */
+export function awsText(text: string): string {
+  const ascii = stripControls(text).normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  return ascii.replace(/[^A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, AWS_DESCRIPTION_MAX);
+}
+
+/** The characters PowerShell reads as a single quote: ' and the typographic ‘ ’ ‚ ‛. */
+const PS_SINGLE_QUOTES = /['\u2018\u2019\u201a\u201b]/g;
+
+/**
+ * A PowerShell single-quoted string: nothing inside is expanded; every character PowerShell takes
+ * for a single quote (the typographic ones too) is doubled, control characters are removed.
+ */
+export function psString(text: string): string {
+  return `'${stripControls(text).replace(PS_SINGLE_QUOTES, (q) => q + q)}'`;
+}
+
+/**
+ * A literal string in an Azure Resource Manager template: a value that begins with `[` would be
+ * read as a template expression, so it gets a second `[` (ARM's escape); control characters are
+ * removed and the value is cut to `max` characters. JSON quoting (JSON.stringify) comes on top.
+ */
+export function armLiteral(text: string, max = Number.POSITIVE_INFINITY): string {
+  const clean = Array.from(stripControls(text)).slice(0, max).join('');
+  return clean.startsWith('[') ? `[${clean}` : clean;
+}

@@ -1,9 +1,10 @@
 import type { Plan } from '../model/plan.ts';
-import type { AddressEntry, ExpandedRule, Finding, RuleSet } from '../model/rules.ts';
+import type { ExpandedRule, Finding, PlanNodeRef, RuleSet } from '../model/rules.ts';
+import type { Family } from '../net/address.ts';
 import type { Scope } from '../scope.ts';
 
-export const FORMAT_IDS = ['iptables', 'ip6tables', 'nftables', 'ufw', 'firewalld', 'ipset', 'csv', 'json'] as const;
-export type FormatId = (typeof FORMAT_IDS)[number];
+/** A JSON value, for the formats that are JSON documents. */
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [k: string]: Json };
 
 export interface RenderOptions {
   readonly scope: Scope;
@@ -19,16 +20,31 @@ export interface RenderOptions {
    * 'open' leaves the node's outbound traffic alone (its outbound rules are still written).
    */
   readonly egress?: 'filter' | 'open';
+  /**
+   * Firewalls in the path (FortiGate, PAN-OS, ASA …): where the policy sits — the interface or
+   * zone traffic comes from and goes to. A format says in `placement` what it calls them.
+   */
+  readonly from?: string;
+  readonly to?: string;
+  /** formats written for the managed devices (Windows Firewall): only this device group's rules */
+  readonly deviceGroup?: string;
 }
 
 export interface RenderInput {
   readonly plan: Plan;
   readonly ruleSet: RuleSet;
-  /** the rule set cut to the scope, directions set */
+  /** the rule set cut to the scope, directions set, anti-lockout rules first */
   readonly rules: readonly ExpandedRule[];
-  /** the node a host scope protects: one address, or its IPv4 and IPv6 address */
-  readonly nodes: readonly AddressEntry[];
+  /** the node a host scope protects */
+  readonly node?: PlanNodeRef;
+  /**
+   * Host scope: families the node has no address of while another node of the plan has only that
+   * family — perhaps the same machine. They are left unfiltered, never dropped (with a warning).
+   */
+  readonly openFamilies?: readonly Family[];
   readonly options: RenderOptions;
+  /** the file name this export is saved under, for the instructions in its header */
+  readonly fileName: string;
 }
 
 export interface RenderOutput {
@@ -37,14 +53,49 @@ export interface RenderOutput {
   readonly findings: readonly Finding[];
 }
 
-/** One output format. A rule the format cannot express becomes a finding, never a silent drop. */
+/** Which export options mean something to a format. */
+export interface FormatOptions {
+  readonly scope: boolean;
+  readonly defaultDrop: boolean;
+  readonly ipset: boolean;
+  readonly egress: boolean;
+  /** what `from` and `to` are called for this format ("source interface", "zone"), and their defaults */
+  readonly placement?: { readonly from: string; readonly to: string; readonly defaultFrom: string; readonly defaultTo: string };
+  /** the export can be cut to one device group */
+  readonly deviceGroup?: boolean;
+}
+
+/**
+ * One output format: everything fwplan knows about it lives here, so a new format is one file and
+ * one registry line. A rule the format cannot express becomes a finding, never a silent drop.
+ */
 export interface Renderer {
-  readonly id: FormatId;
+  readonly id: string;
+  /** a short name for menus: "iptables (IPv4)" */
   readonly label: string;
-  /** file name suffix after the plan slug: "-gateway.nft" … */
-  fileName(planSlug: string, scope: Scope): string;
+  /** one sentence for the export view and the README */
+  readonly description: string;
   readonly mediaType: string;
-  /** whether the scope and default-drop options mean anything to this format */
-  readonly firewall: boolean;
+  /** the file name after the plan's slug and scope: ".nft", "-ufw.sh", ".csv" */
+  readonly suffix: string;
+  /** whether the file name carries the scope (every format's does: an export is of one scope) */
+  readonly options: FormatOptions;
+  /** the address families the file holds rules for */
+  readonly families: readonly Family[];
+  /** how to check the file before it goes near a firewall, if a tool can */
+  checkCommand?(fileName: string): string;
+  /** the firewall rules (or rows, or elements) in an output of this format, counted from the text */
+  countRules(text: string): number;
+  /** what countRules counts, for legends: "rule lines (-A/-I)" */
+  readonly countMeaning: string;
+  /** a file this export needs beside it (iptables with ipsets needs the ipset file) */
+  companion?(options: RenderOptions): string | undefined;
   render(input: RenderInput): RenderOutput;
+  /** the output in pieces, for formats whose files can outgrow one string (CSV of many pairs) */
+  stream?(input: RenderInput): { chunks: Iterable<string>; findings: readonly Finding[] };
+  /**
+   * A companion file must hold everything any variant of the file it serves can name: the ipset
+   * file always carries the sets of the default-drop anti-lockout rules too.
+   */
+  readonly holdsAllSets?: boolean;
 }

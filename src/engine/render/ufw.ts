@@ -1,4 +1,5 @@
-import { chunk, dropsDirection, groupByPorts, groupComment, headerLines, pairs, scopeSlug, slugify } from './common.ts';
+import { pairs } from '../flows.ts';
+import { countLines, multiportChunks, portList, dropsDirection, groupByPorts, groupComment, headerLines } from './common.ts';
 import { shellWord, ufwComment } from './quote.ts';
 import { renderScript, safeApplyHeader, type ScriptTool } from './script.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
@@ -156,19 +157,7 @@ fwplan_tool_restore() {
 export function renderUfw(input: RenderInput): RenderOutput {
   const { options } = input;
   const hostScope = options.scope.kind === 'host';
-  const file = `${slugify(input.plan.name)}-${scopeSlug(options.scope)}-ufw.sh`;
-  const header = ['#!/usr/bin/env bash', ...headerLines(input, 'ufw commands (bash)'), ...safeApplyHeader(file, UFW_TOOL)];
-  if (options.defaultDrop) {
-    header.push(
-      hostScope
-        ? '# With --default-drop the defaults are set to deny only after every allow rule is in, and ufw is enabled last.'
-        : '# With --default-drop routed traffic is denied by default only after every allow rule is in, and ufw is enabled last.',
-    );
-    if (!hostScope) {
-      header.push("# The router's own incoming and outgoing traffic is left as it was (see the end of fwplan_rules).");
-    }
-  }
-  header.push('# Comments: ufw refuses \' in a comment, so a label\'s \' is written as ’.');
+  const file = input.fileName;
   const rules: string[] = [];
   const groups = groupByPorts(input.rules);
   for (const g of groups) {
@@ -185,13 +174,23 @@ export function renderUfw(input: RenderInput): RenderOutput {
       }
       return c;
     };
-    for (const list of chunk(g.ports, PORTS_PER_RULE)) {
+    for (const list of multiportChunks(g.ports, PORTS_PER_RULE)) {
       const head = `ufw ${verb} proto ${g.protocol} from `;
-      const tail = ` port ${list.join(',')} comment `;
+      const tail = ` port ${portList(list, ':', ',')} comment `;
       for (const [s, d] of pairs(g)) {
         const label = s.label && d.label ? `${s.label} -> ${d.label}` : (s.label || d.label || '');
         rules.push(`${head}${s.network.display} to ${d.network.display}${tail}${commentFor(label)}`);
       }
+    }
+  }
+  if (options.defaultDrop && hostScope) {
+    for (const f of input.openFamilies ?? []) {
+      const any = f === 4 ? '0.0.0.0/0' : '::/0';
+      rules.push(
+        `# no IPv${f} address of this node in the plan, but another node has only IPv${f}: IPv${f} is left open, not dropped`,
+        `ufw allow in from ${any} to ${any} comment ${shellWord(ufwComment(`fwplan: IPv${f} left as it is`))}`,
+        `ufw allow out from ${any} to ${any} comment ${shellWord(ufwComment(`fwplan: IPv${f} left as it is`))}`,
+      );
     }
   }
   if (options.defaultDrop) {
@@ -213,14 +212,37 @@ export function renderUfw(input: RenderInput): RenderOutput {
     rules.push('ufw default deny routed', 'ufw --force enable');
   }
   if (!rules.some((l) => l.startsWith('ufw '))) rules.push(': # no rule in this scope');
+  const header = ['#!/usr/bin/env bash', ...headerLines(input, 'ufw commands (bash)', countUfw(rules.join('\n'))), ...safeApplyHeader(file, UFW_TOOL)];
+  if (options.defaultDrop) {
+    header.push(
+      hostScope
+        ? '# With --default-drop the defaults are set to deny only after every allow rule is in, and ufw is enabled last.'
+        : '# With --default-drop routed traffic is denied by default only after every allow rule is in, and ufw is enabled last.',
+    );
+    if (!hostScope) {
+      header.push("# The router's own incoming and outgoing traffic is left as it was (see the end of fwplan_rules).");
+    }
+  }
+  header.push('# Comments: ufw refuses \' in a comment, so a label\'s \' is written as ’.');
   return { text: renderScript({ file, header, globals: [], rules, tool: UFW_TOOL }), findings: [] };
+}
+
+/** Every ufw allow command of the script. */
+export function countUfw(text: string): number {
+  return countLines(text, 'ufw route allow ', 'ufw allow ');
 }
 
 export const ufwRenderer: Renderer = {
   id: 'ufw',
   label: 'ufw (bash script)',
+  description: 'A bash script of ufw commands (ufw route for a gateway). Run it with apply: it takes a snapshot, applies, and rolls back by itself unless you confirm; rollback restores the state before.',
   mediaType: 'text/x-shellscript',
-  firewall: true,
-  fileName: (slug, scope) => `${slug}-${scopeSlug(scope)}-ufw.sh`,
+  suffix: '-ufw.sh',
+  options: { scope: true, defaultDrop: true, ipset: false, egress: true },
+  families: [4, 6],
+  // the script checks root, its tools and where its snapshot goes, and changes nothing
+  checkCommand: (file) => `sudo bash ${file} check`,
+  countRules: countUfw,
+  countMeaning: 'ufw allow commands',
   render: renderUfw,
 };

@@ -13,6 +13,8 @@ export interface StorageProblem {
 /** A plan waiting for the user to confirm that it may replace the one in progress. */
 export interface PendingReplace {
   plan: Plan;
+  /** the plan was written in an older version and upgraded */
+  upgradedFrom?: 1;
   source: 'share-link' | 'example' | 'new';
 }
 
@@ -27,7 +29,14 @@ export interface Toast {
   text: string;
 }
 
+/** Said when a plan written in version 1 (file, share link, autosave) was read and upgraded. */
+export const UPGRADE_NOTICE =
+  'This plan was written in plan version 1 and has been upgraded to version 2: PRD and MBR lines are now named nodes (lines with the same label and different address families are one node), USERW and DVC are one group each with every service of their rows. The flows are the same. Save the plan file to keep it in the new form.';
+
 export interface NoticeSlice {
+  /** the plan in use was upgraded from an older plan version */
+  upgradeNotice: string | null;
+  setUpgradeNotice: (notice: string | null) => void;
   storageProblem: StorageProblem | null;
   pendingReplace: PendingReplace | null;
   loadFailure: LoadFailure | null;
@@ -45,6 +54,8 @@ export interface NoticeSlice {
 let toastId = 0;
 
 export const createNoticeSlice: SliceCreator<NoticeSlice> = (set) => ({
+  upgradeNotice: null,
+  setUpgradeNotice: (upgradeNotice) => set({ upgradeNotice }),
   storageProblem: null,
   pendingReplace: null,
   loadFailure: null,

@@ -1,12 +1,14 @@
-import type { RoleCode } from '../../engine/index.ts';
+import type { GroupRole } from '../../engine/index.ts';
 import type { SliceCreator } from '../types.ts';
+import type { TextRole } from './planSlice.ts';
 
 export const VIEW_IDS = ['addresses', 'services', 'rules', 'findings', 'export', 'change-request'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 
 /** A place in the form a finding points at; the panel that owns it scrolls there and focuses it. */
 export type FocusTarget =
-  | { kind: 'role'; role: RoleCode; entryIndex?: number }
+  | { kind: 'role'; role: TextRole; entryIndex?: number }
+  | { kind: 'group'; role: GroupRole; index: number; entryIndex?: number; field?: 'name' | 'services' }
   | { kind: 'rule'; ruleId: string }
   | { kind: 'port'; ruleId: string }
   | { kind: 'cluster' }
@@ -24,6 +26,7 @@ export interface UiSlice {
 function viewOf(target: FocusTarget): ViewId {
   switch (target.kind) {
     case 'role':
+    case 'group':
     case 'name':
       return 'addresses';
     case 'rule':

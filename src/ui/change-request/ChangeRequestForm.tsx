@@ -1,13 +1,28 @@
 import { useId, type JSX } from 'react';
 import { LIMITS, type ChangeRequest } from '../../engine/index.ts';
-import { CHANGE_CATEGORIES, CHANGE_TYPES, type ChangeCategory, type ChangeType, type Suggestions, type TextField } from '../../sheet/model.ts';
+import {
+  CHANGE_CATEGORIES,
+  CHANGE_TYPES,
+  PRIORITIES,
+  RISK_RATINGS,
+  STATUSES,
+  type ChangeCategory,
+  type ChangeType,
+  type Priority,
+  type RiskRating,
+  type Status,
+  type Suggestions,
+  type TextField,
+} from '../../sheet/model.ts';
 
-type LineField = 'changeId' | 'title' | 'requesterName' | 'requesterTeam' | 'requesterContact' | 'windowStart' | 'windowEnd' | 'expiry';
+type LineField = 'changeId' | 'title' | 'requesterName' | 'requesterTeam' | 'requesterContact' | 'windowStart' | 'windowEnd' | 'expiry' | 'reviewDate';
 
 const MAX_APPROVERS = 20;
 
 const TEXT_LABELS: Record<TextField, { label: string; hint: string }> = {
   justification: { label: 'Business justification', hint: 'Why the change is needed.' },
+  notImplementing: { label: 'Effect of not implementing', hint: 'What happens if the change is not made.' },
+  enforcementPoints: { label: 'Affected enforcement points', hint: 'Which firewalls or hosts the change touches.' },
   risk: { label: 'Risk and impact', hint: 'What could go wrong, and who is affected.' },
   implementation: { label: 'Implementation plan', hint: 'Which export, on which device, in which order.' },
   verification: { label: 'Verification plan', hint: 'How you prove it works; the sheet adds the commands.' },
@@ -33,6 +48,8 @@ function LineInput(props: {
   hint?: string;
   max?: number;
   autoComplete?: string;
+  /** a problem the engine found with the value (a date that is not one) */
+  problem?: string;
 }): JSX.Element {
   const id = useId();
   const hintId = `${id}-hint`;
@@ -46,15 +63,93 @@ function LineInput(props: {
         maxLength={props.max ?? LIMITS.nameLength}
         placeholder={props.placeholder}
         autoComplete={props.autoComplete ?? 'off'}
-        aria-describedby={props.hint ? hintId : undefined}
+        aria-describedby={props.hint || props.problem ? hintId : undefined}
+        aria-invalid={props.problem !== undefined}
         onChange={(event) => props.set(props.field, event.target.value)}
       />
-      {props.hint && (
-        <p className="crp-hint" id={hintId}>
-          {props.hint}
+      {(props.hint || props.problem) && (
+        <p className={props.problem ? 'crp-hint crp-problem' : 'crp-hint'} id={hintId} role={props.problem ? 'alert' : undefined}>
+          {props.problem ?? props.hint}
         </p>
       )}
     </div>
+  );
+}
+
+/** A select of a fixed vocabulary; empty means "as suggested". */
+function Choice<K extends string>(props: { label: string; value: K | undefined; options: Record<K, string>; suggested: K; note?: string; onChange: (value: K | undefined) => void }): JSX.Element {
+  const id = useId();
+  return (
+    <div className="crp-field">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value ?? ''} onChange={(event) => props.onChange(event.target.value === '' ? undefined : (event.target.value as K))}>
+        <option value="">Suggested: {props.options[props.suggested]}</option>
+        {(Object.keys(props.options) as K[]).map((k) => (
+          <option key={k} value={k}>
+            {props.options[k]}
+          </option>
+        ))}
+      </select>
+      {props.note && <p className="crp-hint">{props.note}</p>}
+    </div>
+  );
+}
+
+export interface RuleNoteRow {
+  readonly id: string;
+  readonly service: string;
+  readonly purpose: string;
+}
+
+/** Per rule: the business need (the vendor's reason unless written), its owner, an expiry. */
+function RuleNotes(props: { cr: ChangeRequest; rules: readonly RuleNoteRow[]; onChange: (cr: ChangeRequest) => void; problems: Readonly<Record<string, string>> }): JSX.Element {
+  const notes = props.cr.ruleNotes ?? {};
+  const set = (id: string, patch: { need?: string; owner?: string; expires?: string }) => {
+    const merged = { ...notes[id], ...patch };
+    const cleaned = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined && v !== '')) as typeof merged;
+    const next = { ...notes };
+    if (Object.keys(cleaned).length === 0) delete next[id];
+    else next[id] = cleaned;
+    props.onChange(clean({ ...props.cr, ruleNotes: Object.keys(next).length > 0 ? next : undefined }));
+  };
+  return (
+    <details className="crp-fieldset crp-rule-notes">
+      <summary>Business need, owner and expiry per rule ({props.rules.length})</summary>
+      <p className="crp-hint">Left empty, the need is the vendor’s reason. An expired rule is left out of every export, with a finding.</p>
+      <table className="crp-approvers">
+        <thead>
+          <tr>
+            <th scope="col">Rule</th>
+            <th scope="col">Business need</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Expires</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rules.map((r) => {
+            const note = notes[r.id] ?? {};
+            const problem = props.problems[r.id];
+            return (
+              <tr key={r.id}>
+                <th scope="row">
+                  <span className="crp-rule-id">{r.id}</span> {r.service}
+                </th>
+                <td>
+                  <input type="text" aria-label={`Business need of ${r.id}`} value={note.need ?? ''} placeholder={r.purpose} maxLength={LIMITS.textLength} onChange={(e) => set(r.id, { need: e.target.value })} />
+                </td>
+                <td>
+                  <input type="text" aria-label={`Owner of ${r.id}`} value={note.owner ?? ''} maxLength={LIMITS.nameLength} onChange={(e) => set(r.id, { owner: e.target.value })} />
+                </td>
+                <td>
+                  <input type="date" aria-label={`Expiry of ${r.id}`} aria-invalid={problem !== undefined} value={note.expires ?? ''} onChange={(e) => set(r.id, { expires: e.target.value })} />
+                  {problem && <span className="crp-problem" role="alert">{problem}</span>}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
@@ -157,8 +252,20 @@ function Approvers(props: { cr: ChangeRequest; suggested: Suggestions; onChange:
   );
 }
 
-export function ChangeRequestForm(props: { cr: ChangeRequest; suggested: Suggestions; onChange: (cr: ChangeRequest) => void }): JSX.Element {
-  const { cr, suggested, onChange } = props;
+export function ChangeRequestForm(props: {
+  cr: ChangeRequest;
+  suggested: Suggestions;
+  onChange: (cr: ChangeRequest) => void;
+  rules: readonly RuleNoteRow[];
+  /** the engine's findings about the request, by JSON path (changeRequest.windowEnd …) */
+  problems: Readonly<Record<string, string>>;
+}): JSX.Element {
+  const { cr, suggested, onChange, problems } = props;
+  const ruleProblems = Object.fromEntries(
+    Object.entries(problems)
+      .map(([path, message]) => [/^changeRequest\.ruleNotes\["(.+)"\]\.expires$/.exec(path)?.[1], message] as const)
+      .filter((x): x is [string, string] => x[0] !== undefined),
+  );
   const set = (field: LineField | TextField, value: string) => onChange(clean({ ...cr, [field]: value }));
   const typeId = useId();
   const categoryId = useId();
@@ -206,20 +313,46 @@ export function ChangeRequestForm(props: { cr: ChangeRequest; suggested: Suggest
       <fieldset className="crp-fieldset">
         <legend>Schedule</legend>
         <div className="crp-grid">
-          <LineInput field="windowStart" label="Window start" cr={cr} set={set} placeholder="2025-06-14 22:00 CET" />
-          <LineInput field="windowEnd" label="Window end" cr={cr} set={set} placeholder="2025-06-14 23:30 CET" />
-          <LineInput field="expiry" label="Expiry (temporary rules)" cr={cr} set={set} placeholder="empty: permanent" hint="When temporary rules must be removed." />
+          <LineInput field="windowStart" label="Window start" cr={cr} set={set} placeholder="2026-12-14 22:00 CET" hint="YYYY-MM-DD HH:MM, a time zone may follow." {...(problems['changeRequest.windowStart'] ? { problem: problems['changeRequest.windowStart'] } : {})} />
+          <LineInput field="windowEnd" label="Window end" cr={cr} set={set} placeholder="2026-12-14 23:30 CET" hint="YYYY-MM-DD HH:MM, after the start." {...(problems['changeRequest.windowEnd'] ? { problem: problems['changeRequest.windowEnd'] } : {})} />
+          <LineInput field="expiry" label="Expiry (temporary change)" cr={cr} set={set} placeholder="empty: permanent" hint="YYYY-MM-DD: when the change must be removed or reviewed." {...(problems['changeRequest.expiry'] ? { problem: problems['changeRequest.expiry'] } : {})} />
+          <LineInput field="reviewDate" label="Next review" cr={cr} set={set} placeholder={suggested.reviewDate || 'YYYY-MM-DD'} hint="Left empty: six months from today (PCI DSS 1.2.7)." {...(problems['changeRequest.reviewDate'] ? { problem: problems['changeRequest.reviewDate'] } : {})} />
+        </div>
+      </fieldset>
+      <fieldset className="crp-fieldset">
+        <legend>Assessment</legend>
+        <div className="crp-grid">
+          <Choice label="Risk rating" value={cr.riskRating} options={RISK_RATINGS} suggested={suggested.riskRating} note={`Suggested from: ${suggested.riskReasons.join('; ')}.`} onChange={(v: RiskRating | undefined) => onChange(clean({ ...cr, riskRating: v }))} />
+          <Choice label="Priority" value={cr.priority} options={PRIORITIES} suggested={suggested.priority} onChange={(v: Priority | undefined) => onChange(clean({ ...cr, priority: v }))} />
+          <Choice label="Status" value={cr.status} options={STATUSES} suggested="draft" onChange={(v: Status | undefined) => onChange(clean({ ...cr, status: v }))} />
         </div>
       </fieldset>
       <fieldset className="crp-fieldset">
         <legend>Plans</legend>
         <TextArea field="justification" cr={cr} suggested={suggested.justification} set={set} />
+        <TextArea field="notImplementing" cr={cr} suggested={suggested.notImplementing} set={set} />
+        <TextArea field="enforcementPoints" cr={cr} suggested={suggested.enforcementPoints} set={set} />
         <TextArea field="risk" cr={cr} suggested={suggested.risk} set={set} />
         <TextArea field="implementation" cr={cr} suggested={suggested.implementation} set={set} />
         <TextArea field="verification" cr={cr} suggested={suggested.verification} set={set} />
         <TextArea field="backout" cr={cr} suggested={suggested.backout} set={set} />
       </fieldset>
+      <RuleNotes cr={cr} rules={props.rules} onChange={onChange} problems={ruleProblems} />
       <Approvers cr={cr} suggested={suggested} onChange={onChange} />
+      <fieldset className="crp-fieldset">
+        <legend>After the change</legend>
+        <div className="crp-field crp-wide">
+          <label htmlFor={`${typeId}-review`}>Post-implementation review</label>
+          <textarea
+            id={`${typeId}-review`}
+            value={cr.postReview ?? ''}
+            rows={rowsFor(cr.postReview ?? '')}
+            maxLength={LIMITS.textLength}
+            placeholder="Filled in after the change: did it work, what was learned."
+            onChange={(event) => onChange(clean({ ...cr, postReview: event.target.value }))}
+          />
+        </div>
+      </fieldset>
     </form>
   );
 }

@@ -7,6 +7,10 @@ import {
   CHANGE_CATEGORIES,
   CHANGE_TYPES,
   PART_TITLES,
+  PRIORITIES,
+  RISK_RATINGS,
+  RULES_PART,
+  STATUSES,
   VERIFY_NOTE,
   familyName,
   groupLines,
@@ -14,9 +18,12 @@ import {
   ranges,
   windowText,
   type AddressGroup,
+  type ApplySummary,
+  type ChangeType,
   type PartId,
   type Sheet,
   type SheetContent,
+  type SheetDelta,
   type SheetRequest,
   type SheetRow,
   type SheetSection,
@@ -27,10 +34,10 @@ import {
 import { formatCount, plural } from '../../sheet/text.ts';
 
 /**
- * The printable sheet. Same markup and classes as src/sheet/html.ts (the standalone download),
- * so one stylesheet serves both; React escapes every piece of text. The heavy parts (rule table,
- * address groups, commands) only depend on the plan's roles and rules and are memoised, so typing
- * into the request form does not re-render thousands of rows.
+ * The printable sheet: the page in the app, and (rendered to static markup) the standalone HTML
+ * download — one view, one stylesheet; React escapes every piece of text. The heavy parts (rule
+ * table, address groups, commands) only depend on the plan's objects and rules and are memoised,
+ * so typing into the request form does not re-render thousands of rows.
  */
 
 type Numbers = Record<PartId, number>;
@@ -44,11 +51,11 @@ const GROUP_PLACEHOLDER: AddressGroup = { id: '', name: '', role: 'DVC', roleNam
 /** Part numbers depend only on whether there are address groups: two fixed objects keep memo() useful. */
 const NUMBERS = { withGroups: numbering(true), withoutGroups: numbering(false) } as const;
 
-function Heading({ n, id }: { n: Numbers; id: PartId }): JSX.Element {
+function Heading({ n, id, title }: { n: Numbers; id: PartId; title?: string }): JSX.Element {
   return (
     <h2>
       <span className="crs-num">{n[id]}</span>
-      {PART_TITLES[id]}
+      {title ?? PART_TITLES[id]}
     </h2>
   );
 }
@@ -108,17 +115,40 @@ function RequestPart({ sheet, n }: { sheet: Sheet; n: Numbers }): JSX.Element {
             <th scope="row">Prepared</th>
             <td>{sheet.date}</td>
           </tr>
+          <tr>
+            <th scope="row">Risk rating</th>
+            <td>
+              <b>{RISK_RATINGS[r.riskRating.value]}</b>
+              {r.riskRating.suggested && <span className="crs-meta">suggested by fwplan from: {r.riskRating.reasons.join('; ')}</span>}
+            </td>
+            <th scope="row">Priority</th>
+            <td>
+              {PRIORITIES[r.priority.value]}
+              {r.priority.suggested && <span className="crs-meta">suggested</span>}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Status</th>
+            <td>{STATUSES[r.status]}</td>
+            <th scope="row">Next review</th>
+            <td>
+              <ValueOr value={r.reviewDate.value} blank="six months after approval" />
+              {r.reviewDate.suggested && r.reviewDate.value !== '' && <span className="crs-meta">six months from today</span>}
+            </td>
+          </tr>
         </tbody>
       </table>
       <h3>Business justification</h3>
       <FreeText request={r} field="justification" />
+      <h3>Effect of not implementing</h3>
+      <FreeText request={r} field="notImplementing" />
     </section>
   );
 }
 
-const SummaryPart = memo(function SummaryPart({ summary, n }: { summary: SheetContent['summary']; n: Numbers }): JSX.Element {
+const SummaryPart = memo(function SummaryPart({ summary, n, type }: { summary: SheetContent['summary']; n: Numbers; type: ChangeType }): JSX.Element {
   const s = summary;
-  const figures = summaryFigures(s);
+  const figures = summaryFigures(s, type);
   const changes = changeRows(s);
   const c = s.findingCounts;
   return (
@@ -132,7 +162,39 @@ const SummaryPart = memo(function SummaryPart({ summary, n }: { summary: SheetCo
           </div>
         ))}
       </div>
-      <h3>Roles</h3>
+      {c.error > 0 && (
+        <div className="crs-callout crs-callout-error">
+          <b>The plan has {plural(c.error, 'error')}</b> (listed under Findings below): fwplan makes no export until they are fixed, so this change
+          cannot be implemented as it stands.
+        </div>
+      )}
+      <h3>senhasegura nodes</h3>
+      {s.nodeList.length === 0 ? (
+        <p>No node.</p>
+      ) : (
+        <table className="crs-data">
+          <thead>
+            <tr>
+              <th>Node</th>
+              <th>Role</th>
+              <th>Addresses</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.nodeList.map((node) => (
+              <tr key={node.name}>
+                <td><b>{node.name}</b></td>
+                <td>
+                  {node.role}
+                  {node.ignored && <> <span className="crs-tag crs-tag-warn">ignored: cluster mode is off</span></>}
+                </td>
+                <td>{node.addresses.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Roles and groups</h3>
       {s.roles.length === 0 ? (
         <p>No role has entries.</p>
       ) : (
@@ -148,11 +210,13 @@ const SummaryPart = memo(function SummaryPart({ summary, n }: { summary: SheetCo
           </thead>
           <tbody>
             {s.roles.map((r) => (
-              <tr key={r.role}>
+              <tr key={`${r.role}/${r.group ?? ''}`}>
                 <td><b>{r.role}</b></td>
                 <td>
-                  {r.description}
+                  {r.group !== undefined ? <><b>{r.group}</b> · {r.description}</> : r.description}
+                  {r.services && <span className="crs-meta">services: {r.services.length > 0 ? r.services.join(', ') : 'none'}</span>}
                   {r.ignored && <> <span className="crs-tag crs-tag-warn">ignored: cluster mode is off</span></>}
+                  {r.invalid > 0 && <> <span className="crs-tag crs-tag-warn">{plural(r.invalid, 'invalid entry', 'invalid entries')}</span></>}
                 </td>
                 <td className="crs-right">{formatCount(r.entries)}</td>
                 <td className="crs-right">{formatCount(r.ipv4)}</td>
@@ -223,7 +287,7 @@ function SideCell({ side, n }: { side: SheetSide; n: Numbers }): JSX.Element {
   return (
     <>
       <div className="crs-role">
-        {side.role} <span>· {side.roleName}</span>
+        {side.name} <span>· {side.roleName}</span>
       </div>
       {side.addresses ? (
         <ul className="crs-addrs">
@@ -254,9 +318,17 @@ function RuleRow({ row, n }: { row: SheetRow; n: Numbers }): JSX.Element {
         {row.protocol}
         <span className="crs-family">{familyName(row.source.family)}</span>
       </td>
-      <td><span className="crs-port">{row.port}</span></td>
+      <td><span className="crs-port">{row.portText}</span></td>
       <td>
-        {row.purpose}
+        {row.need}
+        {!row.needSuggested && <span className="crs-meta">vendor’s reason: {row.purpose}</span>}
+        {(row.owner !== '' || row.expires !== '') && (
+          <span className="crs-meta">
+            {row.owner !== '' && <>owner {row.owner}</>}
+            {row.owner !== '' && row.expires !== '' && ' · '}
+            {row.expires !== '' && <>expires {row.expires}</>}
+          </span>
+        )}
         <span className="crs-meta">
           {row.service} ·{' '}
           {row.ruleIds.map((id, i) => (
@@ -279,49 +351,82 @@ function RuleRow({ row, n }: { row: SheetRow; n: Numbers }): JSX.Element {
   );
 }
 
-const RulesPart = memo(function RulesPart({ sections, n }: { sections: readonly SheetSection[]; n: Numbers }): JSX.Element {
+function RuleTable({ rows, n, groups }: { rows: readonly SheetRow[]; n: Numbers; groups?: readonly { id: string; title: string; rows: readonly SheetRow[] }[] }): JSX.Element {
+  return (
+    <table className="crs-data crs-rules">
+      <colgroup>
+        <col className="c-n" />
+        <col className="c-action" />
+        <col className="c-side" />
+        <col className="c-side" />
+        <col className="c-proto" />
+        <col className="c-port" />
+        <col />
+      </colgroup>
+      <thead>
+        <tr>
+          <th className="crs-n">#</th>
+          <th>Action</th>
+          <th>Source</th>
+          <th>Destination</th>
+          <th>Proto</th>
+          <th>Port</th>
+          <th>Need, owner, comment</th>
+        </tr>
+      </thead>
+      {(groups ?? [{ id: 'all', title: '', rows }]).map((s) => (
+        <tbody key={s.id}>
+          {s.title !== '' && (
+            <tr className="crs-group-row">
+              <th colSpan={7}>{s.title}</th>
+            </tr>
+          )}
+          {s.rows.map((row) => (
+            <RuleRow key={`${s.id}/${row.key}`} row={row} n={n} />
+          ))}
+        </tbody>
+      ))}
+    </table>
+  );
+}
+
+function DeltaPart({ delta, n, type }: { delta: SheetDelta; n: Numbers; type: ChangeType }): JSX.Element {
   return (
     <section className="crs-section" id="crs-rules">
-      <Heading n={n} id="rules" />
+      <Heading n={n} id="rules" title={type === 'remove' ? 'Rules to remove, and what stays' : 'Rules to add and to remove'} />
       <p className="crs-lead">
-        Source port: any. Every address is written in full; sets too large for a row are address groups (section {n.groups || '–'}). Networks that are adjacent or overlap are merged as the rules use them.
+        Compared with {delta.baseline}: {plural(delta.addedFlows, 'flow')} added, {plural(delta.removedFlows, 'flow')} removed, {plural(delta.unchangedFlows, 'flow')} unchanged. Source port: any;
+        every entry as the plan has it.
       </p>
-      {sections.length === 0 ? (
-        <p>No rule: see the findings and the rules not included.</p>
+      <h3>Rules to add ({delta.added.length})</h3>
+      {delta.added.length === 0 ? <p>None.</p> : <RuleTable rows={delta.added} n={n} />}
+      <h3>Rules to remove ({delta.removed.length})</h3>
+      {delta.removed.length === 0 ? <p>None.</p> : <RuleTable rows={delta.removed} n={n} />}
+      <h3>Unchanged ({plural(delta.unchangedRules, 'rule')})</h3>
+      {delta.unchanged.length === 0 ? (
+        <p>None.</p>
       ) : (
-        <table className="crs-data crs-rules">
-          <colgroup>
-            <col className="c-n" />
-            <col className="c-action" />
-            <col className="c-side" />
-            <col className="c-side" />
-            <col className="c-proto" />
-            <col className="c-port" />
-            <col />
-          </colgroup>
-          <thead>
-            <tr>
-              <th className="crs-n">#</th>
-              <th>Action</th>
-              <th>Source</th>
-              <th>Destination</th>
-              <th>Proto</th>
-              <th>Port</th>
-              <th>Comment</th>
-            </tr>
-          </thead>
-          {sections.map((s) => (
-            <tbody key={s.id}>
-              <tr className="crs-group-row">
-                <th colSpan={7}>{s.title}</th>
-              </tr>
-              {s.rows.map((row) => (
-                <RuleRow key={row.key} row={row} n={n} />
-              ))}
-            </tbody>
+        <ul className="crs-findings">
+          {delta.unchanged.map((u) => (
+            <li key={u.title}>
+              {u.title}: {plural(u.rules, 'rule')}, {plural(u.flows, 'flow')}
+            </li>
           ))}
-        </table>
+        </ul>
       )}
+    </section>
+  );
+}
+
+const RulesPart = memo(function RulesPart({ sections, n, type }: { sections: readonly SheetSection[]; n: Numbers; type: ChangeType }): JSX.Element {
+  return (
+    <section className="crs-section" id="crs-rules">
+      <Heading n={n} id="rules" title={RULES_PART[type].title} />
+      <p className="crs-lead">
+        {RULES_PART[type].lead} Source port: any. Every entry is written as the plan has it, with its label; sets too large for a row are address groups
+        (section {n.groups || '–'}).
+      </p>
+      {sections.length === 0 ? <p>No rule: see the findings and the rules not included.</p> : <RuleTable rows={[]} n={n} groups={sections} />}
     </section>
   );
 });
@@ -496,7 +601,7 @@ function ApprovalsPart({ request, n }: { request: SheetRequest; n: Numbers }): J
   );
 }
 
-function ClosurePart({ n }: { n: Numbers }): JSX.Element {
+function ClosurePart({ n, review }: { n: Numbers; review: string }): JSX.Element {
   return (
     <section className="crs-section crs-avoid" id="crs-closure">
       <Heading n={n} id="closure" />
@@ -512,7 +617,47 @@ function ClosurePart({ n }: { n: Numbers }): JSX.Element {
           <Line label="Signature" />
         </div>
         <Line label="Notes" tall />
+        <h3>Post-implementation review</h3>
+        {review !== '' ? <p className="crs-text">{review}</p> : <Line label="Did it work, what was learned" tall />}
       </div>
+    </section>
+  );
+}
+
+function ApplyPart({ apply, n, request }: { apply: ApplySummary; n: Numbers; request: SheetRequest }): JSX.Element {
+  return (
+    <section className="crs-section" id="crs-apply">
+      <Heading n={n} id="apply" />
+      <table className="crs-kv">
+        <tbody>
+          <tr>
+            <th scope="row">Enforcement point</th>
+            <td>{apply.where}</td>
+          </tr>
+          <tr>
+            <th scope="row">Apply mode</th>
+            <td>
+              {apply.defaultDrop ? <b>Complete policy (default drop)</b> : <b>Append ALLOW rules</b>}: {apply.mode}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Outgoing traffic</th>
+            <td>{apply.egress}</td>
+          </tr>
+          <tr>
+            <th scope="row">Affected enforcement points</th>
+            <td>
+              <FreeText request={request} field="enforcementPoints" />
+            </td>
+          </tr>
+          {apply.otherNodes.length > 0 && (
+            <tr>
+              <th scope="row">Other nodes</th>
+              <td>{apply.otherNodes.join(', ')}: each needs its own host export and the same steps.</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
     </section>
   );
 }
@@ -531,10 +676,11 @@ export function SheetView({ sheet }: { sheet: Sheet }): JSX.Element {
   const n = sheet.groups.length > 0 ? NUMBERS.withGroups : NUMBERS.withoutGroups;
   const render: Record<PartId, () => JSX.Element | null> = {
     request: () => <RequestPart sheet={sheet} n={n} />,
-    summary: () => <SummaryPart summary={sheet.summary} n={n} />,
+    summary: () => <SummaryPart summary={sheet.summary} n={n} type={r.type} />,
+    apply: () => <ApplyPart apply={sheet.apply} n={n} request={r} />,
     risk: () => <TextPart id="risk" field="risk" request={r} n={n} />,
     implementation: () => <TextPart id="implementation" field="implementation" request={r} n={n} />,
-    rules: () => <RulesPart sections={sheet.sections} n={n} />,
+    rules: () => (sheet.delta ? <DeltaPart delta={sheet.delta} n={n} type={r.type} /> : <RulesPart sections={sheet.sections} n={n} type={r.type} />),
     groups: () => <GroupsPart groups={sheet.groups} n={n} />,
     skipped: () => <SkippedPart skipped={sheet.skipped} n={n} />,
     verification: () => (
@@ -546,7 +692,7 @@ export function SheetView({ sheet }: { sheet: Sheet }): JSX.Element {
     ),
     backout: () => <TextPart id="backout" field="backout" request={r} n={n} />,
     approvals: () => <ApprovalsPart request={r} n={n} />,
-    closure: () => <ClosurePart n={n} />,
+    closure: () => <ClosurePart n={n} review={r.postReview} />,
   };
   return (
     <article className="crs" aria-label="Firewall change request">

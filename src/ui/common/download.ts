@@ -1,6 +1,7 @@
 /** Save text as a file: a Blob and an object URL, nothing leaves the browser. */
-export function downloadText(text: string, fileName: string, mediaType = 'text/plain'): void {
-  const blob = new Blob([text], { type: `${mediaType};charset=utf-8` });
+export function downloadText(text: string | Iterable<string>, fileName: string, mediaType = 'text/plain'): void {
+  // pieces go into the Blob as they are: a file larger than one string can hold still downloads
+  const blob = new Blob(typeof text === 'string' ? [text] : Array.from(text), { type: `${mediaType};charset=utf-8` });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

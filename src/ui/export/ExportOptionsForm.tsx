@@ -1,11 +1,11 @@
-import { FORMAT_IDS, RENDERERS, sameNodeOtherFamily, type AddressEntry, type FormatId } from '../../engine/index.ts';
+import { FORMAT_IDS, RENDERERS, nodeFamilies, type FormatId, type PlanNodeRef } from '../../engine/index.ts';
 import type { ExportOptions } from '../../store/slices/exportSlice.ts';
-import { FORMAT_NOTES, usesIpsetOption } from './exportHints.ts';
 
 interface Props {
   options: ExportOptions;
-  nodes: readonly AddressEntry[];
-  hostAddress: string | undefined;
+  nodes: readonly PlanNodeRef[];
+  hostNode: string | undefined;
+  deviceGroups: readonly string[];
   onChange: (patch: Partial<ExportOptions>) => void;
 }
 
@@ -20,17 +20,15 @@ function egressText(options: ExportOptions, firewall: boolean): string {
     : 'The node’s outgoing traffic is filtered too: only the planned outbound flows (DNS, NTP, LDAP, devices…) and replies may leave it.';
 }
 
-/** Nodes whose IPv4 and IPv6 entries carry the same label: one machine, protected by one export. */
-function dualStackNodes(nodes: readonly AddressEntry[]): [AddressEntry, AddressEntry][] {
-  return nodes.flatMap((v4) => {
-    const v6 = v4.network.family === 4 ? sameNodeOtherFamily(nodes, v4)[0] : undefined;
-    return v6 ? [[v4, v6] as [AddressEntry, AddressEntry]] : [];
-  });
+function nodeText(n: PlanNodeRef): string {
+  const addresses = [n.v4, n.v6].filter((a) => a !== undefined).map((a) => a.written);
+  const families = nodeFamilies(n).length === 2 ? ' (dual-stack)' : '';
+  return `${n.role} ${n.name} — ${addresses.join(' + ')}${families}`;
 }
 
-export function ExportOptionsForm({ options, nodes, hostAddress, onChange }: Props) {
+export function ExportOptionsForm({ options, nodes, hostNode, deviceGroups, onChange }: Props) {
   const renderer = RENDERERS[options.format];
-  const firewall = renderer.firewall;
+  const firewall = renderer.options.defaultDrop;
   return (
     <form className="card export-options app-chrome" onSubmit={(e) => e.preventDefault()} aria-label="Export options">
       <div className="field">
@@ -40,7 +38,7 @@ export function ExportOptionsForm({ options, nodes, hostAddress, onChange }: Pro
             <option key={id} value={id}>{RENDERERS[id].label}</option>
           ))}
         </select>
-        <span className="hint" id="export-format-note">{FORMAT_NOTES[options.format]}</span>
+        <span className="hint" id="export-format-note">{renderer.description}</span>
       </div>
 
       <fieldset className="field">
@@ -52,36 +50,22 @@ export function ExportOptionsForm({ options, nodes, hostAddress, onChange }: Pro
           </span>
         </label>
         <label className="radio">
-          <input
-            type="radio"
-            name="scope"
-            value="host"
-            checked={options.scope === 'host'}
-            disabled={nodes.length === 0}
-            onChange={() => onChange({ scope: 'host' })}
-          />
+          <input type="radio" name="scope" value="host" checked={options.scope === 'host'} disabled={nodes.length === 0} onChange={() => onChange({ scope: 'host' })} />
           <span>
-            <strong>Host</strong> <span className="muted">— the firewall on one senhasegura node (inbound and outbound)</span>
+            <strong>Host</strong> <span className="muted">— the firewall on one senhasegura node (inbound and outbound, every address family it has)</span>
           </span>
         </label>
         {options.scope === 'host' && (
           <div className="field nested">
             <label className="field-label" htmlFor="export-node">Node</label>
-            <select id="export-node" value={hostAddress ?? ''} onChange={(e) => onChange({ hostAddress: e.target.value })}>
-              {dualStackNodes(nodes).map(([v4, v6]) => (
-                <option key={`${v4.network.cidr},${v6.network.cidr}`} value={`${v4.network.display},${v6.network.display}`}>
-                  {v4.role} {v4.label} — {v4.network.display} + {v6.network.display} (dual-stack)
-                </option>
-              ))}
+            <select id="export-node" value={hostNode ?? ''} onChange={(e) => onChange({ hostNode: e.target.value })}>
               {nodes.map((n) => (
-                <option key={n.network.cidr} value={n.network.display}>
-                  {n.role} {n.network.display}{n.label ? ` — ${n.label}` : ''}
-                </option>
+                <option key={n.name} value={n.name}>{nodeText(n)}</option>
               ))}
             </select>
           </div>
         )}
-        {nodes.length === 0 && <span className="hint">Host scope needs a PRD address.</span>}
+        {nodes.length === 0 && <span className="hint">Host scope needs a PRD node with an address.</span>}
       </fieldset>
 
       <fieldset className="field">
@@ -90,7 +74,7 @@ export function ExportOptionsForm({ options, nodes, hostAddress, onChange }: Pro
           <input type="checkbox" checked={options.defaultDrop} disabled={!firewall} onChange={(e) => onChange({ defaultDrop: e.target.checked })} />
           <span>
             <strong>Default drop</strong> — a complete policy: drop by default, allow established traffic, loopback and the ICMP a network needs, then the plan’s
-            rules.
+            rules. On a node the admin shell from ADMINW is always kept.
           </span>
         </label>
         <span className="hint">
@@ -102,14 +86,40 @@ export function ExportOptionsForm({ options, nodes, hostAddress, onChange }: Pro
         </span>
       </fieldset>
 
-      {usesIpsetOption(options.format) && (
+      {renderer.options.placement && (
+        <fieldset className="field">
+          <legend className="field-label">Where the policy sits</legend>
+          <label className="field nested">
+            <span className="field-label">{renderer.options.placement.from}</span>
+            <input type="text" value={options.from} placeholder={renderer.options.placement.defaultFrom} maxLength={63} onChange={(e) => onChange({ from: e.target.value })} />
+          </label>
+          <label className="field nested">
+            <span className="field-label">{renderer.options.placement.to}</span>
+            <input type="text" value={options.to} placeholder={renderer.options.placement.defaultTo} maxLength={63} onChange={(e) => onChange({ to: e.target.value })} />
+          </label>
+        </fieldset>
+      )}
+
+      {renderer.options.deviceGroup && (
+        <div className="field">
+          <label className="field-label" htmlFor="export-device-group">Device group</label>
+          <select id="export-device-group" value={options.deviceGroup} onChange={(e) => onChange({ deviceGroup: e.target.value })}>
+            <option value="">Every device group</option>
+            {deviceGroups.map((g) => (
+              <option key={g} value={g}>{g}</option>
+            ))}
+          </select>
+        </div>
+      )}
+
+      {renderer.options.ipset && (
         <fieldset className="field">
           <legend className="field-label">Large roles</legend>
           <label className="check">
             <input type="checkbox" checked={options.ipset} onChange={(e) => onChange({ ipset: e.target.checked })} />
             <span>
-              <strong>Use ipsets</strong> — match roles of several addresses through kernel ipsets: tens of rules instead of thousands. Load the ipset
-              file first.
+              <strong>Use ipsets</strong> — match roles and groups of several addresses through kernel ipsets: tens of rules instead of thousands. Load the
+              ipset file first.
             </span>
           </label>
         </fieldset>
@@ -117,7 +127,7 @@ export function ExportOptionsForm({ options, nodes, hostAddress, onChange }: Pro
 
       <fieldset className="field">
         <legend className="field-label">Egress (outgoing traffic)</legend>
-        {firewall && options.scope === 'host' && options.defaultDrop && (
+        {renderer.options.egress && options.scope === 'host' && options.defaultDrop && (
           <label className="check">
             <input type="checkbox" checked={options.egress === 'filter'} onChange={(e) => onChange({ egress: e.target.checked ? 'filter' : 'open' })} />
             <span>

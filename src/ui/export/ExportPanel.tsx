@@ -1,5 +1,20 @@
 import { useMemo, useState } from 'react';
-import { exportPlan, type ExportResult, type FormatId, type Plan, type RuleSet } from '../../engine/index.ts';
+import {
+  RENDERERS,
+  exportPlan,
+  exportFileName,
+  exportPlanChunks,
+  isFormatId,
+  nodeFamilies,
+  verifyScript,
+  type ExportResult,
+  type FormatId,
+  type Plan,
+  type PlanNodeRef,
+  type RenderOptions,
+  type RuleSet,
+  type Scope,
+} from '../../engine/index.ts';
 import { ruleSetOf, useRuleSet } from '../../store/selectors.ts';
 import type { ExportOptions } from '../../store/slices/exportSlice.ts';
 import { useStore } from '../../store/store.ts';
@@ -7,59 +22,85 @@ import { copyText } from '../common/clipboard.ts';
 import { downloadText } from '../common/download.ts';
 import { bytes, count, plural } from '../common/format.ts';
 import { ExportOptionsForm } from './ExportOptionsForm.tsx';
-import { checkCommand, usesIpsetOption } from './exportHints.ts';
 import './export.css';
 
 /** The preview shows this much; the download always has everything. */
 const PREVIEW_MAX = 200_000;
 
-function render(plan: Plan, ruleSet: RuleSet, options: ExportOptions, hostAddress: string | undefined, format: FormatId = options.format): ExportResult {
-  const scope = options.scope === 'host' && hostAddress !== undefined ? { kind: 'host' as const, address: hostAddress } : { kind: 'gateway' as const };
-  return exportPlan(plan, format, { scope, defaultDrop: options.defaultDrop, ipset: options.ipset && usesIpsetOption(format), egress: options.egress }, ruleSet);
+function renderOptions(options: ExportOptions, scope: Scope, format: FormatId): RenderOptions {
+  const r = RENDERERS[format].options;
+  return {
+    scope,
+    defaultDrop: options.defaultDrop,
+    ipset: options.ipset && r.ipset,
+    egress: options.egress,
+    ...(r.placement && options.from.trim() !== '' ? { from: options.from.trim() } : {}),
+    ...(r.placement && options.to.trim() !== '' ? { to: options.to.trim() } : {}),
+    ...(r.deviceGroup && options.deviceGroup !== '' ? { deviceGroup: options.deviceGroup } : {}),
+  };
+}
+
+/** The node the options name, or the first node when the saved one is gone from the plan. */
+function chosenNode(nodes: readonly PlanNodeRef[], options: ExportOptions): PlanNodeRef | undefined {
+  return nodes.find((n) => n.name === options.hostNode) ?? nodes[0];
+}
+
+function scopeOf(nodes: readonly PlanNodeRef[], options: ExportOptions): Scope {
+  const node = chosenNode(nodes, options);
+  return options.scope === 'host' && node ? { kind: 'host', node: node.name } : { kind: 'gateway' };
+}
+
+/** Save the export of the plan as it is now (a preview may trail it by a moment), in pieces. */
+function download(plan: Plan, ruleSet: RuleSet, options: ExportOptions, format: FormatId): void {
+  const scope = scopeOf(ruleSet.nodes, options);
+  const r = exportPlanChunks(plan, format, renderOptions(options, scope, format), ruleSet);
+  if (r.ok) downloadText(r.chunks, r.fileName, r.mediaType);
 }
 
 export function ExportPanel() {
   const { plan, ruleSet } = useRuleSet();
   const options = useStore((s) => s.exportOptions);
   const setExportOptions = useStore((s) => s.setExportOptions);
-  const focus = useStore((s) => s.focus);
+  const setView = useStore((s) => s.setView);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   const nodes = ruleSet.nodes;
-  // a saved node that is no longer in the plan falls back to the first node
-  // one node, or a dual-stack node's "IPv4,IPv6" pair: every part must still be a node of the plan
-  const isNode = (a: string) => nodes.some((n) => n.network.display === a);
-  const chosen = options.hostAddress.split(',');
-  const hostAddress = options.hostAddress !== '' && chosen.every(isNode) ? options.hostAddress : nodes[0]?.network.display;
-  const scope = nodes.length === 0 ? 'gateway' : options.scope;
-  const effective = useMemo<ExportOptions>(() => ({ ...options, scope }), [options, scope]);
-  const result = useMemo(() => render(plan, ruleSet, effective, hostAddress), [plan, ruleSet, effective, hostAddress]);
+  const node = chosenNode(nodes, options);
+  const effective = useMemo<ExportOptions>(() => ({ ...options, scope: nodes.length === 0 ? 'gateway' : options.scope }), [options, nodes.length]);
+  const scope = scopeOf(nodes, effective);
+  const result: ExportResult = useMemo(() => exportPlan(plan, effective.format, renderOptions(effective, scope, effective.format), ruleSet), [plan, ruleSet, effective, scope]);
   const size = useMemo(() => (result.ok ? new Blob([result.text]).size : 0), [result]);
-  const errors = ruleSet.findings.filter((f) => f.severity === 'error');
+  const renderer = RENDERERS[effective.format];
 
-  // the preview may trail the plan by a moment (it is deferred); a download is always made from the plan as it is now
-  const current = (): ExportResult => {
-    const now = useStore.getState().plan;
-    return now === plan ? result : render(now, ruleSetOf(now), effective, hostAddress);
+  const now = () => {
+    const current = useStore.getState().plan;
+    return { plan: current, ruleSet: ruleSetOf(current) };
   };
-
-  const onDownload = () => {
-    const r = current();
-    if (r.ok) downloadText(r.text, r.fileName, r.mediaType);
+  const onDownload = (format: FormatId = effective.format) => {
+    const n = now();
+    download(n.plan, n.ruleSet, effective, format);
   };
-  // an iptables export that matches through ipsets needs its companion file
-  const needsIpsetFile = effective.ipset && usesIpsetOption(effective.format);
-  const onDownloadIpset = () => {
-    const now = useStore.getState().plan;
-    const r = render(now, ruleSetOf(now), effective, hostAddress, 'ipset');
-    if (r.ok) downloadText(r.text, r.fileName, r.mediaType);
+  const onDownloadChecks = () => {
+    const n = now();
+    const s = scopeOf(n.ruleSet.nodes, effective);
+    const r = verifyScript(n.plan, s, n.ruleSet);
+    if (r.ok) downloadText(r.text, exportFileName(n.plan.name, s, '-verify.sh'), 'text/x-shellscript');
   };
   const onCopy = async () => {
-    const r = current();
+    const n = now();
+    const r = exportPlan(n.plan, effective.format, renderOptions(effective, scopeOf(n.ruleSet.nodes, effective), effective.format), n.ruleSet);
     if (!r.ok) return;
     setCopied((await copyText(r.text)) ? 'copied' : 'failed');
     window.setTimeout(() => setCopied('idle'), 2500);
   };
+
+  const companion = renderer.companion?.(renderOptions(effective, scope, effective.format));
+  // a host export of one family for a dual-stack node: the other family's file is needed too
+  const otherFamily: FormatId | undefined =
+    effective.scope === 'host' && node && nodeFamilies(node).length === 2 && renderer.families.length === 1
+      ? ([effective.format === 'iptables' ? 'ip6tables' : 'iptables'] as const).find((f) => isFormatId(f))
+      : undefined;
+  const checkCommand = result.ok ? renderer.checkCommand?.(result.fileName) : undefined;
 
   return (
     <div className="panel export-panel">
@@ -67,20 +108,8 @@ export function ExportPanel() {
         <h2>5. Export</h2>
         <p className="panel-intro">Pick a format and where it runs; the preview follows every change. Download the file, or copy it.</p>
       </div>
-      {errors.length > 0 && (
-        <div className="callout callout-error" role="alert">
-          <p>
-            {errors.map((e) => e.message).join(' ')}{' '}
-            {errors.some((e) => e.code === 'no-primary') && (
-              <button type="button" className="link-button" onClick={() => focus({ kind: 'role', role: 'PRD' })}>
-                Enter the PRD address
-              </button>
-            )}
-          </p>
-        </div>
-      )}
       <div className="export-layout">
-        <ExportOptionsForm options={effective} nodes={nodes} hostAddress={hostAddress} onChange={setExportOptions} />
+        <ExportOptionsForm options={effective} nodes={nodes} hostNode={node?.name} deviceGroups={plan.deviceGroups.map((g) => g.name)} onChange={setExportOptions} />
         <section className="card export-output" aria-label="Export preview">
           {result.ok ? (
             <>
@@ -88,24 +117,32 @@ export function ExportPanel() {
                 <div className="export-file">
                   <span className="file-name" data-testid="export-file-name">{result.fileName}</span>
                   <span className="muted">
-                    {plural(result.ruleCount, 'rule')} · {bytes(size)}
+                    {plural(result.ruleCount, renderer.countMeaning.replace(/ \(.*\)$/, ''), renderer.countMeaning.replace(/ \(.*\)$/, ''))} · {bytes(size)}
                   </span>
                 </div>
-                <button type="button" className="button button-primary" onClick={onDownload}>
+                <button type="button" className="button button-primary" onClick={() => onDownload()}>
                   Download {result.fileName}
                 </button>
-                {needsIpsetFile && (
-                  <button type="button" className="button" onClick={onDownloadIpset}>
-                    Download the ipset file
+                {companion && isFormatId(companion) && (
+                  <button type="button" className="button" onClick={() => onDownload(companion)}>
+                    Download the {companion} file
+                  </button>
+                )}
+                {otherFamily && (
+                  <button type="button" className="button" onClick={() => onDownload(otherFamily)}>
+                    Download the {otherFamily} file too
                   </button>
                 )}
                 <button type="button" className="button" onClick={() => void onCopy()}>
                   {copied === 'copied' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy'}
                 </button>
+                <button type="button" className="button" onClick={onDownloadChecks}>
+                  Download the nc check script
+                </button>
               </div>
-              {checkCommand(effective.format, result.fileName) && (
+              {checkCommand && (
                 <p className="check-hint">
-                  Check it before applying: <code>{checkCommand(effective.format, result.fileName)}</code>
+                  Check it before applying: <code>{checkCommand}</code>
                 </p>
               )}
               {result.findings.length > 0 && (
@@ -125,7 +162,24 @@ export function ExportPanel() {
               )}
             </>
           ) : (
-            <p className="callout callout-error" role="alert">{result.message}</p>
+            <div className="callout callout-error" role="alert" data-testid="export-refused">
+              <p>{result.errors.length > 0 ? `No export while the plan has ${plural(result.errors.length, 'error')}: fix ${result.errors.length === 1 ? 'it' : 'them'} first.` : result.message}</p>
+              {result.errors.length > 0 && (
+                <>
+                  <ul>
+                    {result.errors.slice(0, 10).map((e, i) => (
+                      <li key={i}>
+                        {e.path && <code>{e.path}</code>} {e.message}
+                      </li>
+                    ))}
+                    {result.errors.length > 10 && <li>… and {count(result.errors.length - 10)} more</li>}
+                  </ul>
+                  <button type="button" className="button" onClick={() => setView('findings')}>
+                    Show the findings
+                  </button>
+                </>
+              )}
+            </div>
           )}
         </section>
       </div>

@@ -5,19 +5,39 @@ import { useStore } from '../../store/store.ts';
 import { count, plural } from '../common/format.ts';
 import { NextStep } from '../shell/NextStep.tsx';
 import { findingTarget, targetLabel } from './findingTarget.ts';
+import { parseRoleTextCached } from '../../store/roleParseCache.ts';
+import { replaceToken } from '../../store/roleText.ts';
+import type { FocusTarget } from '../../store/slices/uiSlice.ts';
 import './findings.css';
 
 const SEVERITIES: { id: Severity; title: string; intro: string }[] = [
   { id: 'error', title: 'Errors', intro: 'Fix these: the plan cannot make a usable rule set.' },
   { id: 'warning', title: 'Warnings', intro: 'Check these before you hand the rules on.' },
-  { id: 'note', title: 'Notes', intro: 'Good to know: skipped rows, merges and overrides.' },
+  { id: 'note', title: 'Notes', intro: 'Good to know: skipped rows and overrides.' },
 ];
 
 const ICON: Record<Severity, string> = { error: '✖', warning: '▲', note: 'ℹ' };
 
+/** Put `replacement` in place of the entry a target points at, in its text box (a fix the user picked). */
+function replaceEntry(target: FocusTarget, replacement: string): void {
+  const s = useStore.getState();
+  if (target.kind === 'role' && target.entryIndex !== undefined) {
+    const text = s.roleText[target.role] ?? '';
+    const token = parseRoleTextCached(target.role, text).tokens[target.entryIndex];
+    if (token) s.setRoleText(target.role, replaceToken(text, token, replacement));
+  } else if (target.kind === 'group' && target.entryIndex !== undefined) {
+    const text = s.groupText[target.role][target.index] ?? '';
+    const token = parseRoleTextCached(`${target.role}:${target.index}`, text).tokens[target.entryIndex];
+    if (token) s.setGroupText(target.role, target.index, replaceToken(text, token, replacement));
+  }
+}
+
 function FindingItem({ finding }: { finding: Finding }) {
   const focus = useStore((s) => s.focus);
-  const target = findingTarget(finding);
+  const plan = useStore((s) => s.plan);
+  const roleText = useStore((s) => s.roleText);
+  const target = findingTarget(finding, plan, roleText);
+  const fixable = target && (target.kind === 'role' || target.kind === 'group') && target.entryIndex !== undefined ? target : undefined;
   const rule = finding.ruleId === undefined ? undefined : catalogRule(finding.ruleId);
   return (
     <li className={`finding finding-${finding.severity}`}>
@@ -31,9 +51,15 @@ function FindingItem({ finding }: { finding: Finding }) {
         {finding.message}
         {finding.path && <code className="finding-path">{finding.path}</code>}
       </span>
+      {fixable &&
+        finding.choices?.map((choice) => (
+          <button key={choice} type="button" className="button button-small" onClick={() => replaceEntry(fixable, choice)}>
+            Use {choice}
+          </button>
+        ))}
       {target && (
         <button type="button" className="button button-small" onClick={() => focus(target)}>
-          Go to {targetLabel(target)}
+          Go to {targetLabel(target, plan)}
         </button>
       )}
     </li>

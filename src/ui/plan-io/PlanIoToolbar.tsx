@@ -1,8 +1,8 @@
 import { useRef, useState } from 'react';
-import { emptyPlan } from '../../engine/index.ts';
 import { examplePlan } from '../../store/examplePlan.ts';
 import { planFile } from '../../store/planFile.ts';
 import { isPlanInProgress } from '../../store/planStatus.ts';
+import { startingPlan } from '../../store/slices/planSlice.ts';
 import { useStore } from '../../store/store.ts';
 import { downloadText } from '../common/download.ts';
 import { ShareDialog } from './ShareDialog.tsx';
@@ -18,7 +18,7 @@ export function PlanIoToolbar() {
   const showToast = useStore((s) => s.showToast);
 
   const replaceAsking = (source: 'example' | 'new') => {
-    const plan = source === 'example' ? examplePlan() : emptyPlan();
+    const plan = source === 'example' ? examplePlan() : startingPlan();
     if (isPlanInProgress(useStore.getState())) {
       setPendingReplace({ plan, source });
     } else {

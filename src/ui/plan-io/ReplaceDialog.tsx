@@ -1,5 +1,5 @@
-import { ROLE_CODES } from '../../engine/index.ts';
 import { planFile } from '../../store/planFile.ts';
+import { planEntryCount } from '../../store/planStatus.ts';
 import { useStore } from '../../store/store.ts';
 import { ConfirmDialog } from '../common/ConfirmDialog.tsx';
 import { downloadText } from '../common/download.ts';
@@ -20,7 +20,7 @@ export function ReplaceDialog() {
   const showToast = useStore((s) => s.showToast);
   if (!pending) return null;
   const incoming = pending.plan;
-  const entries = ROLE_CODES.reduce((n, r) => n + (incoming.roles[r]?.length ?? 0), 0);
+  const entries = planEntryCount(incoming);
   return (
     <ConfirmDialog
       open
@@ -30,7 +30,7 @@ export function ReplaceDialog() {
       danger
       onCancel={() => setPendingReplace(null)}
       onConfirm={() => {
-        replacePlan(incoming);
+        replacePlan(incoming, pending.upgradedFrom ? { upgradedFrom: pending.upgradedFrom } : undefined);
         setPendingReplace(null);
         showToast(`${pending.source === 'share-link' ? 'Shared plan opened' : pending.source === 'example' ? 'Example plan loaded' : 'New plan started'}. Undo (Ctrl+Z) brings back the previous one.`);
       }}

@@ -15,7 +15,7 @@ export function useImportPlan(): (file: File) => Promise<void> {
         return;
       }
       setLoadFailure(null);
-      replacePlan(parsed.plan);
+      replacePlan(parsed.plan, parsed);
       showToast(`Opened ${file.name}${parsed.plan.name ? ` (“${parsed.plan.name}”)` : ''}. Undo (Ctrl+Z) brings back the previous plan.`);
     },
     [replacePlan, setLoadFailure, showToast],

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { ROLE_CODES, type RoleCode } from '../../engine/index.ts';
+import { LIST_ROLES, type GroupRole } from '../../engine/index.ts';
+import type { TextRole } from '../../store/slices/planSlice.ts';
 import { useStore } from '../../store/store.ts';
 import { useImportPlan } from './useImportPlan.ts';
 
@@ -10,11 +11,17 @@ function hasFiles(e: DragEvent): boolean {
   return e.dataTransfer?.types.includes('Files') ?? false;
 }
 
-function roleUnder(target: EventTarget | null): RoleCode | undefined {
+type Box = { kind: 'role'; role: TextRole } | { kind: 'group'; role: GroupRole; index: number };
+
+/** The text box a drop landed on: a card carries data-box="role:NTP" or data-box="group:DVC:2". */
+function boxUnder(target: EventTarget | null): Box | undefined {
   if (!(target instanceof Element)) return undefined;
-  const card = target.closest('.role-card');
-  const role = card?.id.replace(/^role-/, '');
-  return role !== undefined && (ROLE_CODES as readonly string[]).includes(role) ? (role as RoleCode) : undefined;
+  const box = target.closest('[data-box]')?.getAttribute('data-box') ?? '';
+  const role = /^role:([A-Z]+)$/.exec(box)?.[1];
+  if (role !== undefined && (role === 'PRD' || role === 'MBR' || (LIST_ROLES as readonly string[]).includes(role))) return { kind: 'role', role: role as TextRole };
+  const group = /^group:(USERW|DVC):(\d+)$/.exec(box);
+  if (group) return { kind: 'group', role: group[1] as GroupRole, index: Number(group[2]) };
+  return undefined;
 }
 
 /**
@@ -48,17 +55,20 @@ export function usePageDrop(): boolean {
       setDragging(false);
       const file = e.dataTransfer?.files[0];
       if (!file) return;
-      const role = roleUnder(e.target);
-      if (role && !/\.json$/i.test(file.name)) {
+      const box = boxUnder(e.target);
+      if (box && !/\.json$/i.test(file.name)) {
         if (file.size > MAX_ADDRESS_FILE) {
           useStore.getState().showToast(`${file.name} is larger than 4 MB: paste the addresses instead.`);
           return;
         }
         void file.text().then((text) => {
           const s = useStore.getState();
-          const before = s.roleText[role] ?? '';
-          s.setRoleText(role, before.trim() === '' ? text : `${before.replace(/\n*$/, '')}\n${text}`);
-          s.showToast(`Added the lines of ${file.name} to ${role}.`);
+          const before = box.kind === 'role' ? (s.roleText[box.role] ?? '') : (s.groupText[box.role][box.index] ?? '');
+          const after = before.trim() === '' ? text : `${before.replace(/\n*$/, '')}\n${text}`;
+          if (box.kind === 'role') s.setRoleText(box.role, after);
+          else s.setGroupText(box.role, box.index, after);
+          const where = box.kind === 'role' ? box.role : `${box.role} group “${s.plan[box.role === 'USERW' ? 'userGroups' : 'deviceGroups'][box.index]?.name ?? ''}”`;
+          s.showToast(`Added the lines of ${file.name} to ${where}.`);
         });
         return;
       }

@@ -23,9 +23,9 @@ export function useShareLinkOnLoad(): void {
       if (samePlan(decoded.plan, store.plan)) {
         store.showToast('The shared plan is the one already open.');
       } else if (isPlanInProgress(store)) {
-        store.setPendingReplace({ plan: decoded.plan, source: 'share-link' });
+        store.setPendingReplace({ plan: decoded.plan, source: 'share-link', ...(decoded.upgradedFrom ? { upgradedFrom: decoded.upgradedFrom } : {}) });
       } else {
-        store.replacePlan(decoded.plan);
+        store.replacePlan(decoded.plan, decoded);
         store.showToast(`Shared plan opened${decoded.plan.name ? `: “${decoded.plan.name}”` : ''}.`);
       }
     };

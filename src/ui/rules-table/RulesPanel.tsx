@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
-import { useRuleSet } from '../../store/selectors.ts';
+import { diffRuleSets } from '../../engine/index.ts';
+import { ruleSetOf, useRuleSet } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
 import { count } from '../common/format.ts';
 import { NextStep } from '../shell/NextStep.tsx';
-import { MAX_PAIR_ROWS, pairRows, ruleRows } from './rows.ts';
+import { ComparePanel } from './ComparePanel.tsx';
+import { MAX_PAIR_ROWS, diffRows, pairRows, ruleRows } from './rows.ts';
 import { RulesTable } from './RulesTable.tsx';
 import { RulesToolbar } from './RulesToolbar.tsx';
 import { SkippedRules } from './SkippedRules.tsx';
@@ -14,10 +16,14 @@ export function RulesPanel() {
   const state = useStore((s) => s.rulesTable);
   const setRulesTable = useStore((s) => s.setRulesTable);
   const focus = useStore((s) => s.focus);
+  const baseline = useStore((s) => s.baseline);
+  const diff = useMemo(() => (baseline ? diffRuleSets(ruleSetOf(baseline.plan), ruleSet) : undefined), [baseline, ruleSet]);
   const byRule = useMemo(() => ruleRows(ruleSet), [ruleSet]);
-  const byPair = useMemo(() => (state.rowMode === 'pairs' ? pairRows(ruleSet) : undefined), [ruleSet, state.rowMode]);
+  const byPair = useMemo(() => (state.rowMode === 'pairs' && !diff ? pairRows(ruleSet) : undefined), [ruleSet, state.rowMode, diff]);
+  const byDiff = useMemo(() => (diff ? diffRows(diff, state.rowMode) : undefined), [diff, state.rowMode]);
   const totalPairs = useMemo(() => byRule.reduce((n, r) => n + r.pairs, 0), [byRule]);
-  const rows = byPair ? byPair.rows : byRule;
+  const rows = byDiff ? byDiff.rows : byPair ? byPair.rows : byRule;
+  const truncated = byDiff?.truncated ?? byPair?.truncated ?? false;
 
   return (
     <div className="panel rules-panel" aria-busy={stale}>
@@ -28,7 +34,8 @@ export function RulesPanel() {
           with cluster mode on, the PRD side stands for every node (CLUSTER).
         </p>
       </div>
-      {ruleSet.rules.length === 0 ? (
+      <ComparePanel diff={diff} />
+      {ruleSet.rules.length === 0 && !diff ? (
         <div className="callout">
           <p>No rule yet. {ruleSet.findings.some((f) => f.code === 'no-primary') ? 'Every rule involves the primary node: enter the PRD address first.' : 'Every rule is switched off or needs an empty role.'}</p>
           <button type="button" className="button button-primary" onClick={() => focus({ kind: 'role', role: 'PRD' })}>
@@ -37,9 +44,15 @@ export function RulesPanel() {
         </div>
       ) : (
         <>
-          <RulesToolbar state={state} onChange={setRulesTable} />
-          {byPair?.truncated && <p className="callout callout-warn">The pair view stops at {count(MAX_PAIR_ROWS)} pairs; the CSV export has all of them.</p>}
-          <RulesTable rows={rows} state={state} unit={state.rowMode === 'pairs' ? 'address pairs' : 'rules'} onSortingChange={(sorting) => setRulesTable({ sorting })} />
+          <RulesToolbar state={state} onChange={setRulesTable} comparing={diff !== undefined} />
+          {truncated && <p className="callout callout-warn">The pair view stops at {count(MAX_PAIR_ROWS)} pairs; the CSV export has all of them.</p>}
+          <RulesTable
+            rows={rows}
+            state={state}
+            comparing={diff !== undefined}
+            unit={state.rowMode === 'pairs' ? 'address pairs' : diff ? 'rule changes' : 'rules'}
+            onSortingChange={(sorting) => setRulesTable({ sorting })}
+          />
         </>
       )}
       <SkippedRules skipped={ruleSet.skipped} />

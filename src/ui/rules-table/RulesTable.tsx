@@ -1,37 +1,40 @@
 import { flexRender, getCoreRowModel, getFilteredRowModel, getSortedRowModel, useReactTable, type Row, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
-import { SECTIONS, type SectionId } from '../../engine/index.ts';
+import { SECTIONS } from '../../engine/index.ts';
 import type { RulesTableState } from '../../store/slices/rulesTableSlice.ts';
 import { count } from '../common/format.ts';
 import { COLUMNS, globalText } from './columns.tsx';
 import type { TableRow } from './rows.ts';
 
-type Item = { kind: 'group'; section: SectionId; title: string; rows: number } | { kind: 'row'; row: Row<TableRow> };
+type Item = { kind: 'group'; key: string; title: string; rows: number } | { kind: 'row'; row: Row<TableRow> };
 
 interface Props {
   rows: TableRow[];
   state: RulesTableState;
+  /** a baseline is set: the change column and filter apply */
+  comparing?: boolean;
   onSortingChange: (sorting: SortingState) => void;
   /** "rules" or "address pairs", for the summary line */
   unit: string;
 }
 
 /** The rules, virtualised: only the lines in view are in the page, so thousands of rows scroll smoothly. */
-export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
+export function RulesTable({ rows, state, onSortingChange, unit, comparing = false }: Props) {
   const columnFilters = useMemo(
     () => [
       { id: 'section', value: state.section },
       { id: 'protocol', value: state.protocol },
       { id: 'family', value: state.family },
+      { id: 'change', value: comparing ? state.change : 'all' },
     ],
-    [state.section, state.protocol, state.family],
+    [state.section, state.protocol, state.family, state.change, comparing],
   );
   const table = useReactTable({
     data: rows,
     columns: COLUMNS,
     // grouped by section, the section column would only repeat the group heading
-    state: { sorting: state.sorting, globalFilter: state.text, columnFilters, columnVisibility: { section: !state.groupBySection } },
+    state: { sorting: state.sorting, globalFilter: state.text, columnFilters, columnVisibility: { section: state.groupBy !== 'section', change: comparing } },
     onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(state.sorting) : updater),
     globalFilterFn: globalText,
     getColumnCanGlobalFilter: (column) => column.id === 'service',
@@ -46,16 +49,19 @@ export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
   const visibleRows = table.getRowModel().rows;
 
   const items = useMemo<Item[]>(() => {
-    if (!state.groupBySection) return visibleRows.map((row) => ({ kind: 'row', row }));
+    if (state.groupBy === 'none') return visibleRows.map((row) => ({ kind: 'row', row }));
+    const headings: { key: string; title: string; rows: Row<TableRow>[] }[] =
+      state.groupBy === 'section'
+        ? SECTIONS.map((s) => ({ key: `section:${s.id}`, title: s.title, rows: visibleRows.filter((r) => r.original.section === s.id) }))
+        : [...new Set(visibleRows.map((r) => r.original.object))].map((o) => ({ key: `object:${o}`, title: o, rows: visibleRows.filter((r) => r.original.object === o) }));
     const out: Item[] = [];
-    for (const section of SECTIONS) {
-      const inSection = visibleRows.filter((r) => r.original.section === section.id);
-      if (inSection.length === 0) continue;
-      out.push({ kind: 'group', section: section.id, title: section.title, rows: inSection.length });
-      for (const row of inSection) out.push({ kind: 'row', row });
+    for (const h of headings) {
+      if (h.rows.length === 0) continue;
+      out.push({ kind: 'group', key: h.key, title: h.title, rows: h.rows.length });
+      for (const row of h.rows) out.push({ kind: 'row', row });
     }
     return out;
-  }, [visibleRows, state.groupBySection]);
+  }, [visibleRows, state.groupBy]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -65,7 +71,7 @@ export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
     getItemKey: (i) => {
       const item = items[i];
       if (!item) return i;
-      return item.kind === 'group' ? `group:${item.section}` : item.row.id;
+      return item.kind === 'group' ? item.key : item.row.id;
     },
     overscan: 12,
   });
@@ -123,7 +129,15 @@ export function RulesTable({ rows, state, onSortingChange, unit }: Props) {
                 );
               }
               return (
-                <tr key={v.key} data-index={v.index} ref={virtualizer.measureElement} data-rule={item.row.original.ruleId} className="rule-row" aria-rowindex={v.index + 2}>
+                <tr
+                  key={v.key}
+                  data-index={v.index}
+                  ref={virtualizer.measureElement}
+                  data-rule={item.row.original.ruleId}
+                  data-change={item.row.original.change}
+                  className={`rule-row${item.row.original.change ? ` row-${item.row.original.change}` : ''}`}
+                  aria-rowindex={v.index + 2}
+                >
                   {item.row.getVisibleCells().map((cell) => (
                     <td key={cell.id} className={`cell-${cell.column.id}`}>
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}

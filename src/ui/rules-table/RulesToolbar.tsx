@@ -5,9 +5,10 @@ import { SECTION_SHORT } from './rows.ts';
 interface Props {
   state: RulesTableState;
   onChange: (patch: Partial<RulesTableState>) => void;
+  comparing?: boolean;
 }
 
-export function RulesToolbar({ state, onChange }: Props) {
+export function RulesToolbar({ state, onChange, comparing = false }: Props) {
   return (
     <div className="toolbar rules-toolbar app-chrome" role="search" aria-label="Filter the rules">
       <div className="toolbar-field grow">
@@ -39,6 +40,17 @@ export function RulesToolbar({ state, onChange }: Props) {
           <option value="IPv6">IPv6</option>
         </select>
       </div>
+      {comparing && (
+        <div className="toolbar-field">
+          <label htmlFor="rules-change">Change</label>
+          <select id="rules-change" value={state.change} onChange={(e) => onChange({ change: e.target.value as RulesTableState['change'] })}>
+            <option value="all">Added, removed and unchanged</option>
+            <option value="added">Added</option>
+            <option value="removed">Removed</option>
+            <option value="unchanged">Unchanged</option>
+          </select>
+        </div>
+      )}
       <div className="toolbar-field">
         <label htmlFor="rules-rows">Rows</label>
         <select id="rules-rows" value={state.rowMode} onChange={(e) => onChange({ rowMode: e.target.value === 'pairs' ? 'pairs' : 'rules' })}>
@@ -46,10 +58,14 @@ export function RulesToolbar({ state, onChange }: Props) {
           <option value="pairs">One per address pair</option>
         </select>
       </div>
-      <label className="toolbar-check">
-        <input type="checkbox" checked={state.groupBySection} onChange={(e) => onChange({ groupBySection: e.target.checked })} />
-        Group by section
-      </label>
+      <div className="toolbar-field">
+        <label htmlFor="rules-group-by">Group by</label>
+        <select id="rules-group-by" value={state.groupBy} onChange={(e) => onChange({ groupBy: e.target.value as RulesTableState['groupBy'] })}>
+          <option value="section">Section</option>
+          <option value="object">Group or role</option>
+          <option value="none">Nothing</option>
+        </select>
+      </div>
       {(state.text !== '' || state.section !== 'all' || state.protocol !== 'all' || state.family !== 'all' || state.sorting.length > 0) && (
         <button type="button" className="button button-small" onClick={() => onChange({ text: '', section: 'all', protocol: 'all', family: 'all', sorting: [] })}>
           Clear filters

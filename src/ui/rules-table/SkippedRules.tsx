@@ -13,8 +13,12 @@ function reasonLabel(reason: SkipReason): string {
       return 'cluster mode off';
     case 'role-empty':
       return `${reason.role} empty`;
+    case 'no-group':
+      return `no ${reason.role === 'USERW' ? 'user' : 'device'} group lists it`;
     case 'single-node':
       return 'one node only';
+    case 'expired':
+      return `expired ${reason.on}`;
     case 'no-common-family':
       return 'no common family';
     default: {
@@ -26,7 +30,10 @@ function reasonLabel(reason: SkipReason): string {
 
 function targetOf(skip: SkippedRule): FocusTarget {
   const r = skip.reason;
-  if (r.kind === 'role-empty') return { kind: 'role', role: r.role };
+  if (r.kind === 'role-empty' || r.kind === 'no-group') {
+    if (r.role === 'USERW' || r.role === 'DVC') return { kind: 'group', role: r.role, index: 0, ...(r.kind === 'no-group' ? { field: 'services' as const } : {}) };
+    return { kind: 'role', role: r.role };
+  }
   if (r.kind === 'cluster-off') return { kind: 'cluster' };
   return { kind: 'rule', ruleId: skip.ruleId };
 }

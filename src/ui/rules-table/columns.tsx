@@ -1,17 +1,34 @@
 import { createColumnHelper, type FilterFn } from '@tanstack/react-table';
+import { parseAddress } from '../../engine/index.ts';
 import { AddressList } from './AddressList.tsx';
-import { SECTION_ORDER, SECTION_SHORT, type TableRow } from './rows.ts';
+import { CHANGE_LABEL, SECTION_ORDER, SECTION_SHORT, rowHoldsAddress, type TableRow } from './rows.ts';
 
 const col = createColumnHelper<TableRow>();
 
 const equals: FilterFn<TableRow> = (row, columnId, value) => value === 'all' || row.getValue(columnId) === value;
 
+/**
+ * Every word must match: as text (service, port, label, group …), or — a word that is an address
+ * or network — by containment, so 10.30.1.77 finds the rules of 10.30.1.0/24.
+ */
 export const globalText: FilterFn<TableRow> = (row, _columnId, value) => {
   const needle = String(value).trim().toLowerCase();
-  return needle === '' || needle.split(/\s+/).every((word) => row.original.search.includes(word));
+  if (needle === '') return true;
+  return needle.split(/\s+/).every((word) => {
+    if (row.original.search.includes(word)) return true;
+    const parsed = /[.:]/.test(word) ? parseAddress(word) : undefined;
+    return parsed !== undefined && parsed.ok && rowHoldsAddress(row.original, parsed.network);
+  });
 };
 
 export const COLUMNS = [
+  col.accessor((r) => r.change ?? 'unchanged', {
+    id: 'change',
+    header: 'Change',
+    cell: (c) => <span className={`change-chip change-${c.getValue()}`}>{CHANGE_LABEL[c.getValue()]}</span>,
+    filterFn: equals,
+    size: 95,
+  }),
   col.accessor('section', {
     header: 'Section',
     cell: (c) => SECTION_SHORT[c.getValue()],
@@ -37,7 +54,8 @@ export const COLUMNS = [
     header: 'Port',
     cell: (c) => {
       const r = c.row.original;
-      return r.port !== r.defaultPort ? (
+      if (r.portEnd !== r.port) return `${r.port}–${r.portEnd}`;
+      return r.provenance !== 'site' && r.port !== r.defaultPort ? (
         <span title={`overrides the article’s ${r.defaultPort}`}>
           {r.port} <span className="badge badge-info">was {r.defaultPort}</span>
         </span>
@@ -49,16 +67,16 @@ export const COLUMNS = [
     size: 90,
   }),
   col.accessor('family', { header: 'Family', filterFn: equals, size: 70 }),
-  col.accessor('sourceRole', {
+  col.accessor('sourceName', {
     id: 'source',
     header: 'Source',
-    cell: (c) => <AddressList role={c.row.original.sourceRole} entries={c.row.original.source} />,
+    cell: (c) => <AddressList name={c.row.original.sourceName} entries={c.row.original.source} />,
     size: 260,
   }),
-  col.accessor('destinationRole', {
+  col.accessor('destinationName', {
     id: 'destination',
     header: 'Destination',
-    cell: (c) => <AddressList role={c.row.original.destinationRole} entries={c.row.original.destination} />,
+    cell: (c) => <AddressList name={c.row.original.destinationName} entries={c.row.original.destination} />,
     size: 260,
   }),
 ];

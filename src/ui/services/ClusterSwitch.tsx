@@ -9,7 +9,7 @@ export function ClusterSwitch() {
   const focusTarget = useStore((s) => s.focusTarget);
   const clearFocus = useStore((s) => s.clearFocus);
   const ref = useRef<HTMLInputElement>(null);
-  const members = plan.roles.MBR?.length ?? 0;
+  const members = plan.nodes.filter((n) => n.role === 'MBR').length;
 
   useEffect(() => {
     if (focusTarget?.kind !== 'cluster') return;

@@ -1,15 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CatalogRule } from '../../engine/index.ts';
+import { portSpan, type CatalogRule } from '../../engine/index.ts';
 import { usePlan } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
 import { ruleName } from './RuleRow.tsx';
 
-function parsePort(text: string): number | undefined | 'invalid' {
-  const t = text.trim();
+/** One port (1–65535) or a range "5000-5100"; empty means the article's port. */
+export function parsePort(text: string): number | string | undefined | 'invalid' {
+  const t = text.trim().replace(/\s*[-–:]\s*/, '-');
   if (t === '') return undefined;
-  if (!/^\d{1,5}$/.test(t)) return 'invalid';
-  const n = Number(t);
-  return n >= 1 && n <= 65535 ? n : 'invalid';
+  const span = portSpan(/^\d{1,5}$/.test(t) ? Number(t) : t);
+  if (!span) return 'invalid';
+  return span.from === span.to ? span.from : `${span.from}-${span.to}`;
 }
 
 /** The rule's port: empty means the article's value; anything else overrides it. */
@@ -43,7 +44,7 @@ export function PortInput({ rule }: { rule: CatalogRule }) {
       <input
         ref={ref}
         className={`port-input${parsed === 'invalid' ? ' invalid' : ''}${override !== undefined ? ' overridden' : ''}`}
-        inputMode="numeric"
+        inputMode="text"
         value={draft}
         placeholder={String(rule.port)}
         aria-label={`Port for ${ruleName(rule)} (article: ${rule.port})`}
@@ -59,7 +60,7 @@ export function PortInput({ rule }: { rule: CatalogRule }) {
         }}
       />
       {parsed === 'invalid' ? (
-        <span className="port-note status-error" role="alert">1–65535</span>
+        <span className="port-note status-error" role="alert">1–65535 or a range 5000-5100</span>
       ) : override !== undefined ? (
         <span className="port-note">
           article: {rule.port}{' '}

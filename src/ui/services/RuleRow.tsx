@@ -1,12 +1,8 @@
 import { useEffect, useRef } from 'react';
-import type { CatalogRule, Plan } from '../../engine/index.ts';
+import { isRuleOn, type CatalogRule } from '../../engine/index.ts';
 import { usePlan } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
 import { PortInput } from './PortInput.tsx';
-
-export function isRuleOn(plan: Plan, rule: CatalogRule): boolean {
-  return rule.optional ? plan.enabled.includes(rule.id) : !plan.disabled.includes(rule.id);
-}
 
 export function ruleName(rule: CatalogRule): string {
   return `${rule.service} from ${rule.source} to ${rule.destination}`;
@@ -38,7 +34,8 @@ export function RuleRow({ rule }: { rule: CatalogRule }) {
         <span className="badges">
           {rule.nonStandard && <span className="badge badge-warn" title={rule.nonStandard}>non-standard port</span>}
           {rule.cleartext && <span className="badge badge-danger" title={rule.cleartext}>cleartext</span>}
-          {rule.optional && <span className="badge badge-info" title="From newer vendor documentation; off unless you switch it on">newer vendor docs</span>}
+          {rule.origin === 'newer-vendor-docs' && <span className="badge badge-info" title="From newer vendor documentation; off unless you switch it on">newer vendor docs</span>}
+          {rule.origin === 'vendor-docs' && <span className="badge badge-info" title={rule.cite ? `${rule.cite.title} (${rule.cite.path})` : 'vendor documentation'}>vendor docs, not the article</span>}
         </span>
       </td>
       <td className="nowrap">
@@ -49,6 +46,8 @@ export function RuleRow({ rule }: { rule: CatalogRule }) {
         {rule.label !== rule.purpose && <span className="muted"> · article: {rule.label}</span>}
         {rule.nonStandard && <span className="fine-print">{rule.nonStandard}</span>}
         {rule.cleartext && <span className="fine-print">{rule.cleartext}</span>}
+        {rule.ambiguity && <span className="fine-print">Open question: {rule.ambiguity}</span>}
+        {rule.cite && <span className="fine-print">Source: {rule.cite.title} — {rule.cite.path}</span>}
       </td>
       <td className="col-port">
         <PortInput rule={rule} />

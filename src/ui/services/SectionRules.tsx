@@ -1,7 +1,7 @@
-import type { CatalogRule, Section } from '../../engine/index.ts';
+import { isRuleOn, type CatalogRule, type Section } from '../../engine/index.ts';
 import { usePlan } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
-import { RuleRow, isRuleOn } from './RuleRow.tsx';
+import { RuleRow } from './RuleRow.tsx';
 
 interface Props {
   section: Section;

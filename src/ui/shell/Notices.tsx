@@ -86,6 +86,23 @@ function OtherTabNotice() {
   );
 }
 
+/** A plan written in plan version 1 (file, share link, autosave) was read and upgraded: say so until dismissed. */
+function UpgradeNotice() {
+  const notice = useStore((s) => s.upgradeNotice);
+  const setUpgradeNotice = useStore((s) => s.setUpgradeNotice);
+  if (!notice) return null;
+  return (
+    <div className="notice notice-info" role="status">
+      <p>{notice}</p>
+      <p className="notice-actions">
+        <button type="button" className="button button-small" onClick={() => setUpgradeNotice(null)}>
+          Dismiss
+        </button>
+      </p>
+    </div>
+  );
+}
+
 function SaveFailureNotice() {
   const { ok, message } = useSaveStatus();
   if (ok) return null;
@@ -123,6 +140,7 @@ export function Notices() {
     <>
       <StorageProblemNotice />
       <OtherTabNotice />
+      <UpgradeNotice />
       <SaveFailureNotice />
       <Toast />
     </>

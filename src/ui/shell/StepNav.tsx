@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ROLE_CODES } from '../../engine/index.ts';
+import { planEntryCount } from '../../store/planStatus.ts';
 import { useRuleSet } from '../../store/selectors.ts';
 import type { ViewId } from '../../store/slices/uiSlice.ts';
 import { useStore } from '../../store/store.ts';
@@ -21,7 +21,7 @@ function Step({ id, label, number, extra }: { id: ViewId; label: string; number?
 
 export function StepNav() {
   const { plan, ruleSet } = useRuleSet();
-  const entries = ROLE_CODES.reduce((n, r) => n + (plan.roles[r]?.length ?? 0), 0);
+  const entries = planEntryCount(plan);
   const errors = ruleSet.findings.filter((f) => f.severity === 'error').length;
   const warnings = ruleSet.findings.filter((f) => f.severity === 'warning').length;
   return (

@@ -1,0 +1,341 @@
+import { entryAddress, entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
+import { LIST_ROLES, isGroupRole, isNodeRole, type GroupRole, type ListRole } from './model/roles.ts';
+import type { AddressEntry, EntryOwner, Finding, GroupRef, PlanNodeRef } from './model/rules.ts';
+import { contains, familyBits, isHost, parseAddress } from './net/address.ts';
+import { plural, printable, quoted, uniqueSlugs } from './text.ts';
+
+/** At most this many findings of one kind per list are given one by one; the rest are counted. */
+const PER_LIST_DETAIL = 25;
+
+/** What one side of a site flow stands for, resolved against the plan's objects. */
+export type FlowSideRef =
+  | { readonly kind: 'nodes' }
+  | { readonly kind: 'role'; readonly role: ListRole }
+  | { readonly kind: 'groups'; readonly role: GroupRole; readonly groups: readonly GroupRef[] }
+  | { readonly kind: 'node'; readonly node: PlanNodeRef }
+  | { readonly kind: 'entries'; readonly entries: readonly AddressEntry[] }
+  | { readonly kind: 'unknown' };
+
+export interface ResolvedFlow {
+  readonly index: number;
+  readonly name: string;
+  readonly slug: string;
+  readonly path: string;
+  readonly source: FlowSideRef;
+  readonly destination: FlowSideRef;
+  readonly flow: CustomFlow;
+  readonly port: PortSpan;
+}
+
+/** The plan's objects with every address parsed once, and what is wrong with them. */
+export interface ResolvedPlan {
+  readonly allNodes: readonly PlanNodeRef[];
+  readonly roles: Readonly<Record<ListRole, readonly AddressEntry[]>>;
+  readonly userGroups: readonly GroupRef[];
+  readonly deviceGroups: readonly GroupRef[];
+  readonly flows: readonly ResolvedFlow[];
+  readonly findings: readonly Finding[];
+}
+
+/** Where the findings of one list go: the plan's capped findings, or a list's cached record. */
+interface FindingSink {
+  add(list: string, f: Finding): void;
+}
+
+class Capped implements FindingSink {
+  private readonly lists = new Map<string, Finding[]>();
+  constructor(private readonly out: Finding[]) {}
+  add(list: string, f: Finding): void {
+    const l = this.lists.get(list) ?? [];
+    l.push(f);
+    this.lists.set(list, l);
+  }
+  flush(): void {
+    for (const [list, items] of this.lists) {
+      this.out.push(...items.slice(0, PER_LIST_DETAIL));
+      const first = items[0];
+      if (items.length > PER_LIST_DETAIL && first) {
+        this.out.push({ code: first.code, severity: first.severity, path: list, message: `${list}: ${items.length - PER_LIST_DETAIL} more like this not listed` });
+      }
+    }
+    this.lists.clear();
+  }
+}
+
+/**
+ * Parse one list of entries (a role, a group). Invalid entries and CIDRs with host bits are
+ * errors that name the entry: they are never dropped or widened silently.
+ */
+function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink): AddressEntry[] {
+  const out: AddressEntry[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Entry;
+    const written = entryAddress(entry);
+    const path = `${base}[${i}]`;
+    const parsed = parseAddress(written);
+    if (!parsed.ok) {
+      capped.add(base, { code: 'invalid-entry', severity: 'error', path, message: `${quoted(written)} ${parsed.reason}` });
+      continue;
+    }
+    if (parsed.hostBitsSet && parsed.host) {
+      const choices = [parsed.host.display, parsed.network.display];
+      capped.add(base, {
+        code: 'host-bits',
+        severity: 'error',
+        path,
+        choices,
+        message: `${quoted(written)} has host bits set: write ${choices[0]} for the one host, or ${choices[1]} for the whole network`,
+      });
+      continue;
+    }
+    const label = entryLabel(entry);
+    out.push(label !== undefined && label !== '' ? { network: parsed.network, written, path, owner, label } : { network: parsed.network, written, path, owner });
+  }
+  return out;
+}
+
+/**
+ * The order lintList walks a list in: by family, start, prefix, then path as text. The sort keys
+ * of IPv4 entries are plain numbers (comparing bigints costs more than the sort itself).
+ */
+function sortedByNetwork(list: readonly AddressEntry[]): AddressEntry[] {
+  const keyed = list.map((e) => ({ e, family: e.network.family, start: e.network.family === 4 ? Number(e.network.start) : e.network.start, prefix: e.network.prefix }));
+  keyed.sort((a, b) => {
+    if (a.family !== b.family) return a.family - b.family;
+    if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+    if (a.prefix !== b.prefix) return a.prefix - b.prefix;
+    return a.e.path < b.e.path ? -1 : 1;
+  });
+  return keyed.map((k) => k.e);
+}
+
+/** Duplicates, overlaps and entries that match everything, within one list. */
+function lintList(list: readonly AddressEntry[], base: string, what: string, capped: FindingSink): void {
+  for (const e of list) {
+    if (e.network.prefix === 0) capped.add(base, { code: 'over-broad', severity: 'warning', path: e.path, message: `${quoted(e.written)} matches every IPv${e.network.family} address` });
+  }
+  if (list.length < 2) return;
+  let widest: AddressEntry | undefined;
+  for (const e of sortedByNetwork(list)) {
+    if (widest && widest.network.family === e.network.family && e.network.start <= widest.network.end) {
+      if (widest.network.cidr === e.network.cidr) {
+        capped.add(base, { code: 'duplicate-entry', severity: 'warning', path: e.path, message: `${quoted(e.written)} is listed twice in ${what} (also ${widest.path})` });
+      } else {
+        capped.add(base, { code: 'overlapping-entry', severity: 'warning', path: e.path, message: `${quoted(e.written)} overlaps ${quoted(widest.written)} (${widest.path}) in ${what}` });
+      }
+      if (e.network.end > widest.network.end) widest = e;
+    } else {
+      widest = e;
+    }
+  }
+}
+
+const NO_ENTRIES: readonly Entry[] = [];
+
+interface ListRecord {
+  readonly entries: AddressEntry[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * A role's or a group's list, parsed and linted, remembered by the list itself: the plan is
+ * immutable, so an edit elsewhere (a service switched, a port, another role) hands the same array
+ * in again and gets the same entries and findings back without parsing 20,000 addresses anew.
+ * Keyed also by where the list sits and whose it is, which the entries and messages carry.
+ */
+const listRecords = new WeakMap<readonly Entry[], Map<string, ListRecord>>();
+
+function resolveList(entries: readonly Entry[], base: string, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
+  const key = `${base}\u0000${what}\u0000${JSON.stringify(owner)}`;
+  let records = listRecords.get(entries);
+  let record = records?.get(key);
+  if (record === undefined) {
+    const findings: Finding[] = [];
+    const sink: FindingSink = { add: (_list, f) => findings.push(f) };
+    const resolved = resolveEntries(entries, base, owner, sink);
+    lintList(resolved, base, what, sink);
+    record = { entries: resolved, findings };
+    if (records === undefined) {
+      records = new Map();
+      listRecords.set(entries, records);
+    }
+    records.set(key, record);
+  }
+  for (const f of record.findings) capped.add(base, f);
+  return record.entries;
+}
+
+function resolveNodes(plan: Plan, findings: Finding[], capped: Capped): PlanNodeRef[] {
+  const slugs = uniqueSlugs(plan.nodes.map((n) => n.name), 'node');
+  const names = new Map<string, string>();
+  const addressOwner = new Map<string, string>();
+  const out: PlanNodeRef[] = [];
+  plan.nodes.forEach((node, i) => {
+    const path = `nodes[${i}]`;
+    const name = node.name.trim();
+    if (name === '') {
+      findings.push({ code: 'node-name', severity: 'error', path: `${path}.name`, message: 'a node needs a name (it names the node in host exports and on the change request)' });
+    } else if (printable(name) !== name) {
+      findings.push({ code: 'node-name', severity: 'error', path: `${path}.name`, message: `node name ${quoted(name)} holds control characters` });
+    } else {
+      const other = names.get(name.toLowerCase());
+      if (other !== undefined) findings.push({ code: 'node-name', severity: 'error', path: `${path}.name`, message: `two nodes are named ${quoted(name)} (also ${other}): node names are unique` });
+      else names.set(name.toLowerCase(), `${path}.name`);
+    }
+    const owner: EntryOwner = { kind: 'node', node: node.name, role: node.role };
+    const entries = resolveEntries(node.addresses, `${path}.addresses`, owner, capped);
+    let v4: AddressEntry | undefined;
+    let v6: AddressEntry | undefined;
+    for (const e of entries) {
+      if (!isHost(e.network)) {
+        findings.push({
+          code: 'node-address',
+          severity: 'error',
+          path: e.path,
+          choices: [e.network.address],
+          message: `${quoted(e.written)} is a network, but a node is one machine: write its address (${e.network.address}/${familyBits(e.network.family)} or without prefix)`,
+        });
+        continue;
+      }
+      const taken = e.network.family === 4 ? v4 : v6;
+      if (taken) {
+        findings.push({ code: 'node-address', severity: 'error', path: e.path, message: `node ${quoted(node.name)} has a second IPv${e.network.family} address ${quoted(e.written)} (first ${quoted(taken.written)}): a node has at most one address per family; another machine is another node` });
+        continue;
+      }
+      const holder = addressOwner.get(e.network.cidr);
+      if (holder !== undefined) {
+        findings.push({ code: 'node-address', severity: 'error', path: e.path, message: `${quoted(e.written)} is also the address of node ${quoted(holder)}: two nodes cannot share an address` });
+        continue;
+      }
+      addressOwner.set(e.network.cidr, node.name);
+      if (e.network.family === 4) v4 = e;
+      else v6 = e;
+    }
+    if (node.addresses.length === 0) {
+      findings.push({ code: 'node-address', severity: 'error', path: `${path}.addresses`, message: `node ${quoted(node.name)} has no address` });
+    }
+    out.push({ name: node.name, slug: slugs[i] as string, role: node.role, path, ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) });
+  });
+  return out;
+}
+
+function resolveGroups(role: GroupRole, groups: Plan['userGroups'], key: 'userGroups' | 'deviceGroups', findings: Finding[], capped: Capped): GroupRef[] {
+  const slugs = uniqueSlugs(groups.map((g) => g.name), role === 'USERW' ? 'users' : 'devices');
+  const names = new Map<string, string>();
+  return groups.map((group, index) => {
+    const path = `${key}[${index}]`;
+    const name = group.name.trim();
+    if (name === '') {
+      findings.push({ code: 'group-name', severity: 'error', path: `${path}.name`, message: 'a group needs a name (it names the group in every export and on the change request)' });
+    } else {
+      const other = names.get(name.toLowerCase());
+      if (other !== undefined) findings.push({ code: 'group-name', severity: 'error', path: `${path}.name`, message: `two ${role} groups are named ${quoted(name)} (also ${other}): group names are unique` });
+      else names.set(name.toLowerCase(), `${path}.name`);
+    }
+    const entries = resolveList(group.entries, `${path}.entries`, { kind: 'group', role, group: group.name }, `${role} group ${quoted(group.name)}`, capped);
+    if (group.services.length === 0 && group.entries.length > 0) {
+      findings.push({ code: 'group-without-services', severity: 'warning', path: `${path}.services`, message: `${role} group ${quoted(group.name)} lists no service: its ${plural(group.entries.length, 'entry', 'entries')} get no rule` });
+    }
+    return { role, name: group.name, slug: slugs[index] as string, index, path, entries, services: new Set(group.services) };
+  });
+}
+
+/** Entries of users, devices and servers that are in fact a node: more opens than the plan says. */
+function roleOverlaps(nodes: readonly PlanNodeRef[], roles: Record<ListRole, AddressEntry[]>, groups: readonly GroupRef[], out: Finding[]): void {
+  const nodeAddresses = nodes.flatMap((n) => [n.v4, n.v6].filter((a): a is AddressEntry => a !== undefined).map((a) => ({ node: n, a })));
+  if (nodeAddresses.length === 0) return;
+  // a node's address is one host: a host entry can only be it, a network entry may contain it
+  const byAddress = new Map(nodeAddresses.map((x) => [x.a.network.cidr, [x]]));
+  const check = (e: AddressEntry, what: string, effect: string) => {
+    const candidates = isHost(e.network) ? (byAddress.get(e.network.cidr) ?? []) : nodeAddresses;
+    for (const { node, a } of candidates) {
+      if (!contains(e.network, a.network)) continue;
+      const is = e.network.cidr === a.network.cidr ? 'is' : 'contains';
+      out.push({
+        code: 'role-overlap',
+        severity: 'warning',
+        path: e.path,
+        message: `${quoted(e.written)} (${what}) ${is} the node ${quoted(node.name)} (${a.network.display}): ${effect}. Every export follows the plan as written; narrow the entry if that is not intended`,
+      });
+      return;
+    }
+  };
+  for (const g of groups) {
+    const effect =
+      g.role === 'DVC'
+        ? `the device rules of this group also open the nodes to each other on ${plural(g.services.size, 'device port')}`
+        : `the user rules of this group also let that node in as a user`;
+    for (const e of g.entries) check(e, `${g.role} group ${quoted(g.name)}`, effect);
+  }
+  for (const role of LIST_ROLES) {
+    for (const e of roles[role]) check(e, role, `the ${role} rules also hold between the nodes`);
+  }
+}
+
+/** Nodes with one family only, where other nodes have only the other: perhaps one machine split in two. */
+function dualStackPartners(nodes: readonly PlanNodeRef[], out: Finding[]): void {
+  const only4 = nodes.filter((n) => n.v4 && !n.v6);
+  const only6 = nodes.filter((n) => n.v6 && !n.v4);
+  if (only4.length === 0 || only6.length === 0) return;
+  const list = (ns: readonly PlanNodeRef[]) => ns.map((n) => quoted(n.name)).join(', ');
+  out.push({
+    code: 'dual-stack-partner',
+    severity: 'warning',
+    path: 'nodes',
+    message: `${list(only4)} ${only4.length === 1 ? 'has' : 'have'} only an IPv4 address and ${list(only6)} only an IPv6 address. If any of them are one machine, make them one node with both addresses: a host export covers the families of its node, and drops the other family's traffic`,
+  });
+}
+
+function resolveFlows(plan: Plan, nodes: readonly PlanNodeRef[], users: readonly GroupRef[], devices: readonly GroupRef[], findings: Finding[], capped: Capped): ResolvedFlow[] {
+  const slugs = uniqueSlugs(plan.customFlows.map((f) => f.name), 'flow');
+  const names = new Map<string, string>();
+  return plan.customFlows.map((flow, index) => {
+    const path = `customFlows[${index}]`;
+    const other = names.get(flow.name.trim().toLowerCase());
+    if (other !== undefined) findings.push({ code: 'flow-side', severity: 'error', path: `${path}.name`, message: `two site flows are named ${quoted(flow.name)} (also ${other})` });
+    else names.set(flow.name.trim().toLowerCase(), `${path}.name`);
+    const side = (s: FlowSide, which: 'source' | 'destination'): FlowSideRef => {
+      const at = `${path}.${which}`;
+      const unknown = (what: string): FlowSideRef => {
+        findings.push({ code: 'flow-side', severity: 'error', path: at, message: `site flow ${quoted(flow.name)}: ${what}` });
+        return { kind: 'unknown' };
+      };
+      if ('role' in s) {
+        if (isNodeRole(s.role)) return { kind: 'nodes' };
+        if (isGroupRole(s.role)) return { kind: 'groups', role: s.role, groups: s.role === 'USERW' ? users : devices };
+        return { kind: 'role', role: s.role };
+      }
+      if ('userGroup' in s || 'deviceGroup' in s) {
+        const [role, name, list] = 'userGroup' in s ? (['USERW', s.userGroup, users] as const) : (['DVC', s.deviceGroup, devices] as const);
+        const group = list.find((g) => g.name === name);
+        return group ? { kind: 'groups', role, groups: [group] } : unknown(`no ${role === 'USERW' ? 'user' : 'device'} group is named ${quoted(name)}`);
+      }
+      if ('node' in s) {
+        const node = nodes.find((n) => n.name === s.node);
+        return node ? { kind: 'node', node } : unknown(`no node is named ${quoted(s.node)}`);
+      }
+      return { kind: 'entries', entries: resolveEntries(s.entries, `${at}.entries`, { kind: 'flow', flow: flow.name, side: which }, capped) };
+    };
+    const port = portSpan(flow.ports) ?? { from: 1, to: 1 };
+    return { index, name: flow.name, slug: slugs[index] as string, path, source: side(flow.source, 'source'), destination: side(flow.destination, 'destination'), flow, port };
+  });
+}
+
+export function resolvePlan(plan: Plan): ResolvedPlan {
+  const findings: Finding[] = [];
+  const capped = new Capped(findings);
+  const allNodes = resolveNodes(plan, findings, capped);
+  const roles = {} as Record<ListRole, AddressEntry[]>;
+  for (const role of LIST_ROLES) {
+    const list = resolveList(plan.roles[role] ?? NO_ENTRIES, `roles.${role}`, { kind: 'role', role }, role, capped);
+    roles[role] = list;
+  }
+  const userGroups = resolveGroups('USERW', plan.userGroups, 'userGroups', findings, capped);
+  const deviceGroups = resolveGroups('DVC', plan.deviceGroups, 'deviceGroups', findings, capped);
+  const flows = resolveFlows(plan, allNodes, userGroups, deviceGroups, findings, capped);
+  capped.flush();
+  const activeNodes = allNodes.filter((n) => n.role === 'PRD' || plan.cluster);
+  roleOverlaps(activeNodes, roles, [...userGroups, ...deviceGroups], findings);
+  dualStackPartners(activeNodes, findings);
+  return { allNodes, roles, userGroups, deviceGroups, flows, findings };
+}
