@@ -18,6 +18,8 @@
  * Everything here is text: no label or name from a plan ever reaches this part of the script.
  */
 
+import { append } from './common.ts';
+
 export interface ScriptTool {
   /** the tool, for messages */
   readonly name: string;
@@ -101,10 +103,10 @@ function usageText(file: string, tool: ScriptTool): string[] {
 export function renderScript(parts: ScriptParts): string {
   const { file, tool } = parts;
   const lines: string[] = [...parts.header, 'set -Eeuo pipefail', ...parts.globals, ''];
+  lines.push('# ---- the rules (run by "apply", after the snapshot) ----', 'fwplan_rules() {');
+  // not push(...rules): a plan's rules may be more lines than a call's arguments can be
+  append(lines, parts.rules);
   lines.push(
-    '# ---- the rules (run by "apply", after the snapshot) ----',
-    'fwplan_rules() {',
-    ...parts.rules,
     '}',
     '',
     `# ---- ${tool.name}: what the snapshot holds and how it is restored ----`,
