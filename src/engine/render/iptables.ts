@@ -107,32 +107,18 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
   const tool = family === 4 ? 'iptables' : 'ip6tables';
   const hostScope = options.scope.kind === 'host';
   const directions: Direction[] = directionsOf(options.scope);
-  if (hostScope && options.defaultDrop && (input.openFamilies ?? []).includes(family)) {
-    // the node has no address of this family in the plan, but another node has only this family:
-    // perhaps the same machine, so its traffic is left as it is rather than dropped
-    const lines = [
-      '#',
-      `# The plan gives this node no IPv${family} address, while another node has only IPv${family}: its IPv${family}`,
-      `# traffic is left as it is (policies ACCEPT). Make the two one node to filter both families.`,
-      '*filter',
-      ':INPUT ACCEPT [0:0]',
-      ':FORWARD ACCEPT [0:0]',
-      ':OUTPUT ACCEPT [0:0]',
-      'COMMIT',
-      '',
-    ];
-    return { text: [...headerLines({ ...input, rules: [] }, `${tool}-restore input (IPv${family})`, 0), ...lines].join('\n'), findings: [] };
-  }
-
   const lines: string[] = [];
   const file = input.fileName;
   const ipsetFile = file.replace(/\.ip6?tables\.rules$/, '.ipset');
   const before = `/root/${tool}.before`;
   const setsBefore = `/root/${tool}.ipset.before`;
-  // with --ipset the sets are part of the state too: the ones this file uses go back to their
+  // with --ipset the sets are part of the state too: the ones of this family the companion loads
+  // (those this file uses, and the anti-lockout's that the other variant uses) go back to their
   // content before (flushed and refilled when a restored rule still uses them, else re-created),
   // or away when they did not exist
-  const setNames = options.ipset ? [...addressSets(groupByPorts(rules)).keys()] : [];
+  const usedSets = options.ipset ? [...addressSets(groupByPorts(rules)).keys()] : [];
+  const companionSets = options.ipset ? [...addressSets(groupByPorts((input.companionRules ?? rules).filter((r) => r.family === family))).keys()] : [];
+  const setNames = [...new Set([...usedSets, ...companionSets])].sort();
   const setsRollback = setNames.length === 0
     ? ''
     : `; for s in ${setNames.join(' ')}; do ipset destroy $s 2>/dev/null || ipset flush $s; done; grep -E "^(create|add) (${setNames.join('|')}) " ${setsBefore} | ipset -exist restore`;
@@ -153,6 +139,23 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     `# Roll back: ${rollback}`,
     `# (Not ${tool}-apply: when the session drops while it waits for the answer, it deletes its own backup and keeps the new rules.)`,
   );
+  if (hostScope && options.defaultDrop && (input.openFamilies ?? []).includes(family)) {
+    // the node has no address of this family in the plan, but another node has only this family:
+    // perhaps the same machine, so its traffic is left as it is rather than dropped
+    // it replaces the filter table too: the same snapshot and timed rollback as any complete policy
+    append(lines, [
+      `# The plan gives this node no IPv${family} address, while another node has only IPv${family}: its IPv${family}`,
+      `# traffic is left as it is (policies ACCEPT). Make the two one node to filter both families.`,
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      'COMMIT',
+      '',
+    ]);
+    return { text: [...headerLines({ ...input, rules: [] }, `${tool}-restore input (IPv${family})`, 0), ...lines].join('\n'), findings: [] };
+  }
+
   if (options.defaultDrop) {
     if (!hostScope) lines.push(`# Gateway scope filters FORWARD only; INPUT and OUTPUT of the router are left open (policy ACCEPT).`);
     lines.push(`# Before the plan's rules it accepts: ${baselineSummary(hostScope)}.`);
@@ -163,7 +166,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     );
   }
   if (options.ipset) {
-    lines.push(`# Matches roles through kernel ipsets (${setNames.length > 0 ? setNames.join(', ') : 'none needed here'}), loaded from ${ipsetFile}.`);
+    lines.push(`# Matches roles through kernel ipsets (${usedSets.length > 0 ? usedSets.join(', ') : 'none needed here'}), loaded from ${ipsetFile}.`);
   }
   lines.push('*filter');
   if (options.defaultDrop) {
