@@ -129,7 +129,11 @@ function prepare(plan: Plan, format: FormatId, options: RenderOptions, ruleSet: 
   }
   if (renderer.options.defaultDrop) findings.push(...otherFamilies(renderer, format, rules, scoped.node));
   const fileName = exportFileName(plan.name, options.scope, `${deviceGroup ? `-${deviceGroup.slug}` : ''}${renderer.suffix}`);
-  const input: RenderInput = { plan, ruleSet, rules, options, fileName, openFamilies, ...(scoped.node ? { node: scoped.node } : {}) };
+  // the ipset companion is made with the anti-lockout rules whatever the variant (holdsAllSets)
+  const companionRules = options.ipset && renderer.companion?.(options) === 'ipset'
+    ? (scoped.node && !keepAdmins ? [...antiLockout(plan, ruleSet, scoped.node, rules).rules, ...rules] : rules)
+    : undefined;
+  const input: RenderInput = { plan, ruleSet, rules, options, fileName, openFamilies, ...(scoped.node ? { node: scoped.node } : {}), ...(companionRules ? { companionRules } : {}) };
   return { ok: true, input, renderer, findings };
 }
 

@@ -68,7 +68,7 @@ export type { DeltaDiff, DeltaFormat, DeltaInput, DeltaOutput, FormatOptions, Re
 export { BASELINE, baselineSummary } from './render/baseline.ts';
 export { exportFileName, scopeSlug } from './render/common.ts';
 export { ruleJson, ruleSetJson } from './render/json.ts';
-export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateUtf8, stripControls } from './render/quote.ts';
+export { csvCell, shellWord, iptablesComment, nftString, markdownCell, truncateUtf8, stripControls, ufwComment } from './render/quote.ts';
 export { exportPlan, exportPlanChunks } from './export.ts';
 export type { ExportRefusal, ExportResult } from './export.ts';
 // deltaExport is in ./delta.ts, an entry of its own (like ./schema.ts): the web page loads it on demand

@@ -426,8 +426,8 @@ export function suggestions(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enfo
           : 'The change only adds ALLOW rules for the flows listed; existing rules stay.';
 
   const snapshot = [
-    'iptables-save > /root/iptables.before and ip6tables-save > /root/ip6tables.before',
-    'nft list ruleset > /root/nft.before',
+    'iptables-save -t filter > /root/iptables.before and ip6tables-save -t filter > /root/ip6tables.before',
+    'the table inet fwplan into /root/nft-fwplan.before, as the nftables file header says',
     'for ufw and firewalld scripts: "bash SCRIPT apply" takes the snapshot itself',
   ].join('; or ');
 
@@ -458,8 +458,8 @@ export function suggestions(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enfo
         : `1. Export the rules from fwplan (Export view, or: fwplan export PLAN --format FORMAT --scope gateway${apply.defaultDrop ? ' --default-drop' : ''}) as ${FORMAT_HINT} for the gateway between the zones.`,
       '2. Check the file before loading (the check command is in the Export view and the file header: nft -c -f FILE, iptables-restore --test, bash SCRIPT check).',
       apply.defaultDrop
-        ? '3. Load it within the window with a timed rollback (iptables-apply; nft with the delayed delete in the file header; "bash SCRIPT apply SECONDS" for ufw and firewalld), and confirm only once the checks pass and access is kept.'
-        : '3. Load it within the window (iptables-restore --noflush, nft -f, or "bash SCRIPT apply SECONDS" for ufw and firewalld), and confirm once the checks pass.',
+        ? '3. Load it within the window with a timed rollback (iptables and nftables: the snapshot, the delayed rollback and the apply in the file header; "bash SCRIPT apply SECONDS" for ufw and firewalld), and confirm only once the checks pass and access is kept.'
+        : '3. Load it within the window (iptables-restore --noflush or nft -f with the delayed rollback in the file header, or "bash SCRIPT apply SECONDS" for ufw and firewalld), and confirm once the checks pass.',
       `4. Updates: ${PROXY_NOTE}`,
     ].join('\n'),
     verification: [
@@ -470,8 +470,8 @@ export function suggestions(plan: PlanFacts, ruleSet: RuleSet, enforcement: Enfo
     backout: [
       `1. Before the change, save the current state: ${snapshot}.`,
       apply.defaultDrop
-        ? '2. If a check fails or access is lost: restore the snapshot (iptables-restore < /root/iptables.before and ip6tables-restore < /root/ip6tables.before; nftables: nft delete table inet fwplan; ufw and firewalld: "bash SCRIPT rollback", which restores the configuration, the enabled state and the default policies exactly); the timed rollback does it by itself when the change is not confirmed.'
-        : '2. If a check fails: remove what the change added (iptables-restore < /root/iptables.before; nftables: nft delete table inet fwplan; ufw and firewalld: "bash SCRIPT rollback").',
+        ? '2. If a check fails or access is lost: restore the snapshot (iptables-restore < /root/iptables.before and ip6tables-restore < /root/ip6tables.before; nftables: nft -f /root/nft-fwplan.before; ufw and firewalld: "bash SCRIPT rollback", which restores the configuration, the enabled state and the default policies exactly); the timed rollback does it by itself when the change is not confirmed.'
+        : '2. If a check fails: remove what the change added (iptables-restore < /root/iptables.before; nftables: nft -f /root/nft-fwplan.before; ufw and firewalld: "bash SCRIPT rollback").',
       '3. Run the verification again to confirm the previous state, and record the back-out under Closure.',
     ].join('\n'),
     approvers: DEFAULT_APPROVER_ROLES.map((role) => ({ role })),

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { access, copyFile, cp, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { must, run, which } from './exec.ts';
+import { run, which, type RunResult } from './exec.ts';
 import type { Lab } from './netns.ts';
 
 /** iptables+ipset: the iptables export made with the ipset option, loaded after its ipset companion. */
@@ -99,7 +99,7 @@ export async function loadExport(lab: Lab, id: string, format: LoadFormat, load:
       await runUfwScript(lab, id, [text, ...deltas.map((d) => d.rules)]);
       return nothing;
     case 'firewalld':
-      return runFirewalldScript(lab, id, [text, ...deltas.map((d) => d.rules)]);
+      return runFirewalldScript(lab, id, text, deltas.map((d) => d.rules));
     default: {
       const never: never = format;
       throw new Error(`unknown format ${String(never)}`);
@@ -108,31 +108,62 @@ export async function loadExport(lab: Lab, id: string, format: LoadFormat, load:
 }
 
 /**
- * Run a ufw script with the real ufw inside a namespace. ufw keeps its state in /etc/ufw and
- * /etc/default/ufw: the script sees private copies (a mount namespace with bind mounts), starting
- * from ufw's pristine, disabled configuration, so the machine's own ufw setup is never read or
- * changed. ufw's sysctl file and module loading are switched off (they could reach beyond the
- * namespace).
+ * A private ufw configuration in `dir`: copies of /etc/ufw (as ufw installs it: the pristine,
+ * disabled state) and /etc/default/ufw, which ufwInNamespace() bind-mounts over the real ones, so
+ * the machine's own ufw setup is never read or changed. ufw's sysctl file and module loading are
+ * switched off (they could reach beyond the namespace) unless `sysctl` gives the lines of a
+ * private sysctl file (only settings that are per network namespace).
+ */
+export async function prepareUfwConfig(dir: string, options: { readonly sysctl?: readonly string[] } = {}): Promise<void> {
+  const etc = join(dir, 'etc-ufw');
+  await cp('/etc/ufw', etc, { recursive: true });
+  for (const f of ['user.rules', 'user6.rules']) await copyFile(join('/usr/share/ufw', f), join(etc, f));
+  await writeFile(join(etc, 'ufw.conf'), 'ENABLED=no\nLOGLEVEL=low\n');
+  let sysctl = 'IPT_SYSCTL=';
+  if (options.sysctl !== undefined) {
+    await writeFile(join(etc, 'sysctl-netns.conf'), `${options.sysctl.join('\n')}\n`);
+    sysctl = 'IPT_SYSCTL=/etc/ufw/sysctl-netns.conf';
+  }
+  const defaults = (await readFile('/etc/default/ufw', 'utf8'))
+    .replace(/^IPT_SYSCTL=.*$/m, sysctl)
+    .replace(/^IPT_MODULES=.*$/m, 'IPT_MODULES=""')
+    .replace(/^IPV6=.*$/m, 'IPV6=yes');
+  await writeFile(join(dir, 'default-ufw'), defaults);
+}
+
+/**
+ * Run a bash command inside the namespace of `id` with the private ufw configuration of `dir`
+ * (prepareUfwConfig) bind-mounted over /etc/ufw and /etc/default/ufw in a new mount namespace.
+ * The command sees the directory as $FWPLAN_TEST_DIR; `env` is added to its environment.
+ */
+export function ufwInNamespace(lab: Lab, id: string, dir: string, command: string, options: { env?: Readonly<Record<string, string>>; timeoutMs?: number } = {}): Promise<RunResult> {
+  const inner = 'mount --bind "$FWPLAN_TEST_DIR/etc-ufw" /etc/ufw && mount --bind "$FWPLAN_TEST_DIR/default-ufw" /etc/default/ufw && eval "$1"';
+  const vars = Object.entries({ ...options.env, FWPLAN_TEST_DIR: dir }).map(([k, v]) => `${k}=${v}`);
+  return lab.exec(id, 'env', [...vars, 'unshare', '--mount', '--propagation', 'private', 'bash', '-c', inner, 'fwplan-ufw', command], {
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
+}
+
+/**
+ * Run a ufw script with the real ufw inside a namespace, as an admin would: `apply 600` (snapshot,
+ * rules, automatic rollback armed), then `confirm` (the rules stay, the rollback is cancelled).
+ * ufw starts from its pristine, disabled configuration (prepareUfwConfig); the snapshot goes to
+ * the scratch directory, which is removed afterwards.
  */
 async function runUfwScript(lab: Lab, id: string, scripts: readonly string[]): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fwplan-ufw-'));
   try {
-    const etc = join(dir, 'etc-ufw');
-    await cp('/etc/ufw', etc, { recursive: true });
-    for (const f of ['user.rules', 'user6.rules']) await copyFile(join('/usr/share/ufw', f), join(etc, f));
-    await writeFile(join(etc, 'ufw.conf'), 'ENABLED=no\nLOGLEVEL=low\n');
-    const defaults = (await readFile('/etc/default/ufw', 'utf8'))
-      .replace(/^IPT_SYSCTL=.*$/m, 'IPT_SYSCTL=')
-      .replace(/^IPT_MODULES=.*$/m, 'IPT_MODULES=""')
-      .replace(/^IPV6=.*$/m, 'IPV6=yes');
-    await writeFile(join(dir, 'default-ufw'), defaults);
-    // the scripts run one after the other against the same private ufw configuration
-    for (const [i, script] of scripts.entries()) await writeFile(join(dir, `script-${i}.sh`), script);
-    const run = scripts.map((_, i) => `bash "$1/script-${i}.sh"`).join(' && ');
-    const inner = `mount --bind "$1/etc-ufw" /etc/ufw && mount --bind "$1/default-ufw" /etc/default/ufw && ${run}`;
-    await must('ip', ['netns', 'exec', lab.ns(id), 'unshare', '--mount', '--propagation', 'private', 'bash', '-c', inner, 'fwplan-ufw', dir], {
+    await prepareUfwConfig(dir);
+    const [first, ...deltas] = scripts;
+    await writeFile(join(dir, 'script.sh'), first ?? '');
+    for (const [i, d] of deltas.entries()) await writeFile(join(dir, `delta-${i}.sh`), d);
+    // the export as an admin applies it, then each delta (a plain script) against the same configuration
+    const command = ['bash "$FWPLAN_TEST_DIR/script.sh" apply 600', 'bash "$FWPLAN_TEST_DIR/script.sh" confirm', ...deltas.map((_, i) => `bash "$FWPLAN_TEST_DIR/delta-${i}.sh"`)].join(' && ');
+    const r = await ufwInNamespace(lab, id, dir, command, {
+      env: { FWPLAN_SNAPSHOT_DIR: join(dir, 'snapshot') },
       timeoutMs: 300_000,
     });
+    if (r.code !== 0) throw new Error(`ufw script failed (${r.code ?? r.signal}): ${(r.stderr + r.stdout).trim().split('\n').slice(-20).join('\n')}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -155,47 +186,90 @@ function busConfig(socket: string): string {
 `;
 }
 
+/** A firewalld of its own in a namespace (startFirewalld). */
+export interface PrivateFirewalld {
+  /** the scratch directory: the configuration is `config`, the D-Bus socket `bus` */
+  readonly dir: string;
+  /** firewalld's configuration directory (its --system-config) */
+  readonly config: string;
+  /** what a firewall-cmd (or a script that runs it) needs in its environment */
+  readonly env: Readonly<Record<string, string>>;
+  /** run a program in the namespace with `env` (and `extra`) */
+  exec(cmd: string, args: readonly string[], extra?: Readonly<Record<string, string>>, timeoutMs?: number): Promise<RunResult>;
+  /** the daemons' log so far */
+  log(): Promise<string>;
+  /** stop the daemons and remove the scratch directory */
+  stop(): Promise<void>;
+}
+
 /**
- * Run a firewalld script with the real firewalld inside a namespace: a private D-Bus system bus
- * (a dbus-daemon listening on a socket in a scratch directory, DBUS_SYSTEM_BUS_ADDRESS pointing at
- * it), firewalld started in the namespace with a scratch --system-config (so it starts from the
- * vendor defaults and never reads or writes /etc/firewalld), then the script with the real
- * firewall-cmd. The daemons keep running until the returned unload() stops them.
+ * Start firewalld inside the namespace of `id`: a private D-Bus system bus (a dbus-daemon
+ * listening on a socket in a scratch directory, DBUS_SYSTEM_BUS_ADDRESS pointing at it), firewalld
+ * with a scratch --system-config (so it starts from the vendor defaults and never reads or writes
+ * /etc/firewalld). Ready when `firewall-cmd --state` answers.
  */
-async function runFirewalldScript(lab: Lab, id: string, scripts: readonly string[]): Promise<Unload> {
+export async function startFirewalld(lab: Lab, id: string): Promise<PrivateFirewalld> {
   const dir = await mkdtemp(join(tmpdir(), 'fwplan-firewalld-'));
   const socket = join(dir, 'bus');
-  const address = `unix:path=${socket}`;
-  const log = await open(join(dir, 'daemons.log'), 'w');
+  const config = join(dir, 'config');
+  const env = { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${socket}` };
+  const logFile = await open(join(dir, 'daemons.log'), 'w');
   const daemons: ChildProcess[] = [];
-  const unload: Unload = async () => {
+  const readLog = () => readFile(join(dir, 'daemons.log'), 'utf8').catch(() => '');
+  const stop = async () => {
     for (const d of daemons.reverse()) await lab.stop(d);
-    await log.close();
+    await logFile.close();
     await rm(dir, { recursive: true, force: true });
   };
+  const exec = (cmd: string, args: readonly string[], extra: Readonly<Record<string, string>> = {}, timeoutMs = 180_000) =>
+    lab.exec(id, 'env', [...Object.entries({ ...env, ...extra }).map(([k, v]) => `${k}=${v}`), cmd, ...args], { timeoutMs });
   try {
-    await mkdir(join(dir, 'etc'));
-    await copyFile('/etc/firewalld/firewalld.conf', join(dir, 'etc', 'firewalld.conf'));
+    await mkdir(config);
+    await copyFile('/etc/firewalld/firewalld.conf', join(config, 'firewalld.conf'));
     await writeFile(join(dir, 'bus.conf'), busConfig(socket));
-    daemons.push(lab.spawn(id, 'dbus-daemon', [`--config-file=${join(dir, 'bus.conf')}`, '--nofork', '--nopidfile'], log.fd));
+    daemons.push(lab.spawn(id, 'dbus-daemon', [`--config-file=${join(dir, 'bus.conf')}`, '--nofork', '--nopidfile'], logFile.fd));
     await waitFor(() => access(socket).then(() => true, () => false), 'the private D-Bus socket', dir);
-    daemons.push(
-      lab.spawn(id, 'env', [`DBUS_SYSTEM_BUS_ADDRESS=${address}`, 'firewalld', '--nofork', '--nopid', '--system-config', join(dir, 'etc'), '--log-target', 'console'], log.fd),
-    );
-    const state = () => lab.exec(id, 'env', [`DBUS_SYSTEM_BUS_ADDRESS=${address}`, 'firewall-cmd', '--state']).then((r) => r.code === 0);
-    await waitFor(state, 'firewalld', dir);
-    // the scripts run one after the other against the same running firewalld
-    for (const [i, script] of scripts.entries()) {
-      await writeFile(join(dir, `script-${i}.sh`), script);
-      const r = await lab.exec(id, 'env', [`DBUS_SYSTEM_BUS_ADDRESS=${address}`, 'bash', join(dir, `script-${i}.sh`)], { timeoutMs: 180_000 });
+    daemons.push(lab.spawn(id, 'env', [`DBUS_SYSTEM_BUS_ADDRESS=${env.DBUS_SYSTEM_BUS_ADDRESS}`, 'firewalld', '--nofork', '--nopid', '--system-config', config, '--log-target', 'console'], logFile.fd));
+    await waitFor(() => exec('firewall-cmd', ['--state']).then((r) => r.code === 0), 'firewalld', dir);
+  } catch (e) {
+    const daemonLog = await readLog();
+    await stop();
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- dbus-daemon/firewalld log ---\n${daemonLog.slice(-3000)}`);
+  }
+  return { dir, config, env, exec, log: readLog, stop };
+}
+
+/**
+ * Run a firewalld script with the real firewalld inside a namespace (startFirewalld), as an admin
+ * would: `apply 600`, then `confirm`, with the daemon's scratch configuration as
+ * FWPLAN_FIREWALLD_DIR and the snapshot in the scratch directory. The daemons keep running until
+ * the returned unload() stops them.
+ */
+async function runFirewalldScript(lab: Lab, id: string, script: string, deltas: readonly string[] = []): Promise<Unload> {
+  const fwd = await startFirewalld(lab, id);
+  try {
+    const file = join(fwd.dir, 'script.sh');
+    await writeFile(file, script);
+    const env = { FWPLAN_FIREWALLD_DIR: fwd.config, FWPLAN_SNAPSHOT_DIR: join(fwd.dir, 'snapshot') };
+    for (const mode of [['apply', '600'], ['confirm']]) {
+      const r = await fwd.exec('bash', [file, ...mode], env);
       if (r.code !== 0 || /error/i.test(r.stdout + r.stderr)) {
-        throw new Error(`firewalld script ${i + 1} of ${scripts.length} failed (${r.code}): ${(r.stderr + r.stdout).trim().slice(0, 2000)}`);
+        throw new Error(`firewalld script ${mode[0]} failed (${r.code}): ${(r.stderr + r.stdout).trim().slice(0, 2000)}`);
       }
     }
-    return unload;
+    // then each delta (a plain script), against the same running firewalld
+    for (const [i, delta] of deltas.entries()) {
+      const deltaFile = join(fwd.dir, `delta-${i}.sh`);
+      await writeFile(deltaFile, delta);
+      const r = await fwd.exec('bash', [deltaFile], env);
+      if (r.code !== 0 || /error/i.test(r.stdout + r.stderr)) {
+        throw new Error(`firewalld delta ${i + 1} of ${deltas.length} failed (${r.code}): ${(r.stderr + r.stdout).trim().slice(0, 2000)}`);
+      }
+    }
+    return fwd.stop;
   } catch (e) {
-    const daemonLog = await readFile(join(dir, 'daemons.log'), 'utf8').catch(() => '');
-    await unload();
+    const daemonLog = await fwd.log();
+    await fwd.stop();
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- dbus-daemon/firewalld log ---\n${daemonLog.slice(-3000)}`);
   }
 }

@@ -94,7 +94,7 @@ export const SINGLE_NODE: Topology = {
     { id: 'ntp', role: 'NTP', v4: link4('192.0.2', 2) },
     { id: 'dns', role: 'DNS', v4: link4('192.0.2', 3) },
     { id: 'mail', role: 'MAIL', v4: link4('192.0.2', 4) },
-    { id: 'ldap', role: 'LDAP', label: 'dc-01', v4: link4('192.0.2', 5) },
+    { id: 'ldap', role: 'LDAP', label: "dc-01, O'Brien's", v4: link4('192.0.2', 5) },
     { id: 'radius', role: 'RADIUS', v4: link4('192.0.2', 6) },
     { id: 'tacacs', role: 'TACACS', v4: link4('192.0.2', 7) },
     { id: 'log', role: 'LOG', v4: link4('192.0.2', 8) },

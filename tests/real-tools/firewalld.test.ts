@@ -61,7 +61,7 @@ async function checkScript(script: string, cacheDir: string): Promise<string[]> 
     const config = join(sandbox.dir, 'config');
     await mkdir(config);
     await copyFile('/etc/firewalld/firewalld.conf', join(config, 'firewalld.conf'));
-    const r = await sandbox.run(script, { FWPLAN_FWD_CONFIG: config, FWPLAN_FWD_CACHE: cacheDir });
+    const r = await sandbox.runRules(script, { FWPLAN_FWD_CONFIG: config, FWPLAN_FWD_CACHE: cacheDir });
     if (r.code !== 0) problems.push(`script exited ${r.code ?? r.signal}`);
     const odd = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim() !== '' && l.trim() !== 'success');
     if (odd.length > 0) problems.push(...odd.slice(0, 20).map((l) => `output: ${l}`));

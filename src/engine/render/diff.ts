@@ -60,6 +60,20 @@ export function shortHash(text: string): string {
 }
 
 /**
+ * The part of a ufw or firewalld export that makes the rules: the body of its `fwplan_rules()`
+ * function (script.ts writes it at column 0, closed by a `}` line). The rest — the snapshot,
+ * apply, confirm and rollback frame, the header — says nothing about the plan's rules and is
+ * never part of a delta. A text without that function (an older export) is read whole.
+ */
+export function scriptRules(text: string): string {
+  const lines = text.split('\n');
+  const start = lines.indexOf('fwplan_rules() {');
+  if (start === -1) return text;
+  const end = lines.indexOf('}', start + 1);
+  return lines.slice(start + 1, end === -1 ? undefined : end).join('\n');
+}
+
+/**
  * The commands of a bash script fwplan wrote: comment and blank lines dropped, a line ending in
  * a backslash joined with the next. Only for fwplan's own scripts (no heredocs, no multi-line
  * quotes: its shell words never hold a newline).

@@ -1,6 +1,6 @@
 /** The firewalld delta (Renderer.delta's logic): loaded with src/engine/delta.ts, not with the renderer. */
 import { chunk } from './common.ts';
-import { changeCounts, deltaHeaderLines, listDiff, sameList, shellCommands, shellWords } from './diff.ts';
+import { changeCounts, deltaHeaderLines, listDiff, sameList, scriptRules, shellCommands, shellWords } from './diff.ts';
 import type { DeltaInput, DeltaOutput } from './types.ts';
 import { ENTRIES_PER_CALL, RULES_PER_CALL, ZONE_LINE } from './firewalld.ts';
 
@@ -18,7 +18,7 @@ export function parseFirewalldExport(text: string): FirewalldScript {
   const rules = new Map<string, string[]>();
   const ipsets = new Map<string, { create: string; entries: string[] }>();
   const frame: string[] = [];
-  for (const command of shellCommands(text)) {
+  for (const command of shellCommands(scriptRules(text))) {
     const words = shellWords(command);
     const where = words[2] ?? '';
     const richRules = words.filter((w) => w.startsWith('--add-rich-rule='));

@@ -3,11 +3,69 @@ import { spanText } from '../model/plan.ts';
 import type { Direction, Endpoint } from '../model/rules.ts';
 import { append, chunk, countOccurrences, directionsOf, dropsDirection, groupByPorts, groupComment, headerLines, ipsetName } from './common.ts';
 import { lineComment, shellWord } from './quote.ts';
+import { renderScript, safeApplyHeader, type ScriptTool } from './script.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
 export const RULES_PER_CALL = 64;
 export const ZONE_LINE = 'ZONE="${FWPLAN_ZONE:-public}"';
 export const ENTRIES_PER_CALL = 256;
+
+/**
+ * firewall-cmd --permanent writes firewalld's configuration directory (zones, policies, ipsets, each
+ * an XML file, with a .old backup beside it), and --reload makes the running firewall follow it.
+ * The snapshot is that whole directory; the restore makes the directory exactly like it again —
+ * the fwplan-* policy and ipset files the apply created are deleted, not just overwritten — and
+ * reloads, so the policies, ipsets and rich rules vanish and the zone's target and services come
+ * back. firewall-cmd talks to the running firewalld over D-Bus, so firewalld must be running.
+ */
+const FIREWALLD_TOOL: ScriptTool = {
+  name: 'firewalld',
+  programs: ['firewall-cmd'],
+  snapshotHolds: "firewalld's configuration directory, whether firewalld was running",
+  environment: [
+    ['FWPLAN_ZONE', 'zone of the inbound rules (default: public)'],
+    ['FWPLAN_FIREWALLD_DIR', "firewalld's configuration directory (default: /etc/firewalld)"],
+  ],
+  functions: String.raw`
+# firewalld's configuration directory, without a trailing /
+fwplan_firewalld_dir() {
+  local dir=@{FWPLAN_FIREWALLD_DIR:-/etc/firewalld}
+  while [ "@{dir%/}" != "$dir" ]; do dir=@{dir%/}; done
+  printf '%s' "@{dir:-/}"
+}
+
+fwplan_tool_preflight() {
+  local dir
+  dir=$(fwplan_firewalld_dir)
+  [ -d "$dir" ] || fwplan_problems+=("$dir is missing: set FWPLAN_FIREWALLD_DIR to firewalld's configuration directory")
+  if [ "$EUID" -eq 0 ] && command -v firewall-cmd >/dev/null 2>&1 && ! firewall-cmd --state >/dev/null 2>&1; then
+    fwplan_problems+=("firewalld is not running, and firewall-cmd needs it (systemctl start firewalld)")
+  fi
+}
+
+fwplan_tool_snapshot() {
+  local d=$1/firewalld dir
+  dir=$(fwplan_firewalld_dir)
+  mkdir -- "$d"
+  if firewall-cmd --state >/dev/null 2>&1; then echo yes >"$d/running"; else echo no >"$d/running"; fi
+  printf '%s
+' "$dir" >"$d/dir"
+  cp -a -- "$dir" "$d/config"
+  diff -r --no-dereference -- "$dir" "$d/config" >/dev/null
+}
+
+fwplan_tool_restore() {
+  local d=$1/firewalld dir
+  read -r dir <"$d/dir"
+  fwplan_restore_tree "$d/config" "$dir"
+  if firewall-cmd --state >/dev/null 2>&1; then
+    firewall-cmd --reload
+  else
+    fwplan_say "firewalld is not running: its configuration is restored and applies when it starts"
+  fi
+}
+`,
+};
 
 const POLICY: Record<Exclude<Direction, 'in'>, { name: string; ingress: string; egress: string }> = {
   forward: { name: 'fwplan-forward', ingress: 'ANY', egress: 'ANY' },
@@ -18,20 +76,6 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
   const { options } = input;
   const file = input.fileName;
   const lines: string[] = [];
-  lines.push(
-    '#',
-    '# Writes the permanent configuration, then reloads. Apply it safely:',
-    '#   cp -a /etc/firewalld /root/firewalld.before                          # snapshot',
-    `#   bash -n ${file} && firewall-cmd --check-config                      # check`,
-    '#   (sleep 120; cp -a /root/firewalld.before/. /etc/firewalld/; firewall-cmd --reload) &   # timed rollback',
-    `#   bash ${file}   # and, once you still have access: kill %1`,
-    '# Roll back: cp -a /root/firewalld.before/. /etc/firewalld/ && firewall-cmd --reload',
-    '# Re-applying a changed plan: roll back to the snapshot first, so no stale rule or ipset entry stays.',
-    '# Zone for inbound rules: set FWPLAN_ZONE (default: public).',
-    'set -euo pipefail',
-    ZONE_LINE,
-    '',
-  );
   const directions: Direction[] = directionsOf(options.scope);
   for (const d of directions) {
     if (d === 'in') {
@@ -102,10 +146,16 @@ export function renderFirewalld(input: RenderInput): RenderOutput {
     }
   }
   append(lines, body);
-  lines.push('', 'firewall-cmd --reload', '');
-  const text = lines.join('\n');
-  const header = ['#!/usr/bin/env bash', ...headerLines(input, 'firewalld rich rules (bash, firewall-cmd --permanent)', countFirewalld(text), 'rich rules')];
-  return { text: `${header.join('\n')}\n${text}`, findings: [] };
+  lines.push('', 'firewall-cmd --reload');
+  const header = [
+    '#!/usr/bin/env bash',
+    ...headerLines(input, 'firewalld rich rules (bash, firewall-cmd --permanent)', countFirewalld(lines.join('\n')), 'rich rules'),
+    ...safeApplyHeader(file, FIREWALLD_TOOL),
+    '# It writes the permanent configuration, then reloads (runtime-only changes are dropped by the reload).',
+    '# Re-applying a changed plan: roll back first (apply refuses while a snapshot exists), so no stale rule or ipset entry stays.',
+    '# Zone for inbound rules: set FWPLAN_ZONE (default: public).',
+  ];
+  return { text: renderScript({ file, header, globals: ['ZONE="${FWPLAN_ZONE:-public}"'], rules: lines, tool: FIREWALLD_TOOL }), findings: [] };
 }
 
 /** Every rich rule the script adds. */
@@ -116,12 +166,13 @@ export function countFirewalld(text: string): number {
 export const firewalldRenderer: Renderer = {
   id: 'firewalld',
   label: 'firewalld (bash script)',
-  description: 'A bash script of firewall-cmd rich rules, policies and ipsets.',
+  description: 'A bash script of firewall-cmd rich rules, policies and ipsets. Run it with apply: it takes a snapshot, applies, and rolls back by itself unless you confirm; rollback restores the state before.',
   mediaType: 'text/x-shellscript',
   suffix: '-firewalld.sh',
   options: { scope: true, defaultDrop: true, ipset: false, egress: true },
   families: [4, 6],
-  checkCommand: (file) => `bash -n ${file}`,
+  // the script checks root, its tools and where its snapshot goes, and changes nothing
+  checkCommand: (file) => `sudo bash ${file} check`,
   countRules: countFirewalld,
   countMeaning: 'rich rules',
   render: renderFirewalld,

@@ -3,7 +3,7 @@ import type { PortSpan } from '../model/plan.ts';
 import type { AddressEntry, Direction, Endpoint, Finding } from '../model/rules.ts';
 import { aggregate, contains, type Family } from '../net/address.ts';
 import { BASELINE, baselineSummary, type Icmp4Type, type Icmp6Type } from './baseline.ts';
-import { append, countLines, multiportChunks, portList, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
+import { addressSets, append, countLines, multiportChunks, portList, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
 import { iptablesComment, lineComment } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -107,11 +107,43 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
   const tool = family === 4 ? 'iptables' : 'ip6tables';
   const hostScope = options.scope.kind === 'host';
   const directions: Direction[] = directionsOf(options.scope);
+  const lines: string[] = [];
+  const file = input.fileName;
+  const ipsetFile = file.replace(/\.ip6?tables\.rules$/, '.ipset');
+  const before = `/root/${tool}.before`;
+  const setsBefore = `/root/${tool}.ipset.before`;
+  // with --ipset the sets are part of the state too: the ones of this family the companion loads
+  // (those this file uses, and the anti-lockout's that the other variant uses) go back to their
+  // content before (flushed and refilled when a restored rule still uses them, else re-created),
+  // or away when they did not exist
+  const usedSets = options.ipset ? [...addressSets(groupByPorts(rules)).keys()] : [];
+  const companionSets = options.ipset ? [...addressSets(groupByPorts((input.companionRules ?? rules).filter((r) => r.family === family))).keys()] : [];
+  const setNames = [...new Set([...usedSets, ...companionSets])].sort();
+  const setsRollback = setNames.length === 0
+    ? ''
+    : `; for s in ${setNames.join(' ')}; do ipset destroy $s 2>/dev/null || ipset flush $s; done; grep -E "^(create|add) (${setNames.join('|')}) " ${setsBefore} | ipset -exist restore`;
+  const rollback = `${tool}-restore < ${before}${setsRollback}`;
+  const noflush = options.defaultDrop ? '' : ' --noflush';
+  lines.push(
+    '#',
+    options.defaultDrop
+      ? '# A complete policy: it REPLACES the filter table. Apply it safely (as root):'
+      : '# Only adds ACCEPT rules in its own chains; the existing policy stays. Apply it safely (as root), with --noflush:',
+    `#   ${tool}-save -t filter > ${before}${setNames.length > 0 ? `; ipset save > ${setsBefore}` : ''}   # 1. snapshot`,
+    options.ipset
+      ? `#   unshare --net sh -c 'ipset restore < ${ipsetFile} && ${tool}-restore --test${noflush} < ${file}'   # 2. check (with the sets, in a scratch network namespace)`
+      : `#   ${tool}-restore --test${noflush} < ${file}   # 2. check`,
+    `#   nohup sh -c 'sleep 120 && ${rollback}' >/dev/null 2>&1 &   # 3. automatic rollback in 120 s, even if your session drops`,
+    `#   ${options.ipset ? `ipset restore < ${ipsetFile} && ` : ''}${tool}-restore${noflush} < ${file}   # 4. apply${options.ipset ? ' (the sets first: fwplan export --format ipset)' : ''}`,
+    '#   kill $!   # 5. still have access (open a NEW session)? keep the rules: stops the rollback of step 3',
+    `# Roll back: ${rollback}`,
+    `# (Not ${tool}-apply: when the session drops while it waits for the answer, it deletes its own backup and keeps the new rules.)`,
+  );
   if (hostScope && options.defaultDrop && (input.openFamilies ?? []).includes(family)) {
     // the node has no address of this family in the plan, but another node has only this family:
     // perhaps the same machine, so its traffic is left as it is rather than dropped
-    const lines = [
-      '#',
+    // it replaces the filter table too: the same snapshot and timed rollback as any complete policy
+    append(lines, [
       `# The plan gives this node no IPv${family} address, while another node has only IPv${family}: its IPv${family}`,
       `# traffic is left as it is (policies ACCEPT). Make the two one node to filter both families.`,
       '*filter',
@@ -120,39 +152,21 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
       ':OUTPUT ACCEPT [0:0]',
       'COMMIT',
       '',
-    ];
+    ]);
     return { text: [...headerLines({ ...input, rules: [] }, `${tool}-restore input (IPv${family})`, 0), ...lines].join('\n'), findings: [] };
   }
 
-  const lines: string[] = [];
-  const file = input.fileName;
   if (options.defaultDrop) {
-    lines.push(
-      '#',
-      '# A complete policy: it REPLACES the filter table. Apply it safely:',
-      `#   ${tool}-save > /root/${tool}.before        # snapshot`,
-      `#   ${tool}-restore --test < ${file}           # check`,
-      `#   ${tool}-apply -t 60 ${file}                 # apply; reverts after 60 s unless you confirm`,
-      `# Roll back: ${tool}-restore < /root/${tool}.before`,
-      ...(hostScope ? [] : [`# Gateway scope filters FORWARD only; INPUT and OUTPUT of the router are left open (policy ACCEPT).`]),
-      `# Before the plan's rules it accepts: ${baselineSummary(hostScope)}.`,
-    );
+    if (!hostScope) lines.push(`# Gateway scope filters FORWARD only; INPUT and OUTPUT of the router are left open (policy ACCEPT).`);
+    lines.push(`# Before the plan's rules it accepts: ${baselineSummary(hostScope)}.`);
   } else {
     lines.push(
-      '#',
-      `# Only adds ACCEPT rules in its own chains; the existing policy stays. Apply with --noflush:`,
-      `#   ${tool}-save > /root/${tool}.before && ${tool}-restore --test --noflush < ${file}`,
-      `#   ${tool}-restore --noflush < ${file}`,
       `# Each apply inserts one more jump at the top of ${directions.map((d) => CHAIN[d].builtin).join('/')}; remove old ones with`,
       ...directions.map((d) => `#   ${tool} -D ${CHAIN[d].builtin} -j ${CHAIN[d].own}`),
-      `# Roll back: ${tool}-restore < /root/${tool}.before`,
     );
   }
   if (options.ipset) {
-    lines.push(
-      `# Matches roles through kernel ipsets: load them first with`,
-      `#   ipset restore < ${file.replace(/\.ip6?tables\.rules$/, '.ipset')}   (fwplan export --format ipset)`,
-    );
+    lines.push(`# Matches roles through kernel ipsets (${usedSets.length > 0 ? usedSets.join(', ') : 'none needed here'}), loaded from ${ipsetFile}.`);
   }
   lines.push('*filter');
   if (options.defaultDrop) {

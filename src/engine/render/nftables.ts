@@ -82,12 +82,13 @@ export function renderNftables(input: RenderInput): RenderOutput {
   const lines: string[] = [];
   lines.push(
     '#',
-    '# Replaces only the table "inet fwplan"; other tables are left alone. Apply it safely:',
-    '#   nft list ruleset > /root/nft.before           # snapshot',
-    `#   nft -c -f ${file}                             # check`,
-    `#   nft -f ${file}; sleep 60; nft delete table inet fwplan   # try: the table is removed after 60 s`,
-    `#   nft -f ${file}                                # then apply for good once you still have access`,
-    '# Roll back: nft delete table inet fwplan',
+    '# Replaces only the table "inet fwplan"; other tables are left alone. Apply it safely (as root):',
+    "#   { echo 'table inet fwplan'; echo 'delete table inet fwplan'; nft list table inet fwplan 2>/dev/null || true; } > /root/nft-fwplan.before   # 1. snapshot of the table",
+    `#   nft -c -f ${file}   # 2. check`,
+    "#   nohup sh -c 'sleep 120 && nft -f /root/nft-fwplan.before' >/dev/null 2>&1 &   # 3. automatic rollback in 120 s, even if your session drops",
+    `#   nft -f ${file}   # 4. apply`,
+    '#   kill $!   # 5. still have access (open a NEW session)? keep the rules: stops the rollback of step 3',
+    '# Roll back: nft -f /root/nft-fwplan.before   # the table as it was before, or none if there was none',
   );
   if (options.defaultDrop && !hostScope) {
     lines.push("# Gateway scope filters forwarded traffic only; the router's own input and output are not touched.");

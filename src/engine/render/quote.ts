@@ -30,6 +30,16 @@ export function shellWord(text: string): string {
   return `'${stripControls(text).replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The text of a ufw rule comment (then quoted with shellWord). ufw refuses a comment holding ' —
+ * "ERROR: Invalid syntax" — and accepts every other character (found by running `ufw --dry-run
+ * ... comment X` on quotes, backslashes, $(), backticks, %, non-ASCII, emoji and long text; it
+ * stores comments hex-encoded). So ' becomes ’, and control characters go as everywhere else.
+ */
+export function ufwComment(text: string): string {
+  return stripControls(text).replace(/'/g, '\u2019');
+}
+
 /** The iptables comment match takes at most 256 bytes. */
 export const IPTABLES_COMMENT_MAX = 256;
 

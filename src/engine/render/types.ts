@@ -43,6 +43,12 @@ export interface RenderInput {
    */
   readonly openFamilies?: readonly Family[];
   readonly options: RenderOptions;
+  /**
+   * With the ipset option: the rules the ipset companion's sets come from. The companion holds
+   * every set either variant (with or without default drop) can name, so a file's rollback must
+   * cover these sets, not only the ones its own rules name.
+   */
+  readonly companionRules?: readonly ExpandedRule[];
   /** the file name this export is saved under, for the instructions in its header */
   readonly fileName: string;
 }

@@ -1,14 +1,19 @@
 /** The ufw delta (Renderer.delta's logic): loaded with src/engine/delta.ts, not with the renderer. */
-import { changeCounts, deltaHeaderLines, sameList } from './diff.ts';
+import { changeCounts, deltaHeaderLines, sameList, scriptRules } from './diff.ts';
 import type { DeltaInput, DeltaOutput } from './types.ts';
 
-/** One ufw script read back: its allow commands by rule (the command without its comment), and its other ufw commands. */
+/**
+ * One ufw script read back (the body of its fwplan_rules): its allow commands by rule (the command
+ * without its comment), and its other lines — ufw's defaults, `ufw --force enable` and the shell
+ * lines around them (`if …; then` … `fi`), kept in order so a delta sets the policy as NEW's
+ * script would.
+ */
 export function parseUfwExport(text: string): { rules: Map<string, string>; policy: string[] } {
   const rules = new Map<string, string>();
   const policy: string[] = [];
-  for (const raw of text.split('\n')) {
+  for (const raw of scriptRules(text).split('\n')) {
     const line = raw.trim();
-    if (!line.startsWith('ufw ')) continue;
+    if (line === '' || line.startsWith('#')) continue;
     if (line.startsWith('ufw route allow ') || line.startsWith('ufw allow ')) {
       // the rule is everything before the comment (addresses and ports only; the comment is quoted last)
       const at = line.indexOf(' comment ');
@@ -16,10 +21,13 @@ export function parseUfwExport(text: string): { rules: Map<string, string>; poli
       // ufw keeps one rule per specification: a repeated one only updates the comment, so the last line counts
       rules.delete(rule);
       rules.set(rule, line);
-    } else policy.push(line);
+    } else if (line.startsWith('ufw ') || line.startsWith('if ') || line === 'fi' || line === 'else') policy.push(line);
   }
   return { rules, policy };
 }
+
+/** What the export's frame knows before its rules run and its policy lines may ask: found out anew by the delta. */
+const WAS_ACTIVE = "case \"$(ufw status)\" in 'Status: active'*) fwplan_ufw_was_active=yes ;; *) fwplan_ufw_was_active=no ;; esac";
 
 /** `ufw route allow …` → `ufw route delete allow …`; `ufw allow in …` → `ufw delete allow in …`. */
 function deleteCommand(line: string): string {
@@ -56,14 +64,18 @@ export function deltaUfw(input: DeltaInput): DeltaOutput {
     '# (with the arguments they were added with), so nothing planned is closed in between.',
     `#   bash -n ${file}    # check the script`,
     `#   bash ${file}       # apply, where OLD's script was applied`,
-    "# Roll back: the delta from NEW to OLD, or cp -a /root/ufw.before.d/. /etc/ufw/ && ufw reload",
+    "# Roll back: the delta from NEW to OLD.",
     'set -euo pipefail',
     '',
   ];
   if (adds.length > 0) lines.push('# rules NEW adds', ...adds, '');
   if (updates.length > 0) lines.push('# rules whose comment changed (ufw updates the comment)', ...updates, '');
   if (deletes.length > 0) lines.push('# rules NEW no longer has', ...deletes, '');
-  if (policy.length > 0) lines.push("# ufw's policy, as NEW's script sets it", ...policy, '');
+  if (policy.length > 0) {
+    lines.push("# ufw's policy, as NEW's script sets it");
+    if (policy.some((l) => l.includes('$fwplan_ufw_was_active'))) lines.push(WAS_ACTIVE);
+    lines.push(...policy, '');
+  }
   if (adds.length + updates.length + deletes.length + policy.length === 0) lines.push("echo 'fwplan delta: nothing to change'", '');
   return { ok: true, text: lines.join('\n'), added: adds.length, removed: deletes.length, afterwards: [] };
 }
