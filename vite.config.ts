@@ -12,6 +12,11 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // the gzipped budget of scripts/check-bundle-size.mjs is what counts; this only silences Vite's raw-size hint
     chunkSizeWarningLimit: 800,
+    rolldownOptions: {
+      // the engine is pure (no DOM, no globals; eslint holds it): importing a module of it does
+      // nothing but define things, so a module no view uses is never kept for its "side effects"
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]src[\\/]engine[\\/]/.test(id) },
+    },
   },
   // the expansion worker (src/store/expansion/expand.worker.ts) is a module worker of its own file
   // from the page's origin: the CSP's script-src 'self' covers it, no blob: or data: URL is made

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { LIST_ROLES, expandPlan, type FormatId, type GroupRole, type ListRole, type NodeRole, type Plan, type RenderOptions, type RuleSet } from '../engine/index.ts';
-import { ExpansionClient, optionsKey, type ExpansionStats } from './expansion/client.ts';
-import { exportPreview, type ExportPreview } from './expansion/exportPreview.ts';
+import { LIST_ROLES, expandPlan, type GroupRole, type ListRole, type NodeRole, type Plan, type RuleSet } from '../engine/index.ts';
+import { ExpansionClient, type ExpansionStats } from './expansion/client.ts';
 import type { WorkerAnswer } from './expansion/protocol.ts';
 import { nodesFromParse, type TextNode } from './nodeText.ts';
 import type { RoleTextMap, TextRole } from './slices/planSlice.ts';
@@ -58,7 +57,7 @@ function sameInputs(r: Remembered, plan: Plan): boolean {
 }
 
 /** The remembered rule set of this plan's inputs; `use`: it is being shown, so it moves to the front. */
-function rememberedFor(plan: Plan, use = false): Remembered | undefined {
+export function rememberedFor(plan: Plan, use = false): Remembered | undefined {
   const i = remembered.findIndex((r) => sameInputs(r, plan));
   const hit = remembered[i];
   if (hit && use && i > 0) {
@@ -148,7 +147,7 @@ function startWorker(): ExpansionClient | undefined {
 /** the worker's client, once it has been started (connectWorker) */
 let client: ExpansionClient | undefined;
 
-function workerClient(): ExpansionClient | undefined {
+export function workerClient(): ExpansionClient | undefined {
   return client !== undefined && client.failure === undefined ? client : undefined;
 }
 
@@ -233,29 +232,6 @@ export function useRuleSet(): { plan: Plan; ruleSet: RuleSet; stale: boolean } {
   if (hit) return { plan, ruleSet: hit.ruleSet, stale: false };
   const previous = remembered[0];
   return previous ? { plan: previous.plan, ruleSet: previous.ruleSet, stale: true } : { plan, ruleSet: NO_RULES, stale: true };
-}
-
-/**
- * The preview of one export of the current plan: made in the worker (only the file's beginning
- * reaches the page), or here without one. Until the worker answers, the previous preview is given,
- * marked stale (undefined before the first).
- */
-export function useExportPreview(format: FormatId, options: RenderOptions): { preview: ExportPreview | undefined; stale: boolean } {
-  const { plan, ruleSet, stale } = useRuleSet();
-  const current = usePlan();
-  const key = optionsKey(format, options);
-  const worker = workerClient();
-  useEffect(() => {
-    worker?.requestExport(current, format, options, rememberedFor(current) !== undefined);
-    // options are compared by their key: the caller makes a new object on every render
-  }, [worker, current, key]);
-  const local = useMemo(
-    () => (worker ? undefined : exportPreview(plan, ruleSet, format, options)),
-    [worker, plan, ruleSet, key],
-  );
-  if (!worker) return { preview: local, stale };
-  const answer = worker.latestPreview();
-  return { preview: answer?.preview, stale: !(answer && answer.plan === current && answer.key === key) };
 }
 
 export function useRoleText(role: TextRole): string {

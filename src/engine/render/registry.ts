@@ -40,7 +40,8 @@ export const RENDERERS = {
 export { FORMAT_IDS, isFormatId, type FormatId } from './formats.ts';
 
 /** The formats that have a delta (their renderer declares one), in registry order. */
-export const DELTA_FORMATS: readonly FormatId[] = FORMAT_IDS.filter((f) => (RENDERERS[f] as Renderer).delta !== undefined);
+// pure: the page imports the engine entry without the renderers, and a bare call would keep them
+export const DELTA_FORMATS: readonly FormatId[] = /* @__PURE__ */ FORMAT_IDS.filter((f) => (RENDERERS[f] as Renderer).delta !== undefined);
 
 /** The renderer of a format, typed as the general interface. */
 export function rendererOf(format: FormatId): Renderer {

@@ -12,7 +12,8 @@ import {
   type RuleSet,
 } from '../../engine/index.ts';
 import { PREVIEW_CHARS } from '../../store/expansion/exportPreview.ts';
-import { ruleSetOf, useExportPreview, usePlan, useRuleSet } from '../../store/selectors.ts';
+import { useExportPreview } from '../../store/exportPreview.ts';
+import { ruleSetOf, usePlan, useRuleSet } from '../../store/selectors.ts';
 import type { ExportOptions } from '../../store/slices/exportSlice.ts';
 import { useStore } from '../../store/store.ts';
 import { copyText } from '../common/clipboard.ts';
