@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Plan } from '../src/engine/index.ts';
 import { AppPage } from './page-models/AppPage.ts';
 import { PlanIoPage } from './page-models/PlanIoPage.ts';
@@ -45,8 +48,16 @@ test('a broken plan file is refused with its errors by JSON path, and nothing is
   await expect(io.loadFailure.locator('li')).toHaveText('version is 3: fwplan reads plan versions 1 and 2');
   await io.loadFailure.getByRole('button', { name: 'Close' }).click();
 
-  await io.openFile('huge.json', Buffer.alloc(64 * 1024 * 1024 + 1, 0x20));
-  await expect(io.loadFailure).toContainText('limited to 64 MB');
+  // one byte over the limit: too big for a Playwright buffer, so it goes through a temporary file
+  const dir = mkdtempSync(join(tmpdir(), 'fwplan-e2e-'));
+  try {
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, Buffer.alloc(64 * 1024 * 1024 + 1, 0x20));
+    await io.openFilePath(huge);
+    await expect(io.loadFailure.locator('li')).toHaveText(/^\(file\).*the file is 64\.0 MB; plan files are limited to 64 MB/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await io.loadFailure.getByRole('button', { name: 'Close' }).click();
   await expect(app.planName).toHaveValue('Example vault');
   await expect(app.upgradeNotice).toHaveCount(0);

@@ -17,6 +17,15 @@ export class PlanIoPage {
     await chooser.setFiles({ name, mimeType: 'application/json', buffer: typeof content === 'string' ? Buffer.from(content) : content });
   }
 
+  /**
+   * Open a plan file from disk through the file picker: for files too big to pass as a buffer
+   * (Playwright refuses buffers over 50 MB), written to a temporary file first.
+   */
+  async openFilePath(path: string): Promise<void> {
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.toolbar.getByRole('button', { name: 'Open plan file…' }).click()]);
+    await chooser.setFiles(path);
+  }
+
   /** Drop a file on the page (or on an element), as a user dragging it from the desktop. */
   async dropFile(name: string, content: string, target: Locator = this.page.locator('main')): Promise<void> {
     const dataTransfer = await this.page.evaluateHandle(
