@@ -169,9 +169,11 @@ function runNode(args: readonly string[], outFile: string | null, report: string
   const fd = outFile === null ? 'ignore' : openSync(outFile, 'w');
   const argv = HAVE_TIME ? ['-f', '%U %S %M', '-o', report, process.execPath, ...args] : [...args];
   const t0 = performance.now();
-  const r = spawnSync(HAVE_TIME ? TIME_BIN : process.execPath, argv, { stdio: ['ignore', fd, 'ignore'] });
+  const errFd = openSync(`${report}.err`, 'w');
+  const r = spawnSync(HAVE_TIME ? TIME_BIN : process.execPath, argv, { stdio: ['ignore', fd, errFd] });
   const wallMs = performance.now() - t0;
   if (typeof fd === 'number') closeSync(fd);
+  closeSync(errFd);
   let cpuMs: number | null = null;
   let maxRssBytes: number | null = null;
   if (HAVE_TIME && existsSync(report)) {
@@ -216,7 +218,10 @@ function rounds(cases: readonly { name: string; args: string[]; out: string }[],
     floorSamples.push(runNode(['-e', '0'], null, report));
     cases.forEach((c, i) => {
       const s = runNode(c.args, c.out, report);
-      if (s.status === null || s.status > 1) throw new Error(`${c.name}: node ${c.args.join(' ')} exited with ${s.status}`);
+      if (s.status === null || s.status > 1) {
+        const said = readFileSync(`${report}.err`, 'utf8').split('\n').filter((l) => !l.includes(': warning ')).slice(-8).join('\n');
+        throw new Error(`${c.name}: node ${c.args.join(' ')} exited with ${s.status}:\n${said}`);
+      }
       samples[i]?.push(s);
     });
   }
@@ -393,7 +398,7 @@ async function orchestrate(argv: readonly string[]): Promise<number> {
     writeFileSync(peerFile, `${JSON.stringify(benchPlan(PEER_SPEC), null, 2)}\n`);
     const coldVariants = opts.quick ? [NFTABLES, IPTABLES] : ALL_VARIANTS;
     const cold = rounds(
-      coldVariants.map((v) => ({ name: variantName(v), args: exportArgs(peerFile, v), out: join(dir, `peers.${v.format}${v.ipset ? '.ipset' : ''}`) })),
+      coldVariants.map((v) => ({ name: variantName(v), args: exportArgs(peerFile, v), out: join(dir, `peers-export.${v.format}${v.ipset ? '.ipset' : ''}`) })),
       opts.runs,
       dir,
     );
