@@ -547,7 +547,8 @@ test.describe('imports', () => {
         name: 42,
         cluster: 'yes',
         roles: { PRD: '192.0.2.1', DNS: [{ address: '192.0.2.53', label: 7 }] },
-        ports: { 'prd-dns-udp-53': '53' },
+        // a port is a number or a range text such as "5000-5100" (so "53" is a port): true is the wrong type
+        ports: { 'prd-dns-udp-53': true, 'prd-ntp-udp-123': '53; rm -rf /' },
         disabled: ['no-such-rule'],
         enabled: ['prd-dvc-tcp-22x'],
         extra: true,
@@ -559,7 +560,8 @@ test.describe('imports', () => {
         ['roles.DNS[0]', 'an entry is an address string'],
         ['disabled[0]', 'unknown rule id "no-such-rule"'],
         ['enabled[0]', 'unknown rule id "prd-dvc-tcp-22x"'],
-        ['ports["prd-dns-udp-53"]', 'a port is a whole number'],
+        ['ports["prd-dns-udp-53"]', 'a port is 1–65535, or a range such as "5000-5100"'],
+        ['ports["prd-ntp-udp-123"]', '"53; rm -rf /" is not a port (1–65535) or a range "low-high" with low ≤ high'],
         ['extra', 'unknown field'],
       ],
     );
