@@ -404,7 +404,7 @@ async function orchestrate(argv: readonly string[]): Promise<number> {
     );
     log(`== 1. Cold CLI: node bin/fwplan.cjs export PLAN --format F > out; the peers' plan (DVC 5,000 /32, USERW 500 /24, 3 nodes, version 2 file)`);
     log(`floor node -e 0: ${spread(cold.floor.wall, ' ms')}, min ${ms(cold.floor.wall.min)}, cpu ${cold.floor.cpu ? ms(cold.floor.cpu.median) : '-'} ms, max RSS ${mib(cold.floor.maxRssBytes)} MiB`);
-    const textOf = (v: Variant) => readFileSync(join(dir, `peers.${v.format}${v.ipset ? '.ipset' : ''}`), 'utf8');
+    const textOf = (v: Variant) => readFileSync(join(dir, `peers-export.${v.format}${v.ipset ? '.ipset' : ''}`), 'utf8');
     log(table(
       ['format', 'wall ms (p25–p75)', 'min–max', '× floor (p25–p75)', 'cpu ms', 'cpu × floor', 'max RSS MiB', 'output', 'rules'],
       cold.cases.map((c, i) => {
