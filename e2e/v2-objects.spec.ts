@@ -317,6 +317,7 @@ test('change request: the sheet says where and how it is applied, as the Export 
 
 test.describe('layout', () => {
   const VIEWS: Step[] = ['Addresses', 'Services', 'Review rules', 'Findings', 'Export', 'Change request'];
+  const HEADINGS: Partial<Record<Step, string>> = { Addresses: '1. Addresses', Services: '2. Services', 'Review rules': '3. Rules', Findings: '4. Findings', Export: '5. Export' };
 
   /** Boxes that stick out of the viewport on the left or right, and the page's own width. */
   async function overflow(page: Page): Promise<{ outside: string[]; scrollWidth: number }> {
@@ -371,7 +372,9 @@ test.describe('layout', () => {
     await expect(app.planName).toHaveValue('Example vault');
     for (const view of VIEWS) {
       await app.goTo(view);
+      // the views after Addresses are loaded on demand: measure the view, not its "Loading…" line
       if (view === 'Change request') await expect(new ChangeRequestPage(page).sheet).toBeVisible();
+      else await expect(page.locator('main h2').first()).toHaveText(HEADINGS[view] ?? view);
       const { outside, scrollWidth } = await overflow(page);
       expect(outside, view).toEqual([]);
       expect(scrollWidth, view).toBeLessThanOrEqual(390);
