@@ -174,7 +174,29 @@ describe('deltaExport refuses what a delta cannot do', () => {
     // ufw bridges it: its policy lines follow the allow rules, as in NEW's own script
     const ufw = deltaExport(oldPlan, newPlan, 'ufw', opts(true), { oldOptions: opts(false) });
     // with the gateway guard of NEW's script: whether ufw was active is found out by the delta itself
-    expect(ufw.ok && ufw.text).toMatch(/# ufw's policy, as NEW's script sets it\ncase "\$\(ufw status\)" in 'Status: active'\*\) fwplan_ufw_was_active=yes ;; \*\) fwplan_ufw_was_active=no ;; esac\nif \[ "\$fwplan_ufw_was_active" = no \]; then\nufw default allow incoming\nufw default allow outgoing\nfi\nufw default deny routed\nufw --force enable\n/);
+    expect(ufw.ok && ufw.text).toContain(
+      [
+        "# ufw's policy, as NEW's script sets it",
+        '# yes when ufw is active, no when it is not',
+        'fwplan_ufw_state() {',
+        '  local out',
+        `  out=$(LC_ALL=C ufw status 2>&1) || { printf 'ufw status: %s\\n' "$out" >&2; return 1; }`,
+        "  case ${out%%$'\\n'*} in",
+        "    'Status: active') echo yes ;;",
+        "    'Status: inactive') echo no ;;",
+        `    *) printf 'ufw status: %s\\n' "$out" >&2; return 1 ;;`,
+        '  esac',
+        '}',
+        'fwplan_ufw_was_active=$(fwplan_ufw_state)',
+        'if [ "$fwplan_ufw_was_active" = no ]; then',
+        'ufw default allow incoming',
+        'ufw default allow outgoing',
+        'fi',
+        'ufw default deny routed',
+        'ufw --force enable',
+        '',
+      ].join('\n'),
+    );
     const back = deltaExport(oldPlan, newPlan, 'ufw', opts(false), { oldOptions: opts(true) });
     expect(!back.ok && back.message).toMatch(/cannot undo that/);
   });

@@ -1,6 +1,7 @@
 /** The ufw delta (Renderer.delta's logic): loaded with src/engine/delta.ts, not with the renderer. */
 import { changeCounts, deltaHeaderLines, sameList, scriptRules } from './diff.ts';
 import type { DeltaInput, DeltaOutput } from './types.ts';
+import { UFW_STATE_FUNCTION } from './ufw.ts';
 
 /**
  * One ufw script read back (the body of its fwplan_rules): its allow commands by rule (the command
@@ -26,8 +27,13 @@ export function parseUfwExport(text: string): { rules: Map<string, string>; poli
   return { rules, policy };
 }
 
-/** What the export's frame knows before its rules run and its policy lines may ask: found out anew by the delta. */
-const WAS_ACTIVE = "case \"$(ufw status)\" in 'Status: active'*) fwplan_ufw_was_active=yes ;; *) fwplan_ufw_was_active=no ;; esac";
+/**
+ * What the export's frame knows before its rules run and its policy lines may ask: found out anew
+ * by the delta, with the frame's own function.
+ */
+function wasActiveLines(): string[] {
+  return [...UFW_STATE_FUNCTION.replaceAll('@{', '${').trim().split('\n'), 'fwplan_ufw_was_active=$(fwplan_ufw_state)'];
+}
 
 /** `ufw route allow …` → `ufw route delete allow …`; `ufw allow in …` → `ufw delete allow in …`. */
 function deleteCommand(line: string): string {
@@ -73,7 +79,7 @@ export function deltaUfw(input: DeltaInput): DeltaOutput {
   if (deletes.length > 0) lines.push('# rules NEW no longer has', ...deletes, '');
   if (policy.length > 0) {
     lines.push("# ufw's policy, as NEW's script sets it");
-    if (policy.some((l) => l.includes('$fwplan_ufw_was_active'))) lines.push(WAS_ACTIVE);
+    if (policy.some((l) => l.includes('$fwplan_ufw_was_active'))) lines.push(...wasActiveLines());
     lines.push(...policy, '');
   }
   if (adds.length + updates.length + deletes.length + policy.length === 0) lines.push("echo 'fwplan delta: nothing to change'", '');

@@ -8,6 +8,23 @@ import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 const PORTS_PER_RULE = 15;
 
 /**
+ * bash: `fwplan_ufw_state` prints yes when ufw is active, no when it is not, and fails with ufw's
+ * own message otherwise; read in the C locale (ufw translates "Status: active"). The export's frame
+ * and the ufw delta both call it ("@{" stands for bash's "${", as in script.ts).
+ */
+export const UFW_STATE_FUNCTION = String.raw`# yes when ufw is active, no when it is not
+fwplan_ufw_state() {
+  local out
+  out=$(LC_ALL=C ufw status 2>&1) || { printf 'ufw status: %s\n' "$out" >&2; return 1; }
+  case @{out%%$'\n'*} in
+    'Status: active') echo yes ;;
+    'Status: inactive') echo no ;;
+    *) printf 'ufw status: %s\n' "$out" >&2; return 1 ;;
+  esac
+}
+`;
+
+/**
  * ufw keeps its state in /etc/ufw (rules, ufw.conf with ENABLED=), /etc/default/ufw (default
  * policies, IPT_SYSCTL) and, while it runs, in the kernel. The snapshot holds both files, whether
  * ufw was active, the filter tables and the kernel settings ufw's sysctl file changes on enable.
@@ -24,17 +41,7 @@ const UFW_TOOL: ScriptTool = {
   functions: String.raw`
 fwplan_ufw_was_active=
 
-# yes when ufw is active, no when it is not
-fwplan_ufw_state() {
-  local out
-  out=$(LC_ALL=C ufw status 2>&1) || { printf 'ufw status: %s\n' "$out" >&2; return 1; }
-  case @{out%%$'\n'*} in
-    'Status: active') echo yes ;;
-    'Status: inactive') echo no ;;
-    *) printf 'ufw status: %s\n' "$out" >&2; return 1 ;;
-  esac
-}
-
+${UFW_STATE_FUNCTION}
 fwplan_tool_preflight() {
   [ -d /etc/ufw ] || fwplan_problems+=("/etc/ufw is missing: is ufw installed?")
   [ -f /etc/default/ufw ] || fwplan_problems+=("/etc/default/ufw is missing: is ufw installed?")
