@@ -96,7 +96,7 @@ export async function loadExport(lab: Lab, id: string, format: LoadFormat, load:
       for (const d of deltas) await runBashScript(lab, id, d.rules);
       return nothing;
     case 'ufw':
-      await runUfwScript(lab, id, [text, ...deltas.map((d) => d.rules)]);
+      await runUfwScript(lab, id, text, deltas.map((d) => d.rules));
       return nothing;
     case 'firewalld':
       return runFirewalldScript(lab, id, text, deltas.map((d) => d.rules));
@@ -150,12 +150,11 @@ export function ufwInNamespace(lab: Lab, id: string, dir: string, command: strin
  * ufw starts from its pristine, disabled configuration (prepareUfwConfig); the snapshot goes to
  * the scratch directory, which is removed afterwards.
  */
-async function runUfwScript(lab: Lab, id: string, scripts: readonly string[]): Promise<void> {
+async function runUfwScript(lab: Lab, id: string, script: string, deltas: readonly string[] = []): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fwplan-ufw-'));
   try {
     await prepareUfwConfig(dir);
-    const [first, ...deltas] = scripts;
-    await writeFile(join(dir, 'script.sh'), first ?? '');
+    await writeFile(join(dir, 'script.sh'), script);
     for (const [i, d] of deltas.entries()) await writeFile(join(dir, `delta-${i}.sh`), d);
     // the export as an admin applies it, then each delta (a plain script) against the same configuration
     const command = ['bash "$FWPLAN_TEST_DIR/script.sh" apply 600', 'bash "$FWPLAN_TEST_DIR/script.sh" confirm', ...deltas.map((_, i) => `bash "$FWPLAN_TEST_DIR/delta-${i}.sh"`)].join(' && ');
