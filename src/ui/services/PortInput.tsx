@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import { portSpan, type CatalogRule } from '../../engine/index.ts';
-import { usePlan } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
 import { ruleName } from './RuleRow.tsx';
 
@@ -15,8 +14,7 @@ export function parsePort(text: string): number | string | undefined | 'invalid'
 
 /** The rule's port: empty means the article's value; anything else overrides it. */
 export function PortInput({ rule }: { rule: CatalogRule }) {
-  const plan = usePlan();
-  const override = plan.ports[rule.id];
+  const override = useStore((s) => s.plan.ports[rule.id]);
   const setPortOverride = useStore((s) => s.setPortOverride);
   const focusTarget = useStore((s) => s.focusTarget);
   const clearFocus = useStore((s) => s.clearFocus);

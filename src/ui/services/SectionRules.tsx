@@ -1,5 +1,4 @@
 import { isRuleOn, type CatalogRule, type Section } from '../../engine/index.ts';
-import { usePlan } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
 import { RuleRow } from './RuleRow.tsx';
 
@@ -9,10 +8,10 @@ interface Props {
 }
 
 export function SectionRules({ section, rules }: Props) {
-  const plan = usePlan();
   const setRuleOn = useStore((s) => s.setRuleOn);
-  const inactive = section.id === 'cluster' && !plan.cluster;
-  const on = rules.filter((r) => isRuleOn(plan, r)).length;
+  // numbers, not the plan: an edit elsewhere in the plan does not re-render the section
+  const inactive = useStore((s) => section.id === 'cluster' && !s.plan.cluster);
+  const on = useStore((s) => rules.filter((r) => isRuleOn(s.plan, r)).length);
   const titleId = `section-${section.id}`;
   return (
     <section className={`card section-card${inactive ? ' section-inactive' : ''}`} aria-labelledby={titleId}>
