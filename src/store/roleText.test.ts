@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../engine/index.ts';
+import { LIMITS, parseAddress } from '../engine/index.ts';
 import { parseRoleText, planEntries, replaceToken, roleTextFromEntries } from './roleText.ts';
 
 describe('parseRoleText', () => {
@@ -57,5 +58,75 @@ describe('parseRoleText', () => {
     const entries = ['192.0.2.1', { address: '2001:db8::/48', label: 'lab # 1' }, { address: '192.0.2.9' }];
     const text = roleTextFromEntries(entries);
     expect(planEntries(parseRoleText(text))).toEqual(['192.0.2.1', { address: '2001:db8::/48', label: 'lab # 1' }, '192.0.2.9']);
+  });
+});
+
+/**
+ * parseRoleText as it was before its fast path for one-address lines: every line split by the
+ * token pattern. The fast path must read every text exactly as this does.
+ */
+function referenceParse(text: string) {
+  const tokens: { written: string; line: number; start: number; end: number; label?: string }[] = [];
+  const problems: { start: number; reason: string }[] = [];
+  let v4 = 0;
+  let v6 = 0;
+  let lineStart = 0;
+  let lineNo = 0;
+  while (lineStart <= text.length) {
+    lineNo++;
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    const hash = line.indexOf('#');
+    const body = hash === -1 ? line : line.slice(0, hash);
+    const labelText = hash === -1 ? '' : line.slice(hash + 1).trim();
+    const label = labelText === '' ? undefined : labelText.slice(0, LIMITS.labelLength);
+    for (const m of body.matchAll(/[^\s,;]+/g)) {
+      const written = m[0].slice(0, LIMITS.entryLength);
+      const start = lineStart + (m.index ?? 0);
+      tokens.push({ written, line: lineNo, start, end: start + m[0].length, ...(label !== undefined ? { label } : {}) });
+      const parsed = parseAddress(written);
+      if (!parsed.ok || parsed.hostBitsSet) problems.push({ start, reason: parsed.ok ? 'host bits' : parsed.reason });
+      else if (parsed.network.family === 4) v4++;
+      else v6++;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return { tokens, problems, v4, v6 };
+}
+
+describe('parseRoleText reads every text as the plain token split does', () => {
+  const piece = fc.oneof(
+    fc.constantFrom('192.0.2.1', '10.0.0.0/8', '10.0.0.5/24', '2001:db8::1', 'host.example', '01.2.3.4', '::192.0.2.1', '', '#', '# label', ',', ';', ' ', '\t', '\r', '\u00a0', '\u2028', '\ufeff', '\u0000', 'é'),
+    fc.string({ maxLength: 6 }),
+  );
+  const text = fc.array(fc.array(piece, { maxLength: 5 }).map((parts) => parts.join('')), { maxLength: 8 }).map((lines) => lines.join('\n'));
+
+  it('gives the joined form of a list of one address per line, trailing blank lines and all', () => {
+    expect(parseRoleText('192.0.2.1\n10.0.0.0/8\n\n').plainText).toBe('192.0.2.1\n10.0.0.0/8');
+    expect(planEntries(parseRoleText('192.0.2.1\nbad\n'))).toEqual(['192.0.2.1', 'bad']);
+    expect(parseRoleText('192.0.2.1\n\n10.0.0.0/8').plainText).toBeUndefined();
+    expect(parseRoleText('192.0.2.1 # dns\n10.0.0.0/8').plainText).toBeUndefined();
+    expect(parseRoleText('').plainText).toBeUndefined();
+  });
+
+  it('tokens, positions, labels, counts and problems agree', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const got = parseRoleText(t);
+        const want = referenceParse(t);
+        expect(got.tokens.map((k) => ({ written: k.written, line: k.line, start: k.start, end: k.end, ...(k.label !== undefined ? { label: k.label } : {}) }))).toEqual(want.tokens);
+        expect(got.v4).toBe(want.v4);
+        expect(got.v6).toBe(want.v6);
+        expect(got.errors.filter((e) => !e.reason.startsWith('has a label longer')).map((e) => e.start)).toEqual(want.problems.map((p) => p.start));
+        expect(got.entries.length + got.errors.filter((e) => !e.reason.startsWith('has a label longer')).length).toBe(got.tokens.length);
+        // the joined form, where there is one, is exactly the plan's entries joined
+        if (got.plainText !== undefined) expect(planEntries(got).join('\n')).toBe(got.plainText);
+        const lines = t.replace(/\n+$/, '').split('\n');
+        const onePerLine = t.replace(/\n+$/, '') !== '' && lines.every((l) => l !== '' && /^[^\s,;#]+$/.test(l) && [...l].every((c) => c.charCodeAt(0) > 32 && c.charCodeAt(0) < 127) && l.length <= LIMITS.entryLength);
+        expect(got.plainText !== undefined).toBe(onePerLine);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,7 +1,7 @@
 import type { AddressEntry, Entry, FormatId, Plan, RenderOptions, RuleSet } from '../../engine/index.ts';
 import type { ExportPreview } from './exportPreview.ts';
 import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
-import { ListInbox, ListOutbox, decodeRuleSet, encodePlan } from './wire.ts';
+import { ListInbox, ListOutbox, compactEntries, decodeRuleSet, encodePlan } from './wire.ts';
 
 /** Where requests go: the worker (or, in tests, a host behind a fake port). */
 export interface ExpansionPort {
@@ -46,7 +46,7 @@ const now = (): number => globalThis.performance.now();
  * an ExpansionHost through a fake port.
  */
 export class ExpansionClient {
-  private readonly planLists = new ListOutbox<Entry>();
+  private readonly planLists = new ListOutbox<Entry>(compactEntries);
   private readonly ruleSetLists = new ListInbox<AddressEntry>();
   private nextId = 1;
   private sent: { id: number; plan: Plan; answer: boolean } | undefined;

@@ -4,7 +4,7 @@ import { ExpansionClient, optionsKey, type Expanded } from './client.ts';
 import { exportPreview, utf8Bytes } from './exportPreview.ts';
 import { ExpansionHost } from './host.ts';
 import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
-import { ListInbox, ListOutbox, decodePlan, encodePlan } from './wire.ts';
+import { ListInbox, ListOutbox, compactEntries, decodePlan, encodePlan, expandEntries } from './wire.ts';
 
 const TODAY = '2025-06-01';
 
@@ -65,8 +65,8 @@ function connect() {
 }
 
 /** The number of entries a message carries whole (not as the id of a list the other side holds). */
-function entriesCarried(lists: readonly (number | readonly [number, readonly unknown[]])[]): number {
-  return lists.reduce<number>((n, slot) => n + (typeof slot === 'number' ? 0 : slot[1].length), 0);
+function entriesCarried(lists: readonly (number | readonly [number, readonly unknown[] | string])[]): number {
+  return lists.reduce<number>((n, slot) => n + (typeof slot === 'number' ? 0 : typeof slot[1] === 'string' ? slot[1].split('\n').length : slot[1].length), 0);
 }
 
 /**
@@ -75,7 +75,11 @@ function entriesCarried(lists: readonly (number | readonly [number, readonly unk
  */
 function listEntriesCarried(answer: WorkerAnswer | undefined): number {
   if (answer?.kind !== 'expanded') return -1;
-  return answer.lists.reduce<number>((n, slot) => n + (typeof slot === 'number' ? 0 : slot[1].filter((e) => e.owner.kind !== 'node').length), 0);
+  return answer.lists.reduce<number>((n, slot) => {
+    if (typeof slot === 'number') return n;
+    if (typeof slot[1] === 'string') throw new Error('a rule set list never crosses as text');
+    return n + slot[1].filter((e) => e.owner.kind !== 'node').length;
+  }, 0);
 }
 
 describe('lists by identity', () => {
@@ -113,6 +117,26 @@ describe('lists by identity', () => {
     expect(got2).toEqual(p2);
     expect(got2.deviceGroups[0]?.entries).toBe(got1.deviceGroups[0]?.entries);
     expect(got2.roles.NTP).toBe(got1.roles.NTP);
+  });
+
+  it('carries a long list of plain addresses as one string, and anything else as an array', () => {
+    const out = new ListOutbox<Entry>(compactEntries);
+    const inbox = new ListInbox<Entry>(expandEntries);
+    const plain = Array.from({ length: 100 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    const labelled: Entry[] = [...plain.slice(1), { address: '10.9.9.9', label: 'core' }];
+    const broken: Entry[] = [...plain.slice(2), 'x\ny', ''];
+    const short: Entry[] = ['10.1.1.1', ''];
+    const withEmpty: Entry[] = ['', ...plain.slice(3), ''];
+    const { slots } = out.pack([plain, labelled, broken, short, withEmpty]);
+    expect(slots.map((s) => (typeof s === 'number' ? 'id' : typeof s[1] === 'string' ? 'text' : 'array'))).toEqual(['text', 'array', 'array', 'array', 'text']);
+    const read = inbox.unpack(structuredClone(slots));
+    expect(read(1)).toEqual(plain);
+    expect(read(2)).toEqual(labelled);
+    expect(read(3)).toEqual(broken);
+    expect(read(4)).toEqual(short);
+    expect(read(5)).toEqual(withEmpty);
+    // an inbox that cannot read text says so instead of taking a string for a list
+    expect(() => new ListInbox<Entry>().unpack(out.pack([[...plain]]).slots)).toThrow(/came as text/);
   });
 });
 
