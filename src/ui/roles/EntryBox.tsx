@@ -1,6 +1,7 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { replaceToken, type RoleTextParse } from '../../store/roleText.ts';
 import { count, plural } from '../common/format.ts';
+import type { EditorSelection, LargeTextEditorApi, LargeTextEditorProps } from './LargeTextEditor.tsx';
 
 /** At most this many problems and entries are listed one by one; the rest are counted. */
 const LIST_MAX = 100;
@@ -18,6 +19,42 @@ const TAKEN_AT_ONCE = new Set(['insertFromPaste', 'insertFromDrop', 'deleteByCut
 export function waitsForPause(before: string, after: string, inputType: string | undefined): boolean {
   return before.length >= LARGE_BOX_CHARS && after.length >= LARGE_BOX_CHARS && !TAKEN_AT_ONCE.has(inputType ?? '');
 }
+
+/**
+ * A box of this many characters or more (about 2,500 addresses) is drawn by an editor that lays
+ * out only the lines in view (LargeTextEditor); a textarea lays out all of them on every change.
+ * It goes back to a textarea below SMALL_EDITOR_CHARS, so that a box near the limit does not
+ * switch back and forth while the user types.
+ */
+export const LARGE_EDITOR_CHARS = 32_000;
+export const SMALL_EDITOR_CHARS = 16_000;
+
+/** Whether the box is drawn by the large editor, given the text and how it is drawn now. */
+export function usesLargeEditor(text: string, now: boolean): boolean {
+  return now ? text.length >= SMALL_EDITOR_CHARS : text.length >= LARGE_EDITOR_CHARS;
+}
+
+/** Rows a textarea shows for this text: 3 to 14, counting no further than needed. */
+function rowsFor(text: string): number {
+  if (text === '') return 3;
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && lines < 14; at = text.indexOf('\n', at + 1)) lines++;
+  return Math.min(14, Math.max(3, lines + 1));
+}
+
+// The editor's code is its own chunk: loaded when the first box shows up, so that it is there by
+// the time a paste makes a box large, and rendered without a suspended frame once it is.
+const loadEditor = () => import('./LargeTextEditor.tsx');
+let loadedEditor: ((props: LargeTextEditorProps) => ReactNode) | undefined;
+let editorRequested = false;
+function preloadEditor(): void {
+  if (editorRequested) return;
+  editorRequested = true;
+  void loadEditor().then((m) => {
+    loadedEditor = m.default;
+  });
+}
+const LazyEditor = lazy(loadEditor);
 
 interface Props {
   /** the label of the text box, and the name its problem list is called by: "PRD addresses" */
@@ -41,10 +78,31 @@ interface Props {
  */
 export function EntryBox({ label, listName, text, parse, placeholder, onChange, focusEntry, result }: Props) {
   const areaRef = useRef<HTMLTextAreaElement>(null);
+  const editorApi = useRef<LargeTextEditorApi | undefined>(undefined);
   // the entry table is drawn only while open: thousands of rows would slow every keystroke
   const [showEntries, setShowEntries] = useState(false);
   const inputId = useId();
+  const labelId = useId();
   const statusId = useId();
+
+  useEffect(preloadEditor, []);
+
+  // Which box draws the text: a textarea, or the large editor past LARGE_EDITOR_CHARS. When the
+  // switch happens under the user's hands (a paste, typing past the limit, deleting most of it),
+  // the caret and the focus go with the text.
+  const [large, setLarge] = useState(() => usesLargeEditor(text, false));
+  const carried = useRef<EditorSelection | undefined>(undefined);
+  const wantLarge = usesLargeEditor(text, large);
+  if (wantLarge !== large) {
+    if (wantLarge) {
+      const area = areaRef.current;
+      if (carried.current === undefined && area && document.activeElement === area) carried.current = { anchor: area.selectionStart, head: area.selectionEnd };
+    } else {
+      const editor = editorApi.current;
+      if (editor?.hasFocus()) carried.current = editor.selection();
+    }
+    setLarge(wantLarge);
+  }
 
   // The box is uncontrolled: React writing a textarea's value (and its default value) on every
   // render re-lays out thousands of lines per keystroke. What the user types goes to the store;
@@ -54,18 +112,35 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
   const [holding, setHolding] = useState(false);
   const latest = useRef({ text, onChange });
   latest.current = { text, onChange };
+  const currentValue = () => editorApi.current?.text() ?? areaRef.current?.value;
   const giveTyped = () => {
     if (typed.current === undefined) return;
     window.clearTimeout(typed.current);
     typed.current = undefined;
     setHolding(false);
-    const value = areaRef.current?.value;
+    const value = currentValue();
     if (value !== undefined && value !== latest.current.text) latest.current.onChange(value);
   };
   const giveTypedRef = useRef(giveTyped);
   giveTypedRef.current = giveTyped;
   // what was typed is not lost when the box goes away (another step, a removed group)
   useEffect(() => () => giveTypedRef.current(), []);
+
+  /** An edit of either box: typing in a large box waits for a pause, anything else goes at once. */
+  const edited = (value: string, inputType: string | undefined) => {
+    if (waitsForPause(text, value, inputType)) {
+      if (typed.current !== undefined) window.clearTimeout(typed.current);
+      else setHolding(true);
+      typed.current = window.setTimeout(giveTyped, TYPING_PAUSE_MS);
+      return;
+    }
+    if (typed.current !== undefined) {
+      window.clearTimeout(typed.current);
+      typed.current = undefined;
+      setHolding(false);
+    }
+    onChange(value);
+  };
 
   useLayoutEffect(() => {
     const area = areaRef.current;
@@ -78,10 +153,22 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
       }
       area.value = text;
     }
-  }, [text]);
+    // a textarea that takes over from the editor gets the caret the editor had
+    const sel = carried.current;
+    if (area && !large && sel) {
+      carried.current = undefined;
+      area.focus();
+      area.setSelectionRange(Math.min(sel.anchor, sel.head), Math.max(sel.anchor, sel.head));
+    }
+  }, [text, large]);
+
+  // the editor took the caret it was handed when it mounted (its own layout effect runs first)
+  useLayoutEffect(() => {
+    if (large) carried.current = undefined;
+  }, [large]);
 
   useEffect(() => {
-    if (!focusEntry) return;
+    if (!focusEntry || large) return;
     const area = areaRef.current;
     if (!area) return;
     area.closest('section')?.scrollIntoView({ block: 'center' });
@@ -93,10 +180,8 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
       area.scrollTop = Math.max(0, (token.line - 2) * lineHeight);
     }
     focusEntry.done();
-  }, [focusEntry, parse]);
+  }, [focusEntry, parse, large]);
 
-  const lines = text === '' ? 0 : text.split('\n').length;
-  const rows = Math.min(14, Math.max(3, lines + 1));
   const status = [
     plural(parse.tokens.length, 'entry', 'entries'),
     parse.v4 > 0 ? `${count(parse.v4)} IPv4` : '',
@@ -104,34 +189,67 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
     parse.errors.length > 0 ? plural(parse.errors.length, 'problem') : '',
   ].filter((s) => s !== '');
 
-  return (
-    <>
-      <label className="field-label" htmlFor={inputId}>{label}</label>
+  let box: ReactNode;
+  if (large) {
+    const token = focusEntry?.index === undefined ? undefined : parse.tokens[focusEntry.index];
+    const initialSelection = carried.current;
+    const editorProps: LargeTextEditorProps = {
+      labelledBy: labelId,
+      describedBy: `entry-format-hint ${statusId}`,
+      invalid: parse.errors.length > 0,
+      text,
+      placeholder,
+      rows: 14,
+      onEdit: (value, atOnce) => edited(value, atOnce ? 'insertFromPaste' : 'insertText'),
+      onBlur: giveTyped,
+      api: editorApi,
+      ...(initialSelection ? { initialSelection } : {}),
+      ...(focusEntry ? { select: { range: token ? { anchor: token.start, head: token.end } : { anchor: 0, head: 0 }, done: focusEntry.done } } : {}),
+    };
+    const Editor = loadedEditor;
+    box = (
+      // the app's undo (Ctrl+Z) takes what was typed so far first, then undoes it
+      <div
+        className="large-editor-frame"
+        onKeyDown={(e) => {
+          if ((e.ctrlKey || e.metaKey) && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) giveTyped();
+        }}
+      >
+        {Editor ? (
+          <Editor {...editorProps} />
+        ) : (
+          <Suspense fallback={<p className="large-editor large-editor-loading muted">Opening the editor for {count(parse.tokens.length)} entries…</p>}>
+            <LazyEditor {...editorProps} />
+          </Suspense>
+        )}
+      </div>
+    );
+  } else {
+    box = (
       <textarea
         ref={areaRef}
         id={inputId}
         className="role-input"
-        rows={rows}
+        rows={rowsFor(text)}
         spellCheck={false}
         autoCapitalize="off"
         autoComplete="off"
         placeholder={placeholder}
+        aria-labelledby={labelId}
         aria-describedby={`entry-format-hint ${statusId}`}
         aria-invalid={parse.errors.length > 0}
-        onChange={(e) => {
-          const value = e.target.value;
-          if (waitsForPause(text, value, (e.nativeEvent as InputEvent).inputType)) {
-            if (typed.current !== undefined) window.clearTimeout(typed.current);
-            else setHolding(true);
-            typed.current = window.setTimeout(giveTyped, TYPING_PAUSE_MS);
-            return;
-          }
-          if (typed.current !== undefined) {
-            window.clearTimeout(typed.current);
-            typed.current = undefined;
-            setHolding(false);
-          }
-          onChange(value);
+        onChange={(e) => edited(e.target.value, (e.nativeEvent as InputEvent).inputType)}
+        // A paste that makes the box large goes straight to the store and the large editor: the
+        // textarea would first lay out every pasted line (20,000 addresses: most of a second).
+        onPaste={(e) => {
+          const area = e.currentTarget;
+          const pasted = e.clipboardData.getData('text/plain').replace(/\r\n?/g, '\n');
+          const from = area.selectionStart;
+          const next = area.value.slice(0, from) + pasted + area.value.slice(area.selectionEnd);
+          if (!usesLargeEditor(next, false)) return;
+          e.preventDefault();
+          carried.current = { anchor: from + pasted.length, head: from + pasted.length };
+          edited(next, 'insertFromPaste');
         }}
         onBlur={giveTyped}
         // the app's undo (Ctrl+Z) takes what was typed so far first, then undoes it
@@ -139,6 +257,13 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
           if ((e.ctrlKey || e.metaKey) && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) giveTyped();
         }}
       />
+    );
+  }
+
+  return (
+    <>
+      <label className="field-label" id={labelId} htmlFor={large ? undefined : inputId}>{label}</label>
+      {box}
       <p id={statusId} className="role-status" aria-live="polite" aria-busy={holding}>
         {status.map((s, i) => (
           <span key={s} className={i === status.length - 1 && parse.errors.length > 0 ? 'status-error' : undefined}>{s}</span>

@@ -1,0 +1,123 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { AppPage } from './page-models/AppPage.ts';
+import { RolesPage } from './page-models/RolesPage.ts';
+
+// Boxes of thousands of lines are drawn by the large editor (src/ui/roles/LargeTextEditor.tsx): a
+// textarea lays out every line on each change. These tests hold it to what the textarea did.
+
+/** every other address, so that none are adjacent */
+const DEVICES = Array.from({ length: 5000 }, (_, i) => `10.30.${(i * 2) >> 8}.${(i * 2) & 255}`);
+
+test('a paste of thousands of lines: the large editor takes over, edits, undoes, and hands back to a textarea', async ({ page }) => {
+  test.setTimeout(120_000);
+  const app = new AppPage(page);
+  const roles = new RolesPage(page);
+  await app.open();
+  await roles.paste('PRD', '192.0.2.10');
+  const group = roles.group('DVC', 0);
+  // edits of one box within a second are one undo step (src/store/history.ts): pause between the
+  // steps this test undoes one by one
+  const pause = () => page.waitForTimeout(1_100);
+
+  // a short list stays a textarea
+  const short = DEVICES.slice(0, 100).join('\n');
+  await group.paste(short);
+  expect(await group.isLargeEditor()).toBe(false);
+  await group.expectCount(100);
+  await pause();
+
+  // thousands of lines: the large editor, focused, the caret at the end of what was pasted
+  await group.paste(DEVICES.join('\n'));
+  expect(await group.isLargeEditor()).toBe(true);
+  await expect(group.input).toBeFocused();
+  await expect(group.input).toHaveAttribute('aria-multiline', 'true');
+  await expect(group.input).toHaveAttribute('aria-describedby', /role-status|entry-format-hint/);
+  await group.expectCount(5000);
+  // only the lines in view (and a few around them) are in the page
+  expect(await group.editorLines.count()).toBeLessThan(200);
+  await expect(group.editorLines.last()).toHaveText(DEVICES[4999] as string);
+  await pause();
+
+  // typing at the end: one more address, given to the plan once typing pauses
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('10.99.0.1');
+  await group.expectCount(5001);
+  await expect(group.editorLines.last()).toHaveText('10.99.0.1');
+  await pause();
+
+  // the app's undo takes the typing back, then the paste: the box is a textarea again, focused
+  await page.keyboard.press('Control+z');
+  await group.expectCount(5000);
+  await page.keyboard.press('Control+z');
+  await group.expectCount(100);
+  expect(await group.isLargeEditor()).toBe(false);
+  await expect(group.input).toHaveValue(short);
+  await expect(group.input).toBeFocused();
+
+  // and redo brings the large editor back with the 5,000 addresses
+  await page.keyboard.press('Control+Shift+z');
+  await group.expectCount(5000);
+  expect(await group.isLargeEditor()).toBe(true);
+
+  // Tab leaves the box (the editor does not trap it)
+  await group.input.focus();
+  await page.keyboard.press('Tab');
+  await expect(group.input).not.toBeFocused();
+
+  // deleting nearly everything hands the box back to a textarea, with the focus
+  await group.input.focus();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await group.expectCount(0);
+  expect(await group.isLargeEditor()).toBe(false);
+  await expect(group.input).toBeFocused();
+  await expect(group.input).toHaveValue('');
+
+  // the plan keeps what the boxes hold after a reload
+  await page.keyboard.type('192.0.2.77');
+  await group.paste(DEVICES.join('\n'));
+  await page.reload();
+  await roles.group('DVC', 0).expectCount(5000);
+  expect(await roles.group('DVC', 0).isLargeEditor()).toBe(true);
+});
+
+test('a problem deep in a large box: listed with its line, "Go to" selects it in the editor', async ({ page }) => {
+  test.setTimeout(120_000);
+  const app = new AppPage(page);
+  const roles = new RolesPage(page);
+  await app.open();
+  await roles.paste('PRD', '192.0.2.10');
+  const group = roles.group('DVC', 0);
+  const lines = [...DEVICES];
+  lines.splice(3000, 0, '10.30.0.300');
+  await group.paste(lines.join('\n'));
+  expect(await group.isLargeEditor()).toBe(true);
+  await expect(group.status).toContainText('5,001 entries');
+  await expect(group.status).toContainText('1 problem');
+  await expect(group.problems).toContainText('line 3001');
+  await expect(group.input).toHaveAttribute('aria-invalid', 'true');
+
+  await app.goTo('Findings');
+  await page.locator('.finding', { hasText: '10.30.0.300' }).getByRole('button', { name: /^Go to .* entry 3001$/ }).click();
+  await expect(group.input).toBeFocused();
+  await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe('10.30.0.300');
+  // typing replaces the selected entry
+  await page.keyboard.type('10.30.1.1');
+  await expect(group.status).not.toContainText('problem');
+  await expect(group.input).toHaveAttribute('aria-invalid', 'false');
+});
+
+test('axe finds no serious or critical violation with a large editor on the page', async ({ page }) => {
+  test.setTimeout(120_000);
+  const app = new AppPage(page);
+  const roles = new RolesPage(page);
+  await app.open();
+  await roles.paste('PRD', '192.0.2.10');
+  await roles.group('DVC', 0).paste(DEVICES.join('\n'));
+  expect(await roles.group('DVC', 0).isLargeEditor()).toBe(true);
+  const result = await new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).analyze();
+  const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(result.passes.length).toBeGreaterThan(15);
+});
