@@ -1,4 +1,4 @@
-import { Annotation, EditorState, type Transaction } from '@codemirror/state';
+import { Annotation, EditorState, Text, type Transaction } from '@codemirror/state';
 import { standardKeymap } from '@codemirror/commands';
 import { EditorView, keymap, placeholder as placeholderText } from '@codemirror/view';
 import { useEffect, useLayoutEffect, useRef } from 'react';
@@ -52,6 +52,11 @@ export interface LargeTextEditorProps {
   api: { current: LargeTextEditorApi | undefined };
 }
 
+/** The editor's document for a text: split on line breaks by hand, faster than CodeMirror's own (which also looks for \r). */
+function docOf(text: string): Text | string {
+  return text.includes('\r') ? text : Text.of(text.split('\n'));
+}
+
 /** Transactions that replace text in one go rather than letter by letter. */
 function atOnce(tr: Transaction): boolean {
   return tr.isUserEvent('input.paste') || tr.isUserEvent('input.drop') || tr.isUserEvent('delete.cut') || tr.isUserEvent('delete.selection') || tr.isUserEvent('input.complete');
@@ -73,7 +78,7 @@ export default function LargeTextEditor(props: LargeTextEditorProps) {
     const editor = new EditorView({
       parent,
       state: EditorState.create({
-        doc: p.text,
+        doc: docOf(p.text),
         ...(p.initialSelection ? { selection: p.initialSelection } : {}),
         extensions: [
           EditorView.lineWrapping,
