@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { AppPage } from './page-models/AppPage.ts';
-import { RolesPage } from './page-models/RolesPage.ts';
+import { RolesPage, type GroupCard } from './page-models/RolesPage.ts';
 
 // Boxes of thousands of lines are drawn by the large editor (src/ui/roles/LargeTextEditor.tsx): a
 // textarea lays out every line on each change. These tests hold it to what the textarea did.
@@ -9,13 +9,18 @@ import { RolesPage } from './page-models/RolesPage.ts';
 /** every other address, so that none are adjacent */
 const DEVICES = Array.from({ length: 5000 }, (_, i) => `10.30.${(i * 2) >> 8}.${(i * 2) & 255}`);
 
-test('a paste of thousands of lines: the large editor takes over, edits, undoes, and hands back to a textarea', async ({ page }) => {
+/** A new plan with one PRD node: the first device group's box is the one these tests fill. */
+async function newPlan(page: Page): Promise<{ app: AppPage; roles: RolesPage; group: GroupCard }> {
   test.setTimeout(120_000);
   const app = new AppPage(page);
   const roles = new RolesPage(page);
   await app.open();
   await roles.paste('PRD', '192.0.2.10');
-  const group = roles.group('DVC', 0);
+  return { app, roles, group: roles.group('DVC', 0) };
+}
+
+test('a paste of thousands of lines: the large editor takes over, edits, undoes, and hands back to a textarea', async ({ page }) => {
+  const { roles, group } = await newPlan(page);
   // edits of one box within a second are one undo step (src/store/history.ts): pause between the
   // steps this test undoes one by one
   const pause = () => page.waitForTimeout(1_100);
@@ -83,12 +88,7 @@ test('a paste of thousands of lines: the large editor takes over, edits, undoes,
 });
 
 test('a problem deep in a large box: listed with its line, "Go to" selects it in the editor', async ({ page }) => {
-  test.setTimeout(120_000);
-  const app = new AppPage(page);
-  const roles = new RolesPage(page);
-  await app.open();
-  await roles.paste('PRD', '192.0.2.10');
-  const group = roles.group('DVC', 0);
+  const { app, group } = await newPlan(page);
   const lines = [...DEVICES];
   lines.splice(3000, 0, '10.30.0.300');
   await group.paste(lines.join('\n'));
@@ -109,13 +109,9 @@ test('a problem deep in a large box: listed with its line, "Go to" selects it in
 });
 
 test('axe finds no serious or critical violation with a large editor on the page', async ({ page }) => {
-  test.setTimeout(120_000);
-  const app = new AppPage(page);
-  const roles = new RolesPage(page);
-  await app.open();
-  await roles.paste('PRD', '192.0.2.10');
-  await roles.group('DVC', 0).paste(DEVICES.join('\n'));
-  expect(await roles.group('DVC', 0).isLargeEditor()).toBe(true);
+  const { group } = await newPlan(page);
+  await group.paste(DEVICES.join('\n'));
+  expect(await group.isLargeEditor()).toBe(true);
   const result = await new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).analyze();
   const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
