@@ -10,10 +10,13 @@
  *
  *   paste    20,000 distinct addresses pasted through the clipboard (Ctrl+A, Ctrl+V, as
  *            e2e/page-models/RolesPage.ts does) into the first device group's box: from the
- *            paste event (the browser's own insertion of the text included) until its status
- *            line reads "20,000 entries"; and, apart, until the rule count beside "Review
- *            rules" has changed (the rules worked out, in the expansion worker);
- *   edit     one Backspace at the end of that 20,000-line box: until the frame after it;
+ *            paste event until its status line reads "20,000 entries" and the box shows the end
+ *            of the pasted text (a box that large is the large editor, which draws the lines in
+ *            view: its last line drawn is the last address); and, apart, until the rule count
+ *            beside "Review rules" has changed (the rules worked out, in the expansion worker).
+ *            The plan the page saved must then hold the 20,000 addresses in order;
+ *   edit     one Backspace at the end of that 20,000-line box: from the key press until the
+ *            frame where the box shows the shortened last line;
  *   toggle   "SSH 22/tcp from PRD to DVC" switched off on the Services view: until its row shows
  *            switched off; and, apart, until the rule count has changed;
  *   filter   one character typed into the rules filter: until "Showing N of M" shows fewer;
