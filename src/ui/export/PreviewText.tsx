@@ -7,7 +7,7 @@ import { useMemo, useRef } from 'react';
  * 2,000 lines of nftables sets: laid out whole it held up switching to Export by some 60 ms.)
  */
 const PLAIN_LINES = 2000;
-const PLAIN_CHARS = 50_000;
+const PLAIN_CHARS = 120_000;
 
 /** What both forms of the preview carry: focusable, named, and marked while stale. */
 interface Common {
