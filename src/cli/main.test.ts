@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run, type Io } from './main.ts';
+import { run, writeAll, type Io } from './main.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../tests/fixtures/plans');
 const BIN = join(import.meta.dirname, '../../bin/fwplan.cjs');
@@ -337,6 +337,26 @@ describe('fwplan CLI', () => {
     const p = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(BIN)} export ${JSON.stringify(file)} --format iptables 2>"$1" | head -c 100 >/dev/null; echo "status=$?"`, 'x', join(tmp, 'pipe.err')], { encoding: 'utf8' });
     expect(p.stdout.trim()).toBe('status=0');
     expect(readFileSync(join(tmp, 'pipe.err'), 'utf8')).not.toMatch(/EPIPE|Error|at /);
+  });
+
+  it('writes every byte: a partial write goes on with the rest, a full non-blocking pipe (EAGAIN) is waited for', () => {
+    const text = `${'é'.repeat(5000)}x\n`;
+    const got: number[] = [];
+    let calls = 0;
+    writeAll(1, text, (fd, bytes, offset, length) => {
+      expect(fd).toBe(1);
+      calls++;
+      if (calls % 3 === 0) throw Object.assign(new Error('EAGAIN: resource temporarily unavailable, write'), { code: 'EAGAIN' });
+      // a pipe takes what fits: here at most 777 bytes a call, split inside a character
+      const n = Math.min(length, 777);
+      got.push(...bytes.subarray(offset, offset + n));
+      return n;
+    });
+    expect(Buffer.from(got).toString('utf8')).toBe(text);
+    expect(calls).toBeGreaterThan(15);
+    // other errors are not swallowed; a closed standard error drops the message
+    expect(() => writeAll(1, 'x', () => { throw Object.assign(new Error('EIO'), { code: 'EIO' }); })).toThrow('EIO');
+    expect(() => writeAll(2, 'x', () => { throw Object.assign(new Error('EPIPE'), { code: 'EPIPE' }); })).not.toThrow();
   });
 
   it('stops reading at the size limit: /dev/zero and an endless pipe are refused quickly', async () => {

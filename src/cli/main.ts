@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DELTA_FORMATS,
@@ -654,7 +654,7 @@ function readLimited(path: string, limit: number): Uint8Array {
       } catch (e) {
         // a non-blocking standard input with nothing yet: wait and try again
         if ((e as { code?: string }).code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          pause(10);
           continue;
         }
         throw e;
@@ -670,16 +670,44 @@ function readLimited(path: string, limit: number): Uint8Array {
   }
 }
 
+/** Wait a moment without spinning: a non-blocking pipe whose reader has not caught up yet. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Write all of `text` to standard output (1) or error (2), synchronously and without Node's
+ * stream objects (creating process.stdout costs a cold start several milliseconds): a partial
+ * write goes on with the rest, a non-blocking pipe that is full (EAGAIN) is waited for. When the
+ * reader has closed the pipe (`fwplan export … | head`), it has what it wanted: standard output
+ * stops quietly with exit 0, as Unix tools do, instead of dying with EPIPE and a stack trace;
+ * messages for a closed standard error are dropped. (`write` is fs.writeSync but in tests.)
+ */
+export function writeAll(fd: 1 | 2, text: string, write: (fd: number, bytes: Uint8Array, offset: number, length: number) => number = writeSync): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += write(fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'EAGAIN') {
+        pause(1);
+        continue;
+      }
+      if (code === 'EPIPE') {
+        if (fd === 1) process.exit(0);
+        return;
+      }
+      throw e;
+    }
+  }
+}
+
 export async function main(): Promise<void> {
-  // `fwplan export … | head`: the reader has what it wanted and closed the pipe. Stop quietly, as
-  // Unix tools do, instead of dying with an unhandled EPIPE and a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
   const io: Io = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => writeAll(1, t),
+    stderr: (t) => writeAll(2, t),
     readFile: readLimited,
     writeFile: (p, chunks) => {
       const fd = openSync(p, 'w');
