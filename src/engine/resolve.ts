@@ -1,7 +1,7 @@
-import { entryAddress, entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
+import { entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
 import { LIST_ROLES, isGroupRole, isNodeRole, type GroupRole, type ListRole } from './model/roles.ts';
 import type { AddressEntry, EntryOwner, Finding, GroupRef, PlanNodeRef } from './model/rules.ts';
-import { contains, familyBits, isHost, parseAddress } from './net/address.ts';
+import { contains, familyBits, isHost, parseAddress, plainIpv4 } from './net/address.ts';
 import { plural, printable, quoted, uniqueSlugs } from './text.ts';
 
 /** At most this many findings of one kind per list are given one by one; the rest are counted. */
@@ -70,8 +70,15 @@ function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwn
   const out: AddressEntry[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry;
-    const written = entryAddress(entry);
+    const written = typeof entry === 'string' ? entry : entry.address;
     const path = `${base}[${i}]`;
+    // the common case (a plain IPv4 address or network) without parseAddress's result object
+    const plain = plainIpv4(written);
+    if (plain !== undefined) {
+      const label = typeof entry === 'string' ? undefined : entry.label;
+      out.push(label !== undefined && label !== '' ? { network: plain, written, path, owner, label } : { network: plain, written, path, owner });
+      continue;
+    }
     const parsed = parseAddress(written);
     if (!parsed.ok) {
       capped.add(base, { code: 'invalid-entry', severity: 'error', path, message: `${quoted(written)} ${parsed.reason}` });
