@@ -3,7 +3,7 @@ import type { PortSpan } from '../model/plan.ts';
 import type { AddressEntry, Direction, Endpoint, Finding } from '../model/rules.ts';
 import { aggregate, contains, type Family } from '../net/address.ts';
 import { BASELINE, baselineSummary, type Icmp4Type, type Icmp6Type } from './baseline.ts';
-import { addressSets, append, countLines, multiportChunks, portList, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
+import { addressSets, append, countLines, countLinesOf, multiportChunks, portList, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
 import { iptablesComment, lineComment } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -43,7 +43,9 @@ function addr(e: AddressEntry): string {
 function addressChainLines(chain: string, flag: '-s' | '-d', ep: Endpoint): string[] {
   const merged = aggregate(ep.entries.map((e) => e.network));
   if (merged.length >= ep.entries.length) {
-    return ep.entries.map((e) => `-A ${chain} ${flag} ${addr(e)}${e.label ? ` -m comment --comment ${iptablesComment(e.label)}` : ''} -j ACCEPT`);
+    // one line per entry, thousands of them: the common head made once
+    const head = `-A ${chain} ${flag} `;
+    return ep.entries.map((e) => (e.label ? `${head}${addr(e)} -m comment --comment ${iptablesComment(e.label)} -j ACCEPT` : `${head}${addr(e)} -j ACCEPT`));
   }
   return merged.map((n) => {
     const inside = ep.entries.filter((e) => contains(n, e.network));
@@ -233,7 +235,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     append(lines, addressChainLines(name, side === 'SRC' ? '-s' : '-d', endpoint));
   }
   lines.push('COMMIT');
-  const written = countIptables(lines.join('\n'));
+  const written = countLinesOf(lines, ...IPTABLES_RULE_PREFIXES);
   lines.push(`# end of fwplan export (${lineComment(`${written} firewall rules`)})`, '');
   const findings: Finding[] = [];
   if (rules.length === 0) {
@@ -246,12 +248,15 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     });
   }
   const header = headerLines({ ...input, rules }, `${tool}-restore input (IPv${family})`, written);
-  return { text: [...header, ...lines].join('\n'), findings };
+  return { text: header.concat(lines).join('\n'), findings };
 }
+
+/** The lines iptables-save would list as rules. */
+const IPTABLES_RULE_PREFIXES = ['-A ', '-I '];
 
 /** Every -A and -I line: the rules iptables-save would list. */
 export function countIptables(text: string): number {
-  return countLines(text, '-A ', '-I ');
+  return countLines(text, ...IPTABLES_RULE_PREFIXES);
 }
 
 const OPTIONS = { scope: true, defaultDrop: true, ipset: true, egress: true } as const;
