@@ -203,7 +203,7 @@ function ofFamily(entries: readonly AddressEntry[], family: Family): readonly Ad
   let split = familyLists.get(entries);
   if (split === undefined) {
     let v4 = 0;
-    for (const e of entries) if (e.network.family === 4) v4++;
+    for (let i = 0; i < entries.length; i++) if ((entries[i] as AddressEntry).network.family === 4) v4++;
     if (v4 === entries.length) split = [entries, NO_ADDRESSES];
     else if (v4 === 0) split = [NO_ADDRESSES, entries];
     else split = [entries.filter((e) => e.network.family === 4), entries.filter((e) => e.network.family === 6)];

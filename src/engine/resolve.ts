@@ -141,12 +141,16 @@ function sortedByNetwork(list: readonly AddressEntry[]): readonly AddressEntry[]
 
 /** Duplicates, overlaps and entries that match everything, within one list. */
 function lintList(list: readonly AddressEntry[], base: string, what: string, capped: FindingSink): void {
-  for (const e of list) {
+  // indexed loops over the entries: before V8 has compiled it, a for-of allocates per entry
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i] as AddressEntry;
     if (e.network.prefix === 0) capped.add(base, { code: 'over-broad', severity: 'warning', path: e.path, message: `${quoted(e.written)} matches every IPv${e.network.family} address` });
   }
   if (list.length < 2) return;
   let widest: AddressEntry | undefined;
-  for (const e of sortedByNetwork(list)) {
+  const sorted = sortedByNetwork(list);
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i] as AddressEntry;
     if (widest && widest.network.family === e.network.family && e.network.start <= widest.network.end) {
       if (widest.network.cidr === e.network.cidr) {
         capped.add(base, { code: 'duplicate-entry', severity: 'warning', path: e.path, message: `${quoted(e.written)} is listed twice in ${what} (also ${widest.path})` });
@@ -313,11 +317,12 @@ function roleOverlaps(nodes: readonly PlanNodeRef[], roles: Record<ListRole, Add
         ? `the device rules of this group also open the nodes to each other on ${plural(g.services.size, 'device port')}`
         : `the user rules of this group also let that node in as a user`;
     const what = `${g.role} group ${quoted(g.name)}`;
-    for (const e of g.entries) check(e, what, effect);
+    for (let i = 0; i < g.entries.length; i++) check(g.entries[i] as AddressEntry, what, effect);
   }
   for (const role of LIST_ROLES) {
     const effect = `the ${role} rules also hold between the nodes`;
-    for (const e of roles[role]) check(e, role, effect);
+    const list = roles[role];
+    for (let i = 0; i < list.length; i++) check(list[i] as AddressEntry, role, effect);
   }
 }
 
