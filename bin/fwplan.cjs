@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * The `fwplan` command. The CLI itself is one CommonJS bundle, built by `npm ci` (prepare) into
- * dist-cli/. This loader compiles it with V8's code cache: the first run writes the compiled code
+ * The `fwplan` command. The CLI itself is a CommonJS bundle, built by `npm ci` (prepare) into
+ * dist-cli/ (with fwplan-schema.cjs and fwplan-audit.cjs beside it, which the bundle requires only
+ * for a refused plan, `fwplan schema` and `fwplan audit`). This loader compiles it with V8's code cache: the first run writes the compiled code
  * next to the bundle (dist-cli/fwplan.cjs.cache), and later runs skip most of the parsing and
  * compiling a cold start would otherwise pay. A cache that does not fit this Node (another
  * version, other flags, another build) is rejected by V8 and written anew; where the directory is

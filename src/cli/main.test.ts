@@ -329,6 +329,22 @@ describe('fwplan CLI', () => {
     writeFileSync(join(tmp, 'p.json'), plan);
   });
 
+  it('the built bin loads the schema and the audit from their own files: the same output as in process', async () => {
+    const AUDIT = join(import.meta.dirname, '../../tests/fixtures/audit');
+    const bad = join(tmp, 'refused.json');
+    writeFileSync(bad, '{"version":2,"name":5,"nodes":[]}');
+    for (const args of [
+      ['schema'],
+      ['lint', bad],
+      ['audit', single, '--against', join(AUDIT, 'gateway-changed.iptables-save')],
+      ['audit', single, '--scope', 'host:vault-01', '--against', join(AUDIT, 'host-drop.nft.json'), '--json'],
+    ]) {
+      const p = spawnSync('node', [BIN, ...args], { encoding: 'utf8' });
+      const r = await cli(args);
+      expect({ args, status: p.status, stdout: p.stdout, stderr: p.stderr }).toEqual({ args, status: r.code, stdout: r.stdout, stderr: r.stderr });
+    }
+  });
+
   it('stops quietly when the reader closes the pipe early (fwplan export … | head -1)', () => {
     const many = JSON.stringify({ version: 2, name: 'pipe', cluster: false, nodes: [{ name: 'vault-01', role: 'PRD', addresses: ['192.0.2.10'] }],
       deviceGroups: [{ name: 'Devices', entries: Array.from({ length: 20000 }, (_, i) => `10.${i >> 7}.0.${(i & 127) * 2 + 1}`), services: ['prd-dvc-tcp-22'] }] });
