@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DELTA_FORMATS,
@@ -640,17 +640,28 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Read at most `limit` bytes: an endless pipe or /dev/zero is refused at the limit, not read to the end. */
+/**
+ * Read at most `limit` bytes: an endless pipe or /dev/zero is refused at the limit, not read to the
+ * end. A regular file is read into one buffer of its size (no chunks copied and joined); anything
+ * else into a buffer that doubles as it fills.
+ */
 function readLimited(path: string, limit: number): Uint8Array {
   const fd = path === '-' ? 0 : openSync(path, 'r');
   try {
-    const parts: Buffer[] = [];
+    const stat = fstatSync(fd);
+    // one byte more than the file's size: the read that finds the end needs no larger buffer
+    let buf = Buffer.allocUnsafe(Math.min(limit, stat.isFile() ? stat.size + 1 : 1 << 16));
     let total = 0;
-    const buf = Buffer.allocUnsafe(1 << 16);
     for (;;) {
+      if (total === buf.length) {
+        if (total >= limit) break;
+        const bigger = Buffer.allocUnsafe(Math.min(limit, buf.length * 2));
+        buf.copy(bigger, 0, 0, total);
+        buf = bigger;
+      }
       let n: number;
       try {
-        n = readSync(fd, buf, 0, Math.min(buf.length, limit - total), null);
+        n = readSync(fd, buf, total, buf.length - total, null);
       } catch (e) {
         // a non-blocking standard input with nothing yet: wait and try again
         if ((e as { code?: string }).code === 'EAGAIN') {
@@ -660,11 +671,9 @@ function readLimited(path: string, limit: number): Uint8Array {
         throw e;
       }
       if (n === 0) break;
-      parts.push(Buffer.from(buf.subarray(0, n)));
       total += n;
-      if (total >= limit) break;
     }
-    return Buffer.concat(parts);
+    return buf.subarray(0, total);
   } finally {
     if (path !== '-') closeSync(fd);
   }
