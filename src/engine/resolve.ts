@@ -68,10 +68,11 @@ class Capped implements FindingSink {
  */
 function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink): AddressEntry[] {
   const out: AddressEntry[] = [];
+  const open = `${base}[`;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry;
     const written = typeof entry === 'string' ? entry : entry.address;
-    const path = `${base}[${i}]`;
+    const path = `${open}${i}]`;
     // the common case (a plain IPv4 address or network) without parseAddress's result object
     const plain = plainIpv4(written);
     if (plain !== undefined) {
