@@ -3,7 +3,7 @@ import type { PortSpan } from '../model/plan.ts';
 import type { AddressEntry, Direction, Endpoint, Finding } from '../model/rules.ts';
 import { aggregate, contains, type Family } from '../net/address.ts';
 import { BASELINE, baselineSummary, type Icmp4Type, type Icmp6Type } from './baseline.ts';
-import { addressSets, append, countLines, countLinesOf, multiportChunks, portList, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
+import { addressSets, append, countLines, multiportChunks, portList, directionsOf, dropsDirection, fitName, groupByPorts, groupComment, headerLines, ipsetName, type PortGroup } from './common.ts';
 import { iptablesComment, lineComment } from './quote.ts';
 import type { Renderer, RenderInput, RenderOutput } from './types.ts';
 
@@ -235,8 +235,9 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     append(lines, addressChainLines(name, side === 'SRC' ? '-s' : '-d', endpoint));
   }
   lines.push('COMMIT');
-  const written = countLinesOf(lines, ...IPTABLES_RULE_PREFIXES);
-  lines.push(`# end of fwplan export (${lineComment(`${written} firewall rules`)})`, '');
+  // joined once: counted as the text it is, then written out after the header
+  const text = lines.join('\n');
+  const written = countIptables(text);
   const findings: Finding[] = [];
   if (rules.length === 0) {
     findings.push({
@@ -248,15 +249,12 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     });
   }
   const header = headerLines({ ...input, rules }, `${tool}-restore input (IPv${family})`, written);
-  return { text: header.concat(lines).join('\n'), findings };
+  return { text: [...header, text, `# end of fwplan export (${lineComment(`${written} firewall rules`)})`, ''].join('\n'), findings };
 }
-
-/** The lines iptables-save would list as rules. */
-const IPTABLES_RULE_PREFIXES = ['-A ', '-I '];
 
 /** Every -A and -I line: the rules iptables-save would list. */
 export function countIptables(text: string): number {
-  return countLines(text, ...IPTABLES_RULE_PREFIXES);
+  return countLines(text, '-A ', '-I ');
 }
 
 const OPTIONS = { scope: true, defaultDrop: true, ipset: true, egress: true } as const;
