@@ -68,6 +68,7 @@ await build({
 await build({ ...common, entryPoints: ['src/engine/schema.ts'], outfile: 'dist-cli/fwplan-schema.cjs', plugins: [englishOnly] });
 await build({ ...common, entryPoints: ['src/engine/audit.ts'], outfile: 'dist-cli/fwplan-audit.cjs', plugins: [englishOnly] });
 
-// a code cache made by another build of the bundle would be rejected anyway; start clean
-rmSync('dist-cli/fwplan.cjs.cache', { force: true });
+// start clean: V8 checks a code cache against its source's length only, so a cache left by another
+// build of the same length could be taken for this one
+for (const file of ['fwplan.cjs', 'fwplan-schema.cjs', 'fwplan-audit.cjs']) rmSync(`dist-cli/${file}.cache`, { force: true });
 rmSync('dist-cli/fwplan.mjs', { force: true });
