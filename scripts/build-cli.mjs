@@ -1,7 +1,7 @@
-// Bundles the CLI into one CommonJS file so `fwplan` starts fast: no TypeScript loader at run time,
-// no ES module loader, and bin/fwplan.cjs can hand V8 a code cache for it (see there). The zod
-// schemas are in the bundle but only evaluated when a plan is refused or `fwplan schema` runs:
-// esbuild turns the CLI's `await import('../engine/schema.ts')` into a lazy module initialiser.
+// Bundles the CLI into CommonJS files so `fwplan` starts fast: no TypeScript loader at run time,
+// no ES module loader, and bin/fwplan.cjs can hand V8 a code cache for the main bundle (see
+// there). The zod schemas and the audit are separate files, loaded only when a plan is refused,
+// `fwplan schema` or `fwplan audit` runs (see LAZY below).
 import { createRequire } from 'node:module';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -28,9 +28,26 @@ const englishOnly = {
   },
 };
 
-await build({
-  entryPoints: ['src/cli/entry.ts'],
-  outfile: 'dist-cli/fwplan.cjs',
+/**
+ * The schema module (zod, half the code) and the audit are their own files next to the bundle:
+ * only `fwplan schema`, a refused plan and `fwplan audit` load them (main.ts imports them with
+ * `await import`, which becomes a require of ./fwplan-schema.cjs or ./fwplan-audit.cjs). Every
+ * start then reads, and takes from the code cache, half as much: zod's namespaces were set up at
+ * each start even though its schemas are built lazily. The two files bundle the engine modules
+ * they use again; nothing crosses between the copies but plain data (the plan, its read result,
+ * the rule set, the scope).
+ */
+const LAZY = { '../engine/schema.ts': './fwplan-schema.cjs', '../engine/audit.ts': './fwplan-audit.cjs' };
+const lazyFiles = {
+  name: 'fwplan-lazy-files',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/engine\/(schema|audit)\.ts$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: LAZY[args.path], external: true } : undefined,
+    );
+  },
+};
+
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -38,9 +55,20 @@ await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [englishOnly],
-});
+};
 
-// a code cache made by another build of the bundle would be rejected anyway; start clean
-rmSync('dist-cli/fwplan.cjs.cache', { force: true });
+await build({
+  ...common,
+  entryPoints: ['src/cli/entry.ts'],
+  outfile: 'dist-cli/fwplan.cjs',
+  plugins: [lazyFiles],
+  // import() of the lazy files as require(): the bundle runs in a vm.Script, which has no ES module loader
+  supported: { 'dynamic-import': false },
+});
+await build({ ...common, entryPoints: ['src/engine/schema.ts'], outfile: 'dist-cli/fwplan-schema.cjs', plugins: [englishOnly] });
+await build({ ...common, entryPoints: ['src/engine/audit.ts'], outfile: 'dist-cli/fwplan-audit.cjs', plugins: [englishOnly] });
+
+// start clean: V8 checks a code cache against its source's length only, so a cache left by another
+// build of the same length could be taken for this one
+for (const file of ['fwplan.cjs', 'fwplan-schema.cjs', 'fwplan-audit.cjs']) rmSync(`dist-cli/${file}.cache`, { force: true });
 rmSync('dist-cli/fwplan.mjs', { force: true });

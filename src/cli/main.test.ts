@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run, type Io } from './main.ts';
+import { run, writeAll, type Io } from './main.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../tests/fixtures/plans');
 const BIN = join(import.meta.dirname, '../../bin/fwplan.cjs');
@@ -329,6 +329,22 @@ describe('fwplan CLI', () => {
     writeFileSync(join(tmp, 'p.json'), plan);
   });
 
+  it('the built bin loads the schema and the audit from their own files: the same output as in process', async () => {
+    const AUDIT = join(import.meta.dirname, '../../tests/fixtures/audit');
+    const bad = join(tmp, 'refused.json');
+    writeFileSync(bad, '{"version":2,"name":5,"nodes":[]}');
+    for (const args of [
+      ['schema'],
+      ['lint', bad],
+      ['audit', single, '--against', join(AUDIT, 'gateway-changed.iptables-save')],
+      ['audit', single, '--scope', 'host:vault-01', '--against', join(AUDIT, 'host-drop.nft.json'), '--json'],
+    ]) {
+      const p = spawnSync('node', [BIN, ...args], { encoding: 'utf8' });
+      const r = await cli(args);
+      expect({ args, status: p.status, stdout: p.stdout, stderr: p.stderr }).toEqual({ args, status: r.code, stdout: r.stdout, stderr: r.stderr });
+    }
+  });
+
   it('stops quietly when the reader closes the pipe early (fwplan export … | head -1)', () => {
     const many = JSON.stringify({ version: 2, name: 'pipe', cluster: false, nodes: [{ name: 'vault-01', role: 'PRD', addresses: ['192.0.2.10'] }],
       deviceGroups: [{ name: 'Devices', entries: Array.from({ length: 20000 }, (_, i) => `10.${i >> 7}.0.${(i & 127) * 2 + 1}`), services: ['prd-dvc-tcp-22'] }] });
@@ -337,6 +353,26 @@ describe('fwplan CLI', () => {
     const p = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(BIN)} export ${JSON.stringify(file)} --format iptables 2>"$1" | head -c 100 >/dev/null; echo "status=$?"`, 'x', join(tmp, 'pipe.err')], { encoding: 'utf8' });
     expect(p.stdout.trim()).toBe('status=0');
     expect(readFileSync(join(tmp, 'pipe.err'), 'utf8')).not.toMatch(/EPIPE|Error|at /);
+  });
+
+  it('writes every byte: a partial write goes on with the rest, a full non-blocking pipe (EAGAIN) is waited for', () => {
+    const text = `${'é'.repeat(5000)}x\n`;
+    const got: number[] = [];
+    let calls = 0;
+    writeAll(1, text, (fd, bytes, offset, length) => {
+      expect(fd).toBe(1);
+      calls++;
+      if (calls % 3 === 0) throw Object.assign(new Error('EAGAIN: resource temporarily unavailable, write'), { code: 'EAGAIN' });
+      // a pipe takes what fits: here at most 777 bytes a call, split inside a character
+      const n = Math.min(length, 777);
+      got.push(...bytes.subarray(offset, offset + n));
+      return n;
+    });
+    expect(Buffer.from(got).toString('utf8')).toBe(text);
+    expect(calls).toBeGreaterThan(15);
+    // other errors are not swallowed; a closed standard error drops the message
+    expect(() => writeAll(1, 'x', () => { throw Object.assign(new Error('EIO'), { code: 'EIO' }); })).toThrow('EIO');
+    expect(() => writeAll(2, 'x', () => { throw Object.assign(new Error('EPIPE'), { code: 'EPIPE' }); })).not.toThrow();
   });
 
   it('stops reading at the size limit: /dev/zero and an endless pipe are refused quickly', async () => {

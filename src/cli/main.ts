@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DELTA_FORMATS,
@@ -640,46 +640,83 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Read at most `limit` bytes: an endless pipe or /dev/zero is refused at the limit, not read to the end. */
+/**
+ * Read at most `limit` bytes: an endless pipe or /dev/zero is refused at the limit, not read to the
+ * end. A regular file is read into one buffer of its size (no chunks copied and joined); anything
+ * else into a buffer that doubles as it fills.
+ */
 function readLimited(path: string, limit: number): Uint8Array {
   const fd = path === '-' ? 0 : openSync(path, 'r');
   try {
-    const parts: Buffer[] = [];
+    const stat = fstatSync(fd);
+    // one byte more than the file's size: the read that finds the end needs no larger buffer
+    let buf = Buffer.allocUnsafe(Math.min(limit, stat.isFile() ? stat.size + 1 : 1 << 16));
     let total = 0;
-    const buf = Buffer.allocUnsafe(1 << 16);
     for (;;) {
+      if (total === buf.length) {
+        if (total >= limit) break;
+        const bigger = Buffer.allocUnsafe(Math.min(limit, buf.length * 2));
+        buf.copy(bigger, 0, 0, total);
+        buf = bigger;
+      }
       let n: number;
       try {
-        n = readSync(fd, buf, 0, Math.min(buf.length, limit - total), null);
+        n = readSync(fd, buf, total, buf.length - total, null);
       } catch (e) {
         // a non-blocking standard input with nothing yet: wait and try again
         if ((e as { code?: string }).code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          pause(10);
           continue;
         }
         throw e;
       }
       if (n === 0) break;
-      parts.push(Buffer.from(buf.subarray(0, n)));
       total += n;
-      if (total >= limit) break;
     }
-    return Buffer.concat(parts);
+    return buf.subarray(0, total);
   } finally {
     if (path !== '-') closeSync(fd);
   }
 }
 
+/** Wait a moment without spinning: a non-blocking pipe whose reader has not caught up yet. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Write all of `text` to standard output (1) or error (2), synchronously and without Node's
+ * stream objects (creating process.stdout costs a cold start several milliseconds): a partial
+ * write goes on with the rest, a non-blocking pipe that is full (EAGAIN) is waited for. When the
+ * reader has closed the pipe (`fwplan export … | head`), it has what it wanted: standard output
+ * stops quietly with exit 0, as Unix tools do, instead of dying with EPIPE and a stack trace;
+ * messages for a closed standard error are dropped. (`write` is fs.writeSync but in tests.)
+ */
+export function writeAll(fd: 1 | 2, text: string, write: (fd: number, bytes: Uint8Array, offset: number, length: number) => number = writeSync): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += write(fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'EAGAIN') {
+        pause(1);
+        continue;
+      }
+      if (code === 'EPIPE') {
+        if (fd === 1) process.exit(0);
+        return;
+      }
+      throw e;
+    }
+  }
+}
+
 export async function main(): Promise<void> {
-  // `fwplan export … | head`: the reader has what it wanted and closed the pipe. Stop quietly, as
-  // Unix tools do, instead of dying with an unhandled EPIPE and a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
   const io: Io = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => writeAll(1, t),
+    stderr: (t) => writeAll(2, t),
     readFile: readLimited,
     writeFile: (p, chunks) => {
       const fd = openSync(p, 'w');

@@ -191,20 +191,22 @@ function sideRole(s: FlowSideRef): RoleCode {
   }
 }
 
+const NO_ADDRESSES: readonly AddressEntry[] = [];
 const familyLists = new WeakMap<readonly AddressEntry[], readonly [readonly AddressEntry[], readonly AddressEntry[]]>();
 
 /**
  * A list's entries of one family. Split once per list and shared by every rule that uses it: a
- * device group of 100,000 addresses is walked twice, not twice per device rule.
+ * device group of 100,000 addresses is walked once, not twice per device rule; a list of one
+ * family (the usual case) is counted, not copied.
  */
 function ofFamily(entries: readonly AddressEntry[], family: Family): readonly AddressEntry[] {
   let split = familyLists.get(entries);
   if (split === undefined) {
-    const v4: AddressEntry[] = [];
-    const v6: AddressEntry[] = [];
-    for (const e of entries) (e.network.family === 4 ? v4 : v6).push(e);
-    // a single-family list is its own split: no copy
-    split = [v6.length === 0 ? entries : v4, v4.length === 0 ? entries : v6];
+    let v4 = 0;
+    for (let i = 0; i < entries.length; i++) if ((entries[i] as AddressEntry).network.family === 4) v4++;
+    if (v4 === entries.length) split = [entries, NO_ADDRESSES];
+    else if (v4 === 0) split = [NO_ADDRESSES, entries];
+    else split = [entries.filter((e) => e.network.family === 4), entries.filter((e) => e.network.family === 6)];
     familyLists.set(entries, split);
   }
   return split[family === 4 ? 0 : 1];

@@ -1,7 +1,7 @@
-import { entryAddress, entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
+import { entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
 import { LIST_ROLES, isGroupRole, isNodeRole, type GroupRole, type ListRole } from './model/roles.ts';
 import type { AddressEntry, EntryOwner, Finding, GroupRef, PlanNodeRef } from './model/rules.ts';
-import { contains, familyBits, isHost, parseAddress } from './net/address.ts';
+import { contains, familyBits, isHost, parseAddress, plainIpv4 } from './net/address.ts';
 import { plural, printable, quoted, uniqueSlugs } from './text.ts';
 
 /** At most this many findings of one kind per list are given one by one; the rest are counted. */
@@ -68,10 +68,18 @@ class Capped implements FindingSink {
  */
 function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink): AddressEntry[] {
   const out: AddressEntry[] = [];
+  const open = `${base}[`;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry;
-    const written = entryAddress(entry);
-    const path = `${base}[${i}]`;
+    const written = typeof entry === 'string' ? entry : entry.address;
+    const path = `${open}${i}]`;
+    // the common case (a plain IPv4 address or network) without parseAddress's result object
+    const plain = plainIpv4(written);
+    if (plain !== undefined) {
+      const label = typeof entry === 'string' ? undefined : entry.label;
+      out.push(label !== undefined && label !== '' ? { network: plain, written, path, owner, label } : { network: plain, written, path, owner });
+      continue;
+    }
     const parsed = parseAddress(written);
     if (!parsed.ok) {
       capped.add(base, { code: 'invalid-entry', severity: 'error', path, message: `${quoted(written)} ${parsed.reason}` });
@@ -94,29 +102,56 @@ function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwn
   return out;
 }
 
+/** lintList's order: by family, start, prefix, then path as text. */
+function inNetworkOrder(a: AddressEntry, b: AddressEntry): boolean {
+  const x = a.network;
+  const y = b.network;
+  if (x.family !== y.family) return x.family < y.family;
+  if (x.start !== y.start) return x.start < y.start;
+  if (x.prefix !== y.prefix) return x.prefix < y.prefix;
+  return a.path < b.path;
+}
+
 /**
- * The order lintList walks a list in: by family, start, prefix, then path as text. The sort keys
- * of IPv4 entries are plain numbers (comparing bigints costs more than the sort itself).
+ * The order lintList walks a list in: by family, start, prefix, then path as text. Lists are
+ * mostly written in order already: one pass finds out, and such a list is its own order. Else the
+ * positions are sorted, IPv4 ones by a plain number per entry (start and prefix in one: comparing
+ * bigints, or sorting an object per entry, costs more than the sort itself).
  */
-function sortedByNetwork(list: readonly AddressEntry[]): AddressEntry[] {
-  const keyed = list.map((e) => ({ e, family: e.network.family, start: e.network.family === 4 ? Number(e.network.start) : e.network.start, prefix: e.network.prefix }));
-  keyed.sort((a, b) => {
-    if (a.family !== b.family) return a.family - b.family;
-    if (a.start !== b.start) return a.start < b.start ? -1 : 1;
-    if (a.prefix !== b.prefix) return a.prefix - b.prefix;
-    return a.e.path < b.e.path ? -1 : 1;
-  });
-  return keyed.map((k) => k.e);
+function sortedByNetwork(list: readonly AddressEntry[]): readonly AddressEntry[] {
+  let ordered = true;
+  let v4 = true;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i] as AddressEntry;
+    if (e.network.family !== 4) v4 = false;
+    if (ordered && i > 0 && !inNetworkOrder(list[i - 1] as AddressEntry, e)) ordered = false;
+  }
+  if (ordered) return list;
+  if (!v4) return [...list].sort((a, b) => (inNetworkOrder(a, b) ? -1 : 1));
+  // start × 64 + prefix stays below 2^38: exact as a double, and it orders by start, then prefix
+  const keys = new Float64Array(list.length);
+  const order = new Array<number>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const n = (list[i] as AddressEntry).network;
+    keys[i] = Number(n.start) * 64 + n.prefix;
+    order[i] = i;
+  }
+  order.sort((i, j) => keys[i]! - keys[j]! || ((list[i] as AddressEntry).path < (list[j] as AddressEntry).path ? -1 : 1));
+  return order.map((i) => list[i] as AddressEntry);
 }
 
 /** Duplicates, overlaps and entries that match everything, within one list. */
 function lintList(list: readonly AddressEntry[], base: string, what: string, capped: FindingSink): void {
-  for (const e of list) {
+  // indexed loops over the entries: before V8 has compiled it, a for-of allocates per entry
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i] as AddressEntry;
     if (e.network.prefix === 0) capped.add(base, { code: 'over-broad', severity: 'warning', path: e.path, message: `${quoted(e.written)} matches every IPv${e.network.family} address` });
   }
   if (list.length < 2) return;
   let widest: AddressEntry | undefined;
-  for (const e of sortedByNetwork(list)) {
+  const sorted = sortedByNetwork(list);
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i] as AddressEntry;
     if (widest && widest.network.family === e.network.family && e.network.start <= widest.network.end) {
       if (widest.network.cidr === e.network.cidr) {
         capped.add(base, { code: 'duplicate-entry', severity: 'warning', path: e.path, message: `${quoted(e.written)} is listed twice in ${what} (also ${widest.path})` });
@@ -244,13 +279,30 @@ function resolveGroups(role: GroupRole, groups: Plan['userGroups'], key: 'userGr
 function roleOverlaps(nodes: readonly PlanNodeRef[], roles: Record<ListRole, AddressEntry[]>, groups: readonly GroupRef[], out: Finding[]): void {
   const nodeAddresses = nodes.flatMap((n) => [n.v4, n.v6].filter((a): a is AddressEntry => a !== undefined).map((a) => ({ node: n, a })));
   if (nodeAddresses.length === 0) return;
-  // a node's address is one host: a host entry can only be it, a network entry may contain it
-  const byAddress = new Map(nodeAddresses.map((x) => [x.a.network.cidr, [x]]));
+  // Nodes are few and lists may hold a million entries: per family, the lowest and highest node
+  // address bound where an entry can hold one, so most entries are passed over with two
+  // comparisons of numbers (no text looked up). Node addresses are distinct (resolveNodes refuses
+  // a shared one), so the first node an entry contains, in node order, is the one it names.
+  let low4 = 0n;
+  let high4 = -1n;
+  let low6 = 0n;
+  let high6 = -1n;
+  for (const { a } of nodeAddresses) {
+    const n = a.network;
+    if (n.family === 4) {
+      if (high4 < low4 || n.start < low4) low4 = n.start;
+      if (n.end > high4) high4 = n.end;
+    } else {
+      if (high6 < low6 || n.start < low6) low6 = n.start;
+      if (n.end > high6) high6 = n.end;
+    }
+  }
   const check = (e: AddressEntry, what: string, effect: string) => {
-    const candidates = isHost(e.network) ? (byAddress.get(e.network.cidr) ?? []) : nodeAddresses;
-    for (const { node, a } of candidates) {
-      if (!contains(e.network, a.network)) continue;
-      const is = e.network.cidr === a.network.cidr ? 'is' : 'contains';
+    const n = e.network;
+    if (n.family === 4 ? n.end < low4 || n.start > high4 : n.end < low6 || n.start > high6) return;
+    for (const { node, a } of nodeAddresses) {
+      if (!contains(n, a.network)) continue;
+      const is = n.cidr === a.network.cidr ? 'is' : 'contains';
       out.push({
         code: 'role-overlap',
         severity: 'warning',
@@ -265,10 +317,13 @@ function roleOverlaps(nodes: readonly PlanNodeRef[], roles: Record<ListRole, Add
       g.role === 'DVC'
         ? `the device rules of this group also open the nodes to each other on ${plural(g.services.size, 'device port')}`
         : `the user rules of this group also let that node in as a user`;
-    for (const e of g.entries) check(e, `${g.role} group ${quoted(g.name)}`, effect);
+    const what = `${g.role} group ${quoted(g.name)}`;
+    for (let i = 0; i < g.entries.length; i++) check(g.entries[i] as AddressEntry, what, effect);
   }
   for (const role of LIST_ROLES) {
-    for (const e of roles[role]) check(e, role, `the ${role} rules also hold between the nodes`);
+    const effect = `the ${role} rules also hold between the nodes`;
+    const list = roles[role];
+    for (let i = 0; i < list.length; i++) check(list[i] as AddressEntry, role, effect);
   }
 }
 

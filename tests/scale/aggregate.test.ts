@@ -173,6 +173,23 @@ describe('aggregate against a reference implementation', () => {
     );
   });
 
+  it('a list already in order (as plans usually are) gives the reference too, apart or not', () => {
+    fc.assert(
+      fc.property(networksArb, (input) => {
+        const sorted = [...input].sort(compareNetworks);
+        expect(keys(aggregate(sorted))).toEqual(reference(input));
+      }),
+      { numRuns: 400 },
+    );
+    // in order with gaps: nothing to merge, every network kept in its place
+    const apart = ['10.0.0.1', '10.0.0.3', '10.0.1.0/24', '192.0.2.0/25', '2001:db8::1', '2001:db8::3'].map(net);
+    expect(aggregate(apart).map((n) => n.display)).toEqual(['10.0.0.1', '10.0.0.3', '10.0.1.0/24', '192.0.2.0/25', '2001:db8::1', '2001:db8::3']);
+    // one adjacent pair, or one out of order, and the list is merged and sorted as ever
+    expect(aggregate(['10.0.0.1', '10.0.0.3', '10.0.0.4/30', '10.0.0.8'].map(net)).map((n) => n.display)).toEqual(['10.0.0.1', '10.0.0.3', '10.0.0.4/30', '10.0.0.8']);
+    expect(aggregate(['10.0.0.1', '10.0.0.5', '10.0.0.3'].map(net)).map((n) => n.display)).toEqual(['10.0.0.1', '10.0.0.3', '10.0.0.5']);
+    expect(aggregate(['2001:db8::1', '10.0.0.1'].map(net)).map((n) => n.display)).toEqual(['10.0.0.1', '2001:db8::1']);
+  });
+
   it('checks itself: the reference splits a range into aligned blocks', () => {
     // guards the reference, not the engine: 10.0.0.1–10.0.0.3 is 10.0.0.1/32 + 10.0.0.2/31
     expect(reference([net('10.0.0.1'), net('10.0.0.2'), net('10.0.0.3')])).toEqual([`4:${0x0a000001n}/32`, `4:${0x0a000002n}/31`]);

@@ -43,7 +43,9 @@ function addr(e: AddressEntry): string {
 function addressChainLines(chain: string, flag: '-s' | '-d', ep: Endpoint): string[] {
   const merged = aggregate(ep.entries.map((e) => e.network));
   if (merged.length >= ep.entries.length) {
-    return ep.entries.map((e) => `-A ${chain} ${flag} ${addr(e)}${e.label ? ` -m comment --comment ${iptablesComment(e.label)}` : ''} -j ACCEPT`);
+    // one line per entry, thousands of them: the common head made once
+    const head = `-A ${chain} ${flag} `;
+    return ep.entries.map((e) => (e.label ? `${head}${addr(e)} -m comment --comment ${iptablesComment(e.label)} -j ACCEPT` : `${head}${addr(e)} -j ACCEPT`));
   }
   return merged.map((n) => {
     const inside = ep.entries.filter((e) => contains(n, e.network));
@@ -233,8 +235,9 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     append(lines, addressChainLines(name, side === 'SRC' ? '-s' : '-d', endpoint));
   }
   lines.push('COMMIT');
-  const written = countIptables(lines.join('\n'));
-  lines.push(`# end of fwplan export (${lineComment(`${written} firewall rules`)})`, '');
+  // joined once: counted as the text it is, then written out after the header
+  const text = lines.join('\n');
+  const written = countIptables(text);
   const findings: Finding[] = [];
   if (rules.length === 0) {
     findings.push({
@@ -246,7 +249,7 @@ export function renderIptablesFamily(input: RenderInput, family: Family): Render
     });
   }
   const header = headerLines({ ...input, rules }, `${tool}-restore input (IPv${family})`, written);
-  return { text: [...header, ...lines].join('\n'), findings };
+  return { text: [...header, text, `# end of fwplan export (${lineComment(`${written} firewall rules`)})`, ''].join('\n'), findings };
 }
 
 /** Every -A and -I line: the rules iptables-save would list. */

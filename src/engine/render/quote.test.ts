@@ -57,6 +57,32 @@ describe('stripControls and truncateUtf8', () => {
   });
 });
 
+describe('truncateUtf8 against the character walk', () => {
+  // the plain way: whole characters while they fit
+  const walk = (text: string, maxBytes: number) => {
+    let bytes = 0;
+    let out = '';
+    for (const ch of text) {
+      const cp = ch.codePointAt(0) ?? 0;
+      const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > maxBytes) break;
+      bytes += size;
+      out += ch;
+    }
+    return out;
+  };
+
+  it('keeps exactly as much: short, ASCII, multi-byte and lone-surrogate text alike', () => {
+    const text = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 120 }), fc.string({ unit: 'binary', maxLength: 120 }));
+    fc.assert(fc.property(text, fc.integer({ min: 0, max: 400 }), (s, max) => {
+      expect(truncateUtf8(s, max)).toBe(walk(s, max));
+    }), { numRuns: 2000 });
+    expect(truncateUtf8('a'.repeat(200), 127)).toBe('a'.repeat(127));
+    expect(truncateUtf8(`${'a'.repeat(125)}é`, 127)).toBe(`${'a'.repeat(125)}é`);
+    expect(truncateUtf8(`${'a'.repeat(126)}é`, 127)).toBe('a'.repeat(126));
+  });
+});
+
 describe('iptablesComment', () => {
   it('is one double-quoted argument within the module limit, with nothing to escape', () => {
     fc.assert(fc.property(hostile, (s) => {

@@ -11,8 +11,14 @@ export function stripControls(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\p{Cs}/gu, '\ufffd');
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Cut to at most `maxBytes` of UTF-8 without splitting a character. */
 export function truncateUtf8(text: string, maxBytes: number): string {
+  // the usual comment is short or plain ASCII: no need to walk it character by character
+  // (a UTF-16 unit is at most 3 bytes of UTF-8; an ASCII one exactly 1)
+  if (text.length * 3 <= maxBytes) return text;
+  if (!NON_ASCII.test(text)) return text.slice(0, Math.max(0, maxBytes));
   let bytes = 0;
   let out = '';
   for (const ch of text) {
