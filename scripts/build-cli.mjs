@@ -3,7 +3,10 @@
 // there). The zod schemas and the audit are separate files, loaded only when a plan is refused,
 // `fwplan schema` or `fwplan audit` runs (see LAZY below).
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
@@ -72,3 +75,31 @@ await build({ ...common, entryPoints: ['src/engine/audit.ts'], outfile: 'dist-cl
 // build of the same length could be taken for this one
 for (const file of ['fwplan.cjs', 'fwplan-schema.cjs', 'fwplan-audit.cjs']) rmSync(`dist-cli/${file}.cache`, { force: true });
 rmSync('dist-cli/fwplan.mjs', { force: true });
+
+/**
+ * The code cache holds what the first run after the build compiled (bin/fwplan.cjs writes it when
+ * that run ends). Make that first run an export of a small plan with every kind of object, so the
+ * cache carries reading, expanding and rendering, whatever command the user runs first; without
+ * this, a first `fwplan --help` would leave a cache without the export's code. Nothing is printed;
+ * a failure here only leaves the cache to the user's first run.
+ */
+const WARM_PLAN = {
+  version: 2,
+  name: 'code cache',
+  cluster: true,
+  nodes: [
+    { name: 'vault-01', role: 'PRD', addresses: ['192.0.2.10', '2001:db8:10::10'] },
+    { name: 'vault-02', role: 'MBR', addresses: ['192.0.2.11', '2001:db8:10::11'] },
+  ],
+  roles: { NTP: ['192.0.2.123'], DNS: ['192.0.2.53', '2001:db8:1::53'], LDAP: [{ address: '192.0.2.30', label: 'dc01' }], LOG: ['192.0.2.40'] },
+  userGroups: [{ name: 'Administrators', entries: ['198.51.100.0/28', '2001:db8:5::/64'], services: ['userw-prd-tcp-443', 'userw-prd-tcp-22'] }],
+  deviceGroups: [{ name: 'Servers', entries: Array.from({ length: 64 }, (_, i) => `203.0.113.${i * 2}`), services: ['prd-dvc-tcp-22'] }],
+};
+const warmDir = mkdtempSync(join(tmpdir(), 'fwplan-cache-'));
+try {
+  const plan = join(warmDir, 'plan.json');
+  writeFileSync(plan, JSON.stringify(WARM_PLAN));
+  spawnSync(process.execPath, ['bin/fwplan.cjs', 'export', plan, '--format', 'nftables'], { stdio: 'ignore' });
+} finally {
+  rmSync(warmDir, { recursive: true, force: true });
+}
