@@ -25,6 +25,8 @@ test('Export: a loaded ruleset dropped or picked is audited in the page — bloc
   await io.dropFile('changed.rules', fixture('audit/gateway-changed.iptables-save'), panel.locator('[data-audit-drop]'));
   const result = page.getByTestId('audit-result');
   await expect(result.getByRole('status')).toContainText('1 blocked, 0 unknown and 55 allowed planned flows; 1 allowed beyond the plan.');
+  // worked out in a worker of its own, not on the page's thread
+  expect(app.requests.some((u) => /audit\.worker/.test(u))).toBe(true);
   const flows = result.getByRole('table', { name: 'Planned flows' });
   await expect(flows.locator('tbody tr').first()).toContainText('blocked');
   await expect(flows.locator('tbody tr').first()).toContainText('prd-radius-udp-1812');

@@ -30,7 +30,7 @@ interface Remembered {
 }
 const REMEMBER = 4;
 /** Today, for expiries: rules and site flows that expired before it are left out (said in the findings). */
-const TODAY = (() => {
+export const TODAY = (() => {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 })();

@@ -1,7 +1,7 @@
-import { useMemo, useState, type DragEvent } from 'react';
+import { useState, type DragEvent } from 'react';
 import type { Plan, RuleSet, Scope } from '../../engine/index.ts';
 import { count } from '../common/format.ts';
-import { auditView } from './audit-model.ts';
+import { useAudit } from './useAudit.ts';
 
 /** A ruleset file larger than this is refused before it is read. */
 const MAX_FILE = 64 * 1024 * 1024;
@@ -29,7 +29,7 @@ async function readFiles(list: FileList | null): Promise<Read> {
 export function AuditPanel({ plan, ruleSet, scope, scopeText }: { plan: Plan; ruleSet: RuleSet; scope: Scope; scopeText: string }) {
   const [read, setRead] = useState<Read | undefined>();
   const [over, setOver] = useState(false);
-  const view = useMemo(() => (read && read.files.length > 0 && read.errors.length === 0 ? auditView(plan, ruleSet, scope, read.files) : undefined), [plan, ruleSet, scope, read]);
+  const { view, busy } = useAudit(plan, ruleSet, scope, read && read.errors.length === 0 ? read.files : undefined);
   const take = (list: FileList | null) => void readFiles(list).then(setRead);
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
     e.preventDefault();
@@ -67,8 +67,13 @@ export function AuditPanel({ plan, ruleSet, scope, scopeText }: { plan: Plan; ru
           </ul>
         </div>
       )}
+      {busy && (
+        <p className="muted" role="status" data-testid="audit-busy">
+          Auditing {read ? count(read.files.length) : ''} file{read?.files.length === 1 ? '' : 's'} against the plan…
+        </p>
+      )}
       {view && view.ok && (
-        <div className="audit-result" data-testid="audit-result">
+        <div className="audit-result" data-testid="audit-result" aria-busy={busy}>
           <p className={view.clean ? 'callout' : 'callout callout-warn'} role="status">
             {view.summary} <span className="muted">({view.scope}, against {view.sources})</span>
           </p>
