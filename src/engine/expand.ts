@@ -199,17 +199,28 @@ const familyLists = new WeakMap<readonly AddressEntry[], readonly [readonly Addr
  * device group of 100,000 addresses is walked once, not twice per device rule; a list of one
  * family (the usual case) is counted, not copied.
  */
-function ofFamily(entries: readonly AddressEntry[], family: Family): readonly AddressEntry[] {
+export function ofFamily(entries: readonly AddressEntry[], family: Family): readonly AddressEntry[] {
   let split = familyLists.get(entries);
   if (split === undefined) {
     let v4 = 0;
     for (let i = 0; i < entries.length; i++) if ((entries[i] as AddressEntry).network.family === 4) v4++;
     if (v4 === entries.length) split = [entries, NO_ADDRESSES];
     else if (v4 === 0) split = [NO_ADDRESSES, entries];
-    else split = [entries.filter((e) => e.network.family === 4), entries.filter((e) => e.network.family === 6)];
+    else {
+      split = [entries.filter((e) => e.network.family === 4), entries.filter((e) => e.network.family === 6)];
+      familyOrigins.set(split[0], { list: entries, family: 4 });
+      familyOrigins.set(split[1], { list: entries, family: 6 });
+    }
     familyLists.set(entries, split);
   }
   return split[family === 4 ? 0 : 1];
+}
+
+const familyOrigins = new WeakMap<readonly AddressEntry[], { readonly list: readonly AddressEntry[]; readonly family: Family }>();
+
+/** The list and family a list of one family was made from by ofFamily, if it was (a mixed list's part). */
+export function familyListOrigin(list: readonly AddressEntry[]): { readonly list: readonly AddressEntry[]; readonly family: Family } | undefined {
+  return familyOrigins.get(list);
 }
 
 /**

@@ -180,7 +180,7 @@ interface ListRecord {
  */
 const listRecords = new WeakMap<readonly Entry[], Map<string, ListRecord>>();
 
-function resolveList(entries: readonly Entry[], base: string, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
+function listRecord(entries: readonly Entry[], base: string, owner: EntryOwner, what: string): ListRecord {
   const key = `${base}\u0000${what}\u0000${JSON.stringify(owner)}`;
   let records = listRecords.get(entries);
   let record = records?.get(key);
@@ -190,14 +190,52 @@ function resolveList(entries: readonly Entry[], base: string, owner: EntryOwner,
     const resolved = resolveEntries(entries, base, owner, sink);
     lintList(resolved, base, what, sink);
     record = { entries: resolved, findings };
+    origins.set(resolved, { base, owner, what });
     if (records === undefined) {
       records = new Map();
       listRecords.set(entries, records);
     }
     records.set(key, record);
   }
+  return record;
+}
+
+function resolveList(entries: readonly Entry[], base: string, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
+  const record = listRecord(entries, base, owner, what);
   for (const f of record.findings) capped.add(base, f);
   return record.entries;
+}
+
+/** How resolvePlan read one of the plan's lists: where it sits (`roles.DVC`, `deviceGroups[0].entries`) and whose it is. */
+export interface ResolvedListOrigin {
+  readonly base: string;
+  readonly owner: EntryOwner;
+  readonly what: string;
+}
+
+const origins = new WeakMap<readonly AddressEntry[], ResolvedListOrigin>();
+
+/**
+ * Where a list of a rule set came from, if it is one of the plan's role or group lists as read
+ * (not a list made from one, such as the entries of one family of a mixed list). Whoever holds the
+ * plan can then make the very same list with resolvedList instead of being handed 20,000 entries.
+ */
+export function resolvedListOrigin(list: readonly AddressEntry[]): ResolvedListOrigin | undefined {
+  return origins.get(list);
+}
+
+/** The plan's list at `base` (`roles.DVC`, `userGroups[2].entries`), as resolvePlan names its lists. */
+export function planListAt(plan: Plan, base: string): readonly Entry[] | undefined {
+  const role = /^roles\.([A-Z]+)$/.exec(base);
+  if (role) return (LIST_ROLES as readonly string[]).includes(role[1] as string) ? (plan.roles[role[1] as ListRole] ?? NO_ENTRIES) : undefined;
+  const group = /^(userGroups|deviceGroups)\[(\d+)\]\.entries$/.exec(base);
+  if (group) return plan[group[1] as 'userGroups' | 'deviceGroups'][Number(group[2])]?.entries;
+  return undefined;
+}
+
+/** The entries of one of the plan's lists as resolvePlan reads them: equal to the rule set's, remembered per list as there. */
+export function resolvedList(entries: readonly Entry[], origin: ResolvedListOrigin): AddressEntry[] {
+  return listRecord(entries, origin.base, origin.owner, origin.what).entries;
 }
 
 function resolveNodes(plan: Plan, findings: Finding[], capped: Capped): PlanNodeRef[] {

@@ -2,6 +2,7 @@ import type { AddressEntry, Entry, FormatId, Plan, RenderOptions, RuleSet } from
 import type { ExportPreview } from './exportPreview.ts';
 import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
 import { ListInbox, ListOutbox, compactEntries, decodeRuleSet, encodePlan } from './wire.ts';
+import type { ListOrigin } from './wire.ts';
 
 /** Where requests go: the worker (or, in tests, a host behind a fake port). */
 export interface ExpansionPort {
@@ -30,7 +31,8 @@ export interface ExpansionStats {
   dropped: number;
   previews: number;
   /** the last rule set taken: ms in the worker, ms here to rebuild it, new lists and entries that came with it */
-  last?: { workerMs: number; decodeMs: number; newLists: number; newEntries: number };
+  /** newEntries: parsed entries carried in the message; byOrigin: lists the page read from its plan instead */
+  last?: { workerMs: number; decodeMs: number; newLists: number; newEntries: number; byOrigin: number };
 }
 
 export function optionsKey(format: FormatId, options: RenderOptions): string {
@@ -46,8 +48,8 @@ const now = (): number => globalThis.performance.now();
  * an ExpansionHost through a fake port.
  */
 export class ExpansionClient {
-  private readonly planLists = new ListOutbox<Entry>(compactEntries);
-  private readonly ruleSetLists = new ListInbox<AddressEntry>();
+  private readonly planLists = new ListOutbox<Entry, string>(compactEntries);
+  private readonly ruleSetLists = new ListInbox<AddressEntry, ListOrigin>();
   private nextId = 1;
   private sent: { id: number; plan: Plan; answer: boolean } | undefined;
   /** plans sent whose rule set is wanted back and has not come yet, by request id */
@@ -125,22 +127,29 @@ export class ExpansionClient {
         const started = now();
         let newEntries = 0;
         let newLists = 0;
+        let byOrigin = 0;
         for (const slot of answer.lists) {
-          if (typeof slot !== 'number') {
-            newLists++;
-            newEntries += slot[1].length;
-          }
+          if (typeof slot === 'number') continue;
+          newLists++;
+          if (Array.isArray(slot[1])) newEntries += slot[1].length;
+          else byOrigin++;
         }
-        const ruleSet = decodeRuleSet(answer.ruleSet, answer.lists, this.ruleSetLists);
         const plan = this.waiting.get(answer.id);
+        if (plan === undefined) {
+          // every rule set answers a plan sent with answer: true, which is waiting until then
+          this.fail(`the expansion worker answered plan ${answer.id}, which was not asked for`);
+          return;
+        }
+        // lists of the plan cross as where they come from: read from the plan this answers
+        const ruleSet = decodeRuleSet(answer.ruleSet, answer.lists, this.ruleSetLists, plan);
         // the worker answers in order and never an older plan after a newer one
         for (const id of this.waiting.keys()) if (id <= answer.id) this.waiting.delete(id);
-        if (plan === undefined || this.sent?.id !== answer.id) {
+        if (this.sent?.id !== answer.id) {
           this.stats.dropped++;
           return;
         }
         this.stats.expanded++;
-        this.stats.last = { workerMs: answer.ms, decodeMs: now() - started, newLists, newEntries };
+        this.stats.last = { workerMs: answer.ms, decodeMs: now() - started, newLists, newEntries, byOrigin };
         this.take({ plan, ruleSet });
         break;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GATEWAY, catalogRule, emptyPlan, expandPlan, withRuleOn, type Entry, type Plan, type RenderOptions } from '../../engine/index.ts';
+import { GATEWAY, catalogRule, emptyPlan, expandPlan, withRuleOn, type AddressEntry, type Entry, type Plan, type RenderOptions, type ResolvedListOrigin } from '../../engine/index.ts';
 import { ExpansionClient, optionsKey, type Expanded } from './client.ts';
 import { exportPreview, utf8Bytes } from './exportPreview.ts';
 import { ExpansionHost } from './host.ts';
@@ -69,6 +69,12 @@ function entriesCarried(lists: readonly (number | readonly [number, readonly unk
   return lists.reduce<number>((n, slot) => n + (typeof slot === 'number' ? 0 : typeof slot[1] === 'string' ? slot[1].split('\n').length : slot[1].length), 0);
 }
 
+/** The lists of an answer that cross as where they come from in the plan (no entries carried). */
+function listsByOrigin(answer: WorkerAnswer | undefined): string[] {
+  if (answer?.kind !== 'expanded') return [];
+  return answer.lists.flatMap((slot) => (typeof slot !== 'number' && !Array.isArray(slot[1]) ? [(slot[1] as ResolvedListOrigin).base] : []));
+}
+
 /**
  * Entries of an answer carried whole that are not the nodes' own addresses: the engine makes the
  * few node entries anew with every expansion, every list of a role or group it keeps.
@@ -77,8 +83,9 @@ function listEntriesCarried(answer: WorkerAnswer | undefined): number {
   if (answer?.kind !== 'expanded') return -1;
   return answer.lists.reduce<number>((n, slot) => {
     if (typeof slot === 'number') return n;
-    if (typeof slot[1] === 'string') throw new Error('a rule set list never crosses as text');
-    return n + slot[1].filter((e) => e.owner.kind !== 'node').length;
+    const items = slot[1];
+    // a list named by its origin carries no entries
+    return Array.isArray(items) ? n + (items as readonly AddressEntry[]).filter((e) => e.owner.kind !== 'node').length : n;
   }, 0);
 }
 
@@ -104,8 +111,8 @@ describe('lists by identity', () => {
   });
 
   it('rebuilds a plan equal to the one sent, around the arrays it had before', () => {
-    const out = new ListOutbox<Entry>();
-    const inbox = new ListInbox<Entry>();
+    const out = new ListOutbox<Entry, string>();
+    const inbox = new ListInbox<Entry, string>();
     const p = plan(50);
     const w1 = structuredClone(encodePlan(p, out));
     const got1 = decodePlan(w1.plan, w1.lists, inbox);
@@ -120,8 +127,8 @@ describe('lists by identity', () => {
   });
 
   it('carries a long list of plain addresses as one string, and anything else as an array', () => {
-    const out = new ListOutbox<Entry>(compactEntries);
-    const inbox = new ListInbox<Entry>(expandEntries);
+    const out = new ListOutbox<Entry, string>(compactEntries);
+    const inbox = new ListInbox<Entry, string>(expandEntries);
     const plain = Array.from({ length: 100 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
     const labelled: Entry[] = [...plain.slice(1), { address: '10.9.9.9', label: 'core' }];
     const broken: Entry[] = [...plain.slice(2), 'x\ny', ''];
@@ -136,7 +143,7 @@ describe('lists by identity', () => {
     expect(read(4)).toEqual(short);
     expect(read(5)).toEqual(withEmpty);
     // an inbox that cannot read text says so instead of taking a string for a list
-    expect(() => new ListInbox<Entry>().unpack(out.pack([[...plain]]).slots)).toThrow(/came as text/);
+    expect(() => new ListInbox<Entry, string>().unpack(out.pack([[...plain]]).slots)).toThrow(/compact form/);
   });
 });
 
@@ -151,7 +158,26 @@ describe('the expansion worker protocol', () => {
     expect(c.taken).toHaveLength(1);
     expect(c.taken[0]?.plan).toBe(p);
     expect(c.taken[0]?.ruleSet).toEqual(expandPlan(p, { today: TODAY }));
-    expect(c.client.stats.last?.newEntries).toBeGreaterThanOrEqual(300);
+    // the 300 devices are the plan's own list: the page read it from the plan, none crossed
+    expect(c.client.stats.last?.byOrigin).toBeGreaterThanOrEqual(1);
+    expect(c.client.stats.last?.newEntries).toBeLessThan(300);
+  });
+
+  it("the plan's own lists come back as where they sit in the plan, and the page reads them itself", () => {
+    const c = connect();
+    const p = plan(2000);
+    // a mixed device group: its IPv6 part is a list made from it, which crosses whole
+    const mixed: Plan = { ...p, deviceGroups: p.deviceGroups.map((g, i) => (i === 0 ? { ...g, entries: [...g.entries, '2001:db8:77::1', '2001:db8:77::2'] } : g)) };
+    c.client.send(mixed, true);
+    const answers = c.run();
+    const answer = answers.find((a) => a.kind === 'expanded');
+    // the group's IPv4 part by where it comes from; its two IPv6 entries cross whole (a short list)
+    expect(listsByOrigin(answer)).toContain('deviceGroups[0].entries');
+    expect(listEntriesCarried(answer)).toBeLessThan(100);
+    c.deliver(answers);
+    const got = c.taken[0]?.ruleSet;
+    expect(got).toEqual(expandPlan(mixed, { today: TODAY }));
+    expect(got?.rules.some((r) => r.destination.entries.length >= 2000 && r.family === 4)).toBe(true);
   });
 
   it('a service toggle sends no address either way, and the page keeps the lists it has', () => {
@@ -279,7 +305,7 @@ describe('the expansion worker protocol', () => {
 
   it('hands each answer on as soon as it is made', () => {
     const host = new ExpansionHost();
-    const out = new ListOutbox<Entry>();
+    const out = new ListOutbox<Entry, string>();
     const p = plan(20, false);
     const wire = encodePlan(p, out);
     host.receive({ kind: 'plan', id: 1, today: TODAY, plan: wire.plan, lists: wire.lists, answer: true });

@@ -1,7 +1,7 @@
 import { expandPlan, type AddressEntry, type Entry, type Plan, type RuleSet } from '../../engine/index.ts';
 import { exportPreview } from './exportPreview.ts';
 import type { ExportRequest, WorkerAnswer, WorkerRequest } from './protocol.ts';
-import { ListInbox, ListOutbox, decodePlan, encodeRuleSet, expandEntries } from './wire.ts';
+import { ListInbox, ListOutbox, compactResolved, decodePlan, encodeRuleSet, expandEntries, type ListOrigin } from './wire.ts';
 
 const now = (): number => globalThis.performance.now();
 
@@ -19,8 +19,8 @@ function message(e: unknown): string {
  * a plan typed over before it was expanded is never expanded.
  */
 export class ExpansionHost {
-  private readonly planLists = new ListInbox<Entry>(expandEntries);
-  private readonly ruleSetLists = new ListOutbox<AddressEntry>();
+  private readonly planLists = new ListInbox<Entry, string>(expandEntries);
+  private readonly ruleSetLists = new ListOutbox<AddressEntry, ListOrigin>(compactResolved);
   private latest: { id: number; plan: Plan; today: string; answer: boolean } | undefined;
   private expanded: { id: number; ruleSet: RuleSet } | undefined;
   private exportWanted: ExportRequest | undefined;

@@ -1,6 +1,6 @@
 import type { AddressEntry, Entry, FormatId, RenderOptions } from '../../engine/index.ts';
 import type { ExportPreview } from './exportPreview.ts';
-import type { ListSlot, WirePlan, WireRuleSet } from './wire.ts';
+import type { ListOrigin, ListSlot, WirePlan, WireRuleSet } from './wire.ts';
 
 /**
  * The messages between the page (./client.ts) and the expansion worker (./host.ts). Ids grow;
@@ -15,7 +15,7 @@ export interface PlanRequest {
   /** YYYY-MM-DD, for expiries */
   readonly today: string;
   readonly plan: WirePlan;
-  readonly lists: readonly ListSlot<Entry>[];
+  readonly lists: readonly ListSlot<Entry, string>[];
   readonly answer: boolean;
 }
 
@@ -36,7 +36,7 @@ export type WorkerAnswer =
       /** the PlanRequest answered */
       readonly id: number;
       readonly ruleSet: WireRuleSet;
-      readonly lists: readonly ListSlot<AddressEntry>[];
+      readonly lists: readonly ListSlot<AddressEntry, ListOrigin>[];
       /** how long the expansion took in the worker */
       readonly ms: number;
     }

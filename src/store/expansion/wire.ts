@@ -1,5 +1,12 @@
 import {
   LIST_ROLES,
+  familyListOrigin,
+  ofFamily,
+  planListAt,
+  resolvedList,
+  resolvedListOrigin,
+  type Family,
+  type ResolvedListOrigin,
   type AddressEntry,
   type Endpoint,
   type Entry,
@@ -29,22 +36,22 @@ export type ListId = number;
 
 /**
  * One list as a message carries it: its id, and its items when the receiver does not hold it yet,
- * either as an array or, where the sender has a compact form for it, as one string.
+ * either as an array or, where the sender has a compact form C for it (not an array), as that.
  */
-export type ListSlot<T> = ListId | readonly [ListId, readonly T[]] | readonly [ListId, string];
+export type ListSlot<T, C = never> = ListId | readonly [ListId, readonly T[]] | readonly [ListId, C];
 
 /** The sending side: which lists the receiver holds, by array identity. */
-export class ListOutbox<T> {
+export class ListOutbox<T, C = never> {
   private held = new Map<readonly T[], ListId>();
   private next = 1;
 
-  /** @param compact one string for a list, where there is one (the receiver's `expand` reads it back) */
-  constructor(private readonly compact?: (list: readonly T[]) => string | undefined) {}
+  /** @param compact a compact form of a list, where there is one (the receiver's `expand` reads it back) */
+  constructor(private readonly compact?: (list: readonly T[]) => C | undefined) {}
 
   /** The slots of one message that uses `lists` (in any order, repeats allowed) and their ids. */
-  pack(lists: Iterable<readonly T[]>): { slots: ListSlot<T>[]; idOf: Map<readonly T[], ListId> } {
+  pack(lists: Iterable<readonly T[]>): { slots: ListSlot<T, C>[]; idOf: Map<readonly T[], ListId> } {
     const idOf = new Map<readonly T[], ListId>();
-    const slots: ListSlot<T>[] = [];
+    const slots: ListSlot<T, C>[] = [];
     for (const list of lists) {
       if (idOf.has(list)) continue;
       const known = this.held.get(list);
@@ -52,8 +59,8 @@ export class ListOutbox<T> {
       idOf.set(list, id);
       if (known !== undefined) slots.push(id);
       else {
-        const text = this.compact?.(list);
-        slots.push(text !== undefined ? [id, text] : [id, list]);
+        const compact = this.compact?.(list);
+        slots.push(compact !== undefined ? [id, compact] : [id, list]);
       }
     }
     // the receiver now holds exactly these
@@ -67,26 +74,33 @@ export class ListOutbox<T> {
   }
 }
 
+function isItems<T, C>(x: readonly T[] | C): x is readonly T[] {
+  return Array.isArray(x);
+}
+
 /** The receiving side: the lists of the last message read, by id. */
-export class ListInbox<T> {
+export class ListInbox<T, C = never> {
   private held = new Map<ListId, readonly T[]>();
 
-  /** @param expand the list a compact string stands for (the sender's `compact` read back) */
-  constructor(private readonly expand?: (text: string) => T[]) {}
+  /** @param expand the list a compact form stands for (the sender's `compact` read back) */
+  constructor(private readonly expand?: (compact: C) => readonly T[]) {}
 
-  /** Read one message's slots; lists it does not name are let go. */
-  unpack(slots: readonly ListSlot<T>[]): (id: ListId) => readonly T[] {
+  /**
+   * Read one message's slots; lists it does not name are let go. `expand`: how this message's
+   * compact forms are read, where that depends on the message (instead of the constructor's).
+   */
+  unpack(slots: readonly ListSlot<T, C>[], expand: ((compact: C) => readonly T[]) | undefined = this.expand): (id: ListId) => readonly T[] {
     const next = new Map<ListId, readonly T[]>();
     for (const slot of slots) {
       if (typeof slot === 'number') {
         const list = this.held.get(slot);
         if (list === undefined) throw new Error(`list ${slot} was never sent`);
         next.set(slot, list);
-      } else if (typeof slot[1] === 'string') {
-        if (!this.expand) throw new Error(`list ${slot[0]} came as text, which this side cannot read`);
-        next.set(slot[0], this.expand(slot[1]));
-      } else {
+      } else if (isItems<T, C>(slot[1])) {
         next.set(slot[0], slot[1]);
+      } else {
+        if (!expand) throw new Error(`list ${slot[0]} came in a compact form, which this side cannot read`);
+        next.set(slot[0], expand(slot[1]));
       }
     }
     this.held = next;
@@ -146,7 +160,7 @@ function planLists(plan: Plan): (readonly Entry[])[] {
   return lists;
 }
 
-export function encodePlan(plan: Plan, outbox: ListOutbox<Entry>): { plan: WirePlan; lists: ListSlot<Entry>[] } {
+export function encodePlan(plan: Plan, outbox: ListOutbox<Entry, string>): { plan: WirePlan; lists: ListSlot<Entry, string>[] } {
   const { slots, idOf } = outbox.pack(planLists(plan));
   const id = (list: readonly Entry[]) => idOf.get(list) as ListId;
   const roles: Partial<Record<ListRole, ListId>> = {};
@@ -162,7 +176,7 @@ export function encodePlan(plan: Plan, outbox: ListOutbox<Entry>): { plan: WireP
  * The plan back, its lists the very arrays received before wherever they did not change. (The
  * entries are plain strings and { address, label } objects, so the arrays may be shared freely.)
  */
-export function decodePlan(wire: WirePlan, slots: readonly ListSlot<Entry>[], inbox: ListInbox<Entry>): Plan {
+export function decodePlan(wire: WirePlan, slots: readonly ListSlot<Entry, string>[], inbox: ListInbox<Entry, string>): Plan {
   const list = inbox.unpack(slots);
   const roles: Plan['roles'] = {};
   for (const role of LIST_ROLES) {
@@ -175,6 +189,27 @@ export function decodePlan(wire: WirePlan, slots: readonly ListSlot<Entry>[], in
 
 // ---------------------------------------------------------------------------------------------
 // the rule set, worker → page
+
+/**
+ * A rule set's lists are mostly the plan's own lists as read (a group's 20,000 parsed entries).
+ * The page holds the plan those were read from, so such a list crosses as where it came from
+ * (resolvedListOrigin) and the page reads that list of its plan itself, with the same engine
+ * function, remembered per list: parsing 20,000 addresses costs the page less than copying
+ * 20,000 parsed entries (objects, bigints, strings) out of a message, which held its thread for
+ * 40–120 ms. Short lists, and lists made from others, cross whole.
+ */
+export function compactResolved(list: readonly AddressEntry[]): ListOrigin | undefined {
+  if (list.length < COMPACT_FROM) return undefined;
+  const origin = resolvedListOrigin(list);
+  if (origin) return origin;
+  // the entries of one family of a mixed list of the plan
+  const part = familyListOrigin(list);
+  const whole = part ? resolvedListOrigin(part.list) : undefined;
+  return part && whole ? { ...whole, family: part.family } : undefined;
+}
+
+/** Where a rule set's list comes from: one of the plan's lists as read, or the entries of one family of one. */
+export type ListOrigin = ResolvedListOrigin & { readonly family?: Family };
 
 type WireEndpoint = Omit<Endpoint, 'entries'> & { readonly entries: ListId };
 type WireRule = Omit<ExpandedRule, 'source' | 'destination'> & { readonly source: WireEndpoint; readonly destination: WireEndpoint };
@@ -196,7 +231,7 @@ function ruleSetLists(ruleSet: RuleSet): (readonly AddressEntry[])[] {
   return lists;
 }
 
-export function encodeRuleSet(ruleSet: RuleSet, outbox: ListOutbox<AddressEntry>): { ruleSet: WireRuleSet; lists: ListSlot<AddressEntry>[] } {
+export function encodeRuleSet(ruleSet: RuleSet, outbox: ListOutbox<AddressEntry, ListOrigin>): { ruleSet: WireRuleSet; lists: ListSlot<AddressEntry, ListOrigin>[] } {
   const { slots, idOf } = outbox.pack(ruleSetLists(ruleSet));
   const id = (list: readonly AddressEntry[]) => idOf.get(list) as ListId;
   const roles = Object.fromEntries(LIST_ROLES.map((role) => [role, id(ruleSet.roles[role])])) as Record<ListRole, ListId>;
@@ -214,8 +249,13 @@ export function encodeRuleSet(ruleSet: RuleSet, outbox: ListOutbox<AddressEntry>
   };
 }
 
-export function decodeRuleSet(wire: WireRuleSet, slots: readonly ListSlot<AddressEntry>[], inbox: ListInbox<AddressEntry>): RuleSet {
-  const list = inbox.unpack(slots);
+export function decodeRuleSet(wire: WireRuleSet, slots: readonly ListSlot<AddressEntry, ListOrigin>[], inbox: ListInbox<AddressEntry, ListOrigin>, plan: Plan): RuleSet {
+  const list = inbox.unpack(slots, (origin) => {
+    const entries = planListAt(plan, origin.base);
+    if (entries === undefined) throw new Error(`the rule set names ${origin.base}, which the plan does not have`);
+    const whole = resolvedList(entries, origin);
+    return origin.family === undefined ? whole : ofFamily(whole, origin.family);
+  });
   const roles = Object.fromEntries(LIST_ROLES.map((role) => [role, list(wire.roles[role])])) as Record<ListRole, readonly AddressEntry[]>;
   const group = (g: WireGroupRef): GroupRef => ({ ...g, entries: list(g.entries) });
   const endpoint = (e: WireEndpoint): Endpoint => ({ ...e, entries: list(e.entries) });
