@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { replaceToken, type RoleTextParse } from '../../store/roleText.ts';
 import { count, plural } from '../common/format.ts';
 import type { EditorSelection, LargeTextEditorApi, LargeTextEditorProps } from './LargeTextEditor.tsx';
@@ -113,11 +113,16 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
   const latest = useRef({ text, onChange });
   latest.current = { text, onChange };
   const currentValue = () => editorApi.current?.text() ?? areaRef.current?.value;
-  const giveTyped = () => {
-    if (typed.current === undefined) return;
+  /** Stop holding typing back (its timer too); whether any was held. */
+  const dropHeld = (): boolean => {
+    if (typed.current === undefined) return false;
     window.clearTimeout(typed.current);
     typed.current = undefined;
     setHolding(false);
+    return true;
+  };
+  const giveTyped = () => {
+    if (!dropHeld()) return;
     const value = currentValue();
     if (value !== undefined && value !== latest.current.text) latest.current.onChange(value);
   };
@@ -134,23 +139,20 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
       typed.current = window.setTimeout(giveTyped, TYPING_PAUSE_MS);
       return;
     }
-    if (typed.current !== undefined) {
-      window.clearTimeout(typed.current);
-      typed.current = undefined;
-      setHolding(false);
-    }
+    dropHeld();
     onChange(value);
+  };
+
+  // the app's undo (Ctrl+Z, Ctrl+Y) takes what was typed so far first, then undoes it
+  const onUndoKey = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) giveTyped();
   };
 
   useLayoutEffect(() => {
     const area = areaRef.current;
     if (area && area.value !== text) {
       // the store's text changed from elsewhere (undo, a plan opened): it replaces typing held back
-      if (typed.current !== undefined) {
-        window.clearTimeout(typed.current);
-        typed.current = undefined;
-        setHolding(false);
-      }
+      dropHeld();
       area.value = text;
     }
     // a textarea that takes over from the editor gets the caret the editor had
@@ -208,13 +210,7 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
     };
     const Editor = loadedEditor;
     box = (
-      // the app's undo (Ctrl+Z) takes what was typed so far first, then undoes it
-      <div
-        className="large-editor-frame"
-        onKeyDown={(e) => {
-          if ((e.ctrlKey || e.metaKey) && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) giveTyped();
-        }}
-      >
+      <div className="large-editor-frame" onKeyDown={onUndoKey}>
         {Editor ? (
           <Editor {...editorProps} />
         ) : (
@@ -252,10 +248,7 @@ export function EntryBox({ label, listName, text, parse, placeholder, onChange, 
           edited(next, 'insertFromPaste');
         }}
         onBlur={giveTyped}
-        // the app's undo (Ctrl+Z) takes what was typed so far first, then undoes it
-        onKeyDown={(e) => {
-          if ((e.ctrlKey || e.metaKey) && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) giveTyped();
-        }}
+        onKeyDown={onUndoKey}
       />
     );
   }
