@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandPlan } from './expand.ts';
+import { plainEntries } from './resolve.ts';
 import type { Plan } from './model/plan.ts';
 import type { Finding } from './model/rules.ts';
 import { parsePlan } from './model/schema.ts';
@@ -124,5 +125,31 @@ describe('resolvePlan: list lint and role overlaps', () => {
       'overlapping-entry deviceGroups[0].entries[2]: "10.9.0.0/16" overlaps "10.0.0.0/8" (deviceGroups[0].entries[0]) in DVC group "D"',
       'duplicate-entry deviceGroups[0].entries[1]: "192.0.2.1" is listed twice in DVC group "D" (also deviceGroups[0].entries[10])',
     ]);
+  });
+});
+
+describe('the entries of a role or a group', () => {
+  it('say where they are in the plan, and keep saying it as plain objects after a copy', () => {
+    const plan = v2({
+      nodes: [{ name: 'vault', role: 'PRD', addresses: ['192.0.2.1'] }],
+      roles: { LOG: ['192.0.2.10', { address: '2001:db8::5', label: 'collector' }] },
+      deviceGroups: [{ name: 'D', entries: ['10.0.0.1', '10.0.0.0/30', '2001:db8:1::/64'], services: ['prd-dvc-tcp-22'] }],
+    });
+    const rs = expandPlan(plan);
+    const log = rs.roles.LOG;
+    const devices = rs.deviceGroups[0]?.entries ?? [];
+    expect(log.map((e) => e.path)).toEqual(['roles.LOG[0]', 'roles.LOG[1]']);
+    expect(devices.map((e) => e.path)).toEqual(['deviceGroups[0].entries[0]', 'deviceGroups[0].entries[1]', 'deviceGroups[0].entries[2]']);
+    // what a structured clone or a spread copies: own properties, so the path must be one there
+    const copied = structuredClone(plainEntries(log));
+    expect(copied).toEqual([
+      { network: log[0]?.network, written: '192.0.2.10', path: 'roles.LOG[0]', owner: log[0]?.owner },
+      { network: log[1]?.network, written: '2001:db8::5', path: 'roles.LOG[1]', owner: log[1]?.owner, label: 'collector' },
+    ]);
+    expect(Object.keys(copied[1] ?? {}).sort()).toEqual(['label', 'network', 'owner', 'path', 'written']);
+    // a list of plain objects already (a node's addresses) is handed back as it is
+    const nodeEntries = [rs.allNodes[0]?.v4].filter((e) => e !== undefined);
+    expect(nodeEntries.map((e) => e.path)).toEqual(['nodes[0].addresses[0]']);
+    expect(plainEntries(nodeEntries)).toBe(nodeEntries);
   });
 });

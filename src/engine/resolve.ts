@@ -1,7 +1,7 @@
 import { entryLabel, portSpan, type CustomFlow, type Entry, type FlowSide, type Plan, type PortSpan } from './model/plan.ts';
 import { LIST_ROLES, isGroupRole, isNodeRole, type GroupRole, type ListRole } from './model/roles.ts';
 import type { AddressEntry, EntryOwner, Finding, GroupRef, PlanNodeRef } from './model/rules.ts';
-import { contains, familyBits, isHost, parseAddress, plainIpv4 } from './net/address.ts';
+import { contains, familyBits, isHost, parseAddress, plainIpv4, type Network } from './net/address.ts';
 import { plural, printable, quoted, uniqueSlugs } from './text.ts';
 
 /** At most this many findings of one kind per list are given one by one; the rest are counted. */
@@ -63,23 +63,73 @@ class Capped implements FindingSink {
 }
 
 /**
- * Parse one list of entries (a role, a group). Invalid entries and CIDRs with host bits are
- * errors that name the entry: they are never dropped or widened silently.
+ * An entry of a role's or a group's list, whose path (`deviceGroups[0].entries[12]`) is written
+ * out only when asked for: a finding, a tie in lintList's order, the page's Go to. A list of
+ * 5,000 addresses otherwise made 15,000 short strings that every export kept alive and the
+ * garbage collector copied, for nothing (a cold `fwplan export` of the peers' plan spent ~7 ms
+ * on them). Only resolve.ts makes these; they are AddressEntry in every other respect. A
+ * structured clone (the expansion worker's messages) keeps own data properties only: such lists
+ * cross as plainEntries.
  */
-function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink): AddressEntry[] {
+class ListedEntry implements AddressEntry {
+  declare readonly label?: string;
+  constructor(
+    readonly network: Network,
+    readonly written: string,
+    readonly owner: EntryOwner,
+    /** the list's path and "[" */
+    private readonly open: string,
+    private readonly index: number,
+    label: string | undefined,
+  ) {
+    if (label !== undefined && label !== '') this.label = label;
+  }
+
+  get path(): string {
+    return `${this.open}${this.index}]`;
+  }
+}
+
+/**
+ * The entries as plain objects, path included (as they were before ListedEntry), for whatever
+ * copies them property by property: a structured clone, a spread. The same array when none needs it.
+ */
+export function plainEntries(list: readonly AddressEntry[]): readonly AddressEntry[] {
+  let i = 0;
+  while (i < list.length && !(list[i] instanceof ListedEntry)) i++;
+  if (i === list.length) return list;
+  return list.map((e) =>
+    e instanceof ListedEntry
+      ? e.label !== undefined
+        ? { network: e.network, written: e.written, path: e.path, owner: e.owner, label: e.label }
+        : { network: e.network, written: e.written, path: e.path, owner: e.owner }
+      : e,
+  );
+}
+
+/**
+ * Parse one list of entries (a role, a group, a node's addresses). Invalid entries and CIDRs with
+ * host bits are errors that name the entry: they are never dropped or widened silently. `listed`:
+ * the entries are ListedEntry (a role's or a group's list), else plain objects.
+ */
+function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink, listed = false): AddressEntry[] {
   const out: AddressEntry[] = [];
   const open = `${base}[`;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry;
     const written = typeof entry === 'string' ? entry : entry.address;
-    const path = `${open}${i}]`;
     // the common case (a plain IPv4 address or network) without parseAddress's result object
     const plain = plainIpv4(written);
     if (plain !== undefined) {
       const label = typeof entry === 'string' ? undefined : entry.label;
-      out.push(label !== undefined && label !== '' ? { network: plain, written, path, owner, label } : { network: plain, written, path, owner });
+      if (listed) out.push(new ListedEntry(plain, written, owner, open, i, label));
+      else {
+        const path = `${open}${i}]`;
+        out.push(label !== undefined && label !== '' ? { network: plain, written, path, owner, label } : { network: plain, written, path, owner });
+      }
       continue;
     }
+    const path = `${open}${i}]`;
     const parsed = parseAddress(written);
     if (!parsed.ok) {
       capped.add(base, { code: 'invalid-entry', severity: 'error', path, message: `${quoted(written)} ${parsed.reason}` });
@@ -97,7 +147,8 @@ function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwn
       continue;
     }
     const label = entryLabel(entry);
-    out.push(label !== undefined && label !== '' ? { network: parsed.network, written, path, owner, label } : { network: parsed.network, written, path, owner });
+    if (listed) out.push(new ListedEntry(parsed.network, written, owner, open, i, label));
+    else out.push(label !== undefined && label !== '' ? { network: parsed.network, written, path, owner, label } : { network: parsed.network, written, path, owner });
   }
   return out;
 }
@@ -187,7 +238,7 @@ function listRecord(entries: readonly Entry[], base: string, owner: EntryOwner, 
   if (record === undefined) {
     const findings: Finding[] = [];
     const sink: FindingSink = { add: (_list, f) => findings.push(f) };
-    const resolved = resolveEntries(entries, base, owner, sink);
+    const resolved = resolveEntries(entries, base, owner, sink, true);
     lintList(resolved, base, what, sink);
     record = { entries: resolved, findings };
     origins.set(resolved, { base, owner, what });

@@ -124,25 +124,31 @@ export function renderNftables(input: RenderInput): RenderOutput {
     rows.forEach((row, i) => lines.push(`\t\t\t${row}${i < rows.length - 1 ? ',' : ''}`));
     lines.push('\t\t}', '\t}');
   }
+  // the rules are counted as they are written (countNftables reads the same number back from
+  // the text, which meant splitting a file of thousands of set elements once more)
+  let ruleCount = 0;
   for (const d of directions) {
     const local = d !== 'forward';
     const drops = dropsDirection(options, d);
     const tag = tags.get(d) ?? tagger(HOOK[d]);
-    lines.push(`\tchain ${HOOK[d]} {`, `\t\ttype filter hook ${HOOK[d]} priority filter; policy ${drops ? 'drop' : 'accept'};`);
+    const rules: string[] = [];
     if (drops) {
-      for (const f of input.openFamilies ?? []) lines.push(`\t\t${tag(`meta nfproto ipv${f} accept`, `no IPv${f} address of this node in the plan: left as it is`)}`);
-      lines.push(`\t\t${tag(`ct state ${BASELINE.accept.join(',')} accept`)}`, `\t\t${tag(`ct state ${BASELINE.drop.join(',')} drop`)}`);
-      if (local) lines.push(`\t\t${tag(`${d === 'in' ? 'iif' : 'oif'} lo accept`)}`);
-      lines.push(...icmpRules(local).map((l) => `\t\t${tag(l)}`));
+      for (const f of input.openFamilies ?? []) rules.push(tag(`meta nfproto ipv${f} accept`, `no IPv${f} address of this node in the plan: left as it is`));
+      rules.push(tag(`ct state ${BASELINE.accept.join(',')} accept`), tag(`ct state ${BASELINE.drop.join(',')} drop`));
+      if (local) rules.push(tag(`${d === 'in' ? 'iif' : 'oif'} lo accept`));
+      for (const l of icmpRules(local)) rules.push(tag(l));
     }
-    append(lines, (chains.get(d) ?? []).map((l) => `\t\t${l}`));
+    append(rules, chains.get(d) ?? []);
     const log = BASELINE.log;
-    if (drops) lines.push(`\t\t${tag(`limit rate ${log.perMinute}/minute burst ${log.burst} packets log prefix "${log.prefix} ${HOOK[d]}: "`)}`);
+    if (drops) rules.push(tag(`limit rate ${log.perMinute}/minute burst ${log.burst} packets log prefix "${log.prefix} ${HOOK[d]}: "`));
+    lines.push(`\tchain ${HOOK[d]} {`, `\t\ttype filter hook ${HOOK[d]} priority filter; policy ${drops ? 'drop' : 'accept'};`);
+    append(lines, rules.map((l) => `\t\t${l}`));
     lines.push('\t}');
+    ruleCount += rules.length;
   }
   lines.push('}', '');
   const body = lines.join('\n');
-  const header = ['#!/usr/sbin/nft -f', ...headerLines(input, 'nftables (nft -f), table inet fwplan', countNftables(body))];
+  const header = ['#!/usr/sbin/nft -f', ...headerLines(input, 'nftables (nft -f), table inet fwplan', ruleCount)];
   return { text: `${header.join('\n')}\n${body}`, findings: [] };
 }
 

@@ -37,6 +37,21 @@ function toggled(p: Plan, ruleId = 'prd-dvc-tcp-22'): Plan {
  * A client and a host joined as the page and the worker are: every message structured-cloned (as
  * postMessage does), requests queued until the "worker" runs, answers handed back on `deliver`.
  */
+/**
+ * An entry of one of the plan's lists writes its path when asked (resolve.ts); one that crossed a
+ * message whole carries it as a property. Equal when their network, text, path, owner and label are.
+ */
+function isAddressEntry(x: unknown): x is AddressEntry {
+  return typeof x === 'object' && x !== null && 'network' in x && 'written' in x && 'owner' in x;
+}
+expect.addEqualityTesters([
+  function sameEntry(a: unknown, b: unknown, testers) {
+    if (!isAddressEntry(a) || !isAddressEntry(b)) return undefined;
+    const fields = (e: AddressEntry) => [e.network, e.written, e.path, e.owner, e.label];
+    return this.equals(fields(a), fields(b), testers);
+  },
+]);
+
 function connect() {
   const host = new ExpansionHost();
   const inbox: WorkerRequest[] = [];
@@ -178,6 +193,13 @@ describe('the expansion worker protocol', () => {
     const got = c.taken[0]?.ruleSet;
     expect(got).toEqual(expandPlan(mixed, { today: TODAY }));
     expect(got?.rules.some((r) => r.destination.entries.length >= 2000 && r.family === 4)).toBe(true);
+    // the two IPv6 entries crossed whole and still say where they are in the plan (the table's Go to)
+    const n = mixed.deviceGroups[0]?.entries.indexOf('2001:db8:77::1') ?? -1;
+    const v6 = got?.rules.find((r) => r.family === 6 && r.destination.entries.some((e) => e.written === '2001:db8:77::2'))?.destination.entries;
+    expect(v6?.filter((e) => e.written.startsWith('2001:db8:77::')).map((e) => [e.written, e.path])).toEqual([
+      ['2001:db8:77::1', `deviceGroups[0].entries[${n}]`],
+      ['2001:db8:77::2', `deviceGroups[0].entries[${n + 1}]`],
+    ]);
   });
 
   it('a service toggle sends no address either way, and the page keeps the lists it has', () => {

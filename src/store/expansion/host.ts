@@ -1,4 +1,4 @@
-import { expandPlan, type AddressEntry, type Entry, type Plan, type RuleSet } from '../../engine/index.ts';
+import { expandPlan, plainEntries, type AddressEntry, type Entry, type Plan, type RuleSet } from '../../engine/index.ts';
 import { exportPreview } from './exportPreview.ts';
 import type { ExportRequest, WorkerAnswer, WorkerRequest } from './protocol.ts';
 import { ListInbox, ListOutbox, compactResolved, decodePlan, encodeRuleSet, expandEntries, type ListOrigin } from './wire.ts';
@@ -20,7 +20,7 @@ function message(e: unknown): string {
  */
 export class ExpansionHost {
   private readonly planLists = new ListInbox<Entry, string>(expandEntries);
-  private readonly ruleSetLists = new ListOutbox<AddressEntry, ListOrigin>(compactResolved);
+  private readonly ruleSetLists = new ListOutbox<AddressEntry, ListOrigin>(compactResolved, plainEntries);
   private latest: { id: number; plan: Plan; today: string; answer: boolean } | undefined;
   private expanded: { id: number; ruleSet: RuleSet } | undefined;
   private exportWanted: ExportRequest | undefined;

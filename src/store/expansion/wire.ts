@@ -45,8 +45,14 @@ export class ListOutbox<T, C = never> {
   private held = new Map<readonly T[], ListId>();
   private next = 1;
 
-  /** @param compact a compact form of a list, where there is one (the receiver's `expand` reads it back) */
-  constructor(private readonly compact?: (list: readonly T[]) => C | undefined) {}
+  /**
+   * @param compact a compact form of a list, where there is one (the receiver's `expand` reads it back)
+   * @param whole the items of a list that crosses whole, as a structured clone can copy them
+   */
+  constructor(
+    private readonly compact?: (list: readonly T[]) => C | undefined,
+    private readonly whole: (list: readonly T[]) => readonly T[] = (list) => list,
+  ) {}
 
   /** The slots of one message that uses `lists` (in any order, repeats allowed) and their ids. */
   pack(lists: Iterable<readonly T[]>): { slots: ListSlot<T, C>[]; idOf: Map<readonly T[], ListId> } {
@@ -60,7 +66,7 @@ export class ListOutbox<T, C = never> {
       if (known !== undefined) slots.push(id);
       else {
         const compact = this.compact?.(list);
-        slots.push(compact !== undefined ? [id, compact] : [id, list]);
+        slots.push(compact !== undefined ? [id, compact] : [id, this.whole(list)]);
       }
     }
     // the receiver now holds exactly these
@@ -196,7 +202,8 @@ export function decodePlan(wire: WirePlan, slots: readonly ListSlot<Entry, strin
  * (resolvedListOrigin) and the page reads that list of its plan itself, with the same engine
  * function, remembered per list: parsing 20,000 addresses costs the page less than copying
  * 20,000 parsed entries (objects, bigints, strings) out of a message, which held its thread for
- * 40–120 ms. Short lists, and lists made from others, cross whole.
+ * 40–120 ms. Short lists, and lists made from others, cross whole, as plainEntries (an entry of
+ * a plan's list makes its path when asked, which a structured clone would not copy).
  */
 export function compactResolved(list: readonly AddressEntry[]): ListOrigin | undefined {
   if (list.length < COMPACT_FROM) return undefined;
