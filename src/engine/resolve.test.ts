@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandPlan } from './expand.ts';
-import { plainEntries } from './resolve.ts';
+import { plainEntries, resolvedList } from './resolve.ts';
 import type { Plan } from './model/plan.ts';
-import type { Finding } from './model/rules.ts';
+import type { AddressEntry, Finding } from './model/rules.ts';
 import { parsePlan } from './model/schema.ts';
 import { contains, isHost, parseAddress, type Network } from './net/address.ts';
 import { quoted } from './text.ts';
@@ -151,5 +151,31 @@ describe('the entries of a role or a group', () => {
     const nodeEntries = [rs.allNodes[0]?.v4].filter((e) => e !== undefined);
     expect(nodeEntries.map((e) => e.path)).toEqual(['nodes[0].addresses[0]']);
     expect(plainEntries(nodeEntries)).toBe(nodeEntries);
+  });
+});
+
+describe('resolvedList with what the caller has read already', () => {
+  const anyEntry = fc.oneof(
+    v4Entry,
+    v6Entry,
+    fc.constantFrom('10.0.0.1/8', 'not an address', '300.1.1.1', '2001:db8::1/32', ''),
+    fc.record({ address: v4Entry, label: fc.constantFrom('a', 'web server') }),
+  );
+  it('gives what it gives without, whether each hint is there, missing or for another text', () => {
+    fc.assert(
+      fc.property(fc.array(anyEntry, { maxLength: 20 }), fc.array(fc.constantFrom('read', 'none', 'other'), { maxLength: 20 }), (entries, kinds) => {
+        const origin = { base: 'deviceGroups[0].entries', owner: { kind: 'group', role: 'DVC', group: 'D' }, what: 'DVC group "D"' } as const;
+        const hints = entries.map((e, i) => {
+          const written = typeof e === 'string' ? e : e.address;
+          const kind = kinds[i] ?? 'read';
+          const p = parseAddress(kind === 'other' ? '192.0.2.77' : written);
+          // a hint for another text must not be taken for this entry
+          return { written: kind === 'other' ? '192.0.2.77' : written, ...(kind !== 'none' && p.ok && !p.hostBitsSet ? { network: p.network } : {}) };
+        });
+        const fields = (list: readonly AddressEntry[]) => list.map((e) => [e.network, e.written, e.path, e.owner, e.label]);
+        expect(fields(resolvedList([...entries], origin, hints))).toEqual(fields(resolvedList([...entries], origin)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

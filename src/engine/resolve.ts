@@ -112,14 +112,24 @@ export function plainEntries(list: readonly AddressEntry[]): readonly AddressEnt
  * host bits are errors that name the entry: they are never dropped or widened silently. `listed`:
  * the entries are ListedEntry (a role's or a group's list), else plain objects.
  */
-function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink, listed = false): AddressEntry[] {
+/**
+ * What a caller has already read of a list, index by index: where `network` is set, it is what
+ * parseAddress gives for `written` (valid, no host bits), and resolveEntries takes it instead of
+ * reading the entry again when the entry's text is that `written`. The page's box reading
+ * (parseRoleText's tokens) is one.
+ */
+export type ParsedEntries = readonly { readonly written: string; readonly network?: Network }[];
+
+function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink, listed = false, known?: ParsedEntries): AddressEntry[] {
   const out: AddressEntry[] = [];
   const open = `${base}[`;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry;
     const written = typeof entry === 'string' ? entry : entry.address;
-    // the common case (a plain IPv4 address or network) without parseAddress's result object
-    const plain = plainIpv4(written);
+    // the common case (a plain IPv4 address or network) without parseAddress's result object,
+    // or an entry the caller has read already
+    const read = known?.[i];
+    const plain = read !== undefined && read.written === written && read.network !== undefined ? read.network : plainIpv4(written);
     if (plain !== undefined) {
       const label = typeof entry === 'string' ? undefined : entry.label;
       if (listed) out.push(new ListedEntry(plain, written, owner, open, i, label));
@@ -231,14 +241,14 @@ interface ListRecord {
  */
 const listRecords = new WeakMap<readonly Entry[], Map<string, ListRecord>>();
 
-function listRecord(entries: readonly Entry[], base: string, owner: EntryOwner, what: string): ListRecord {
+function listRecord(entries: readonly Entry[], base: string, owner: EntryOwner, what: string, parsed?: ParsedEntries): ListRecord {
   const key = `${base}\u0000${what}\u0000${JSON.stringify(owner)}`;
   let records = listRecords.get(entries);
   let record = records?.get(key);
   if (record === undefined) {
     const findings: Finding[] = [];
     const sink: FindingSink = { add: (_list, f) => findings.push(f) };
-    const resolved = resolveEntries(entries, base, owner, sink, true);
+    const resolved = resolveEntries(entries, base, owner, sink, true, parsed);
     lintList(resolved, base, what, sink);
     record = { entries: resolved, findings };
     origins.set(resolved, { base, owner, what });
@@ -284,9 +294,13 @@ export function planListAt(plan: Plan, base: string): readonly Entry[] | undefin
   return undefined;
 }
 
-/** The entries of one of the plan's lists as resolvePlan reads them: equal to the rule set's, remembered per list as there. */
-export function resolvedList(entries: readonly Entry[], origin: ResolvedListOrigin): AddressEntry[] {
-  return listRecord(entries, origin.base, origin.owner, origin.what).entries;
+/**
+ * The entries of one of the plan's lists as resolvePlan reads them: equal to the rule set's,
+ * remembered per list as there. `parsed`: what the caller has already read of the list (see
+ * ParsedEntries), so that 20,000 addresses are not read a second time.
+ */
+export function resolvedList(entries: readonly Entry[], origin: ResolvedListOrigin, parsed?: ParsedEntries): AddressEntry[] {
+  return listRecord(entries, origin.base, origin.owner, origin.what, parsed).entries;
 }
 
 function resolveNodes(plan: Plan, findings: Finding[], capped: Capped): PlanNodeRef[] {

@@ -1,4 +1,4 @@
-import type { Entry } from '../engine/index.ts';
+import type { Entry, ParsedEntries } from '../engine/index.ts';
 
 /**
  * Entry lists whose text is known: the plan's list of a box in which every line is one address is
@@ -15,4 +15,21 @@ export function rememberEntryText(list: readonly Entry[], text: string): void {
 
 export function entryTextOf(list: readonly Entry[]): string | undefined {
   return known.get(list);
+}
+
+/**
+ * Entry lists the page has already read, address by address: the plan's list of a box and the
+ * box's tokens, index for index (parseRoleText's tokens; a valid entry carries its network). When
+ * the worker's rule set names such a list, the page rebuilds its entries from these (see
+ * decodeRuleSet in ./expansion/wire.ts) instead of reading 20,000 addresses a second time.
+ */
+const parsedLists = new WeakMap<readonly Entry[], ParsedEntries>();
+
+/** `parsed[i]` must be the reading of `list[i]` (planEntries makes both from the same tokens). */
+export function rememberParsed(list: readonly Entry[], parsed: ParsedEntries): void {
+  parsedLists.set(list, parsed);
+}
+
+export function parsedOf(list: readonly Entry[]): ParsedEntries | undefined {
+  return parsedLists.get(list);
 }

@@ -1,5 +1,5 @@
 import { LIMITS, parseAddress, type Entry, type Network, type ParseResult } from '../engine/index.ts';
-import { rememberEntryText } from './entryText.ts';
+import { rememberEntryText, rememberParsed } from './entryText.ts';
 
 /** One piece of a role's text box, with where it sits in the text: an entry of the plan, valid or not. */
 export interface TextToken {
@@ -143,12 +143,10 @@ export function parseRoleText(text: string): RoleTextParse {
 
 /** The plan's entries for a role's text: every token, as written, with its label. */
 export function planEntries(parse: RoleTextParse): Entry[] {
-  if (parse.plainText !== undefined) {
-    const entries = parse.tokens.map((t) => t.written);
-    rememberEntryText(entries, parse.plainText);
-    return entries;
-  }
-  return parse.tokens.map((t) => (t.label !== undefined ? { address: t.written, label: t.label } : t.written));
+  const entries = parse.plainText !== undefined ? parse.tokens.map((t) => t.written) : parse.tokens.map((t) => (t.label !== undefined ? { address: t.written, label: t.label } : t.written));
+  if (parse.plainText !== undefined) rememberEntryText(entries, parse.plainText);
+  rememberParsed(entries, parse.tokens);
+  return entries;
 }
 
 /** A role's text box content for entries that came from a plan file (one entry a line). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GATEWAY, catalogRule, emptyPlan, expandPlan, withRuleOn, type AddressEntry, type Entry, type Plan, type RenderOptions, type ResolvedListOrigin } from '../../engine/index.ts';
+import { parseRoleText, planEntries } from '../roleText.ts';
 import { ExpansionClient, optionsKey, type Expanded } from './client.ts';
 import { exportPreview, utf8Bytes } from './exportPreview.ts';
 import { ExpansionHost } from './host.ts';
@@ -200,6 +201,25 @@ describe('the expansion worker protocol', () => {
       ['2001:db8:77::1', `deviceGroups[0].entries[${n}]`],
       ['2001:db8:77::2', `deviceGroups[0].entries[${n + 1}]`],
     ]);
+  });
+
+  it("a list the page read from a box is rebuilt from that reading: each network is the one the box's parse made", () => {
+    const c = connect();
+    const p = plan(2000);
+    const text = [...Array.from({ length: 2000 }, (_, i) => `10.21.${i >> 8}.${i & 255}`), 'not-an-address', '2001:db8:21::1 # a label'].join('\n');
+    const parse = parseRoleText(text);
+    const entries = planEntries(parse);
+    const boxed: Plan = { ...p, deviceGroups: p.deviceGroups.map((g, i) => (i === 0 ? { ...g, entries } : g)) };
+    c.client.send(boxed, true);
+    const answers = c.run();
+    expect(listsByOrigin(answers.find((a) => a.kind === 'expanded'))).toContain('deviceGroups[0].entries');
+    c.deliver(answers);
+    const got = c.taken[0]?.ruleSet.deviceGroups[0]?.entries ?? [];
+    expect(got).toHaveLength(2001);
+    // the very network objects of the box's tokens: nothing was parsed twice on the page
+    const read = parse.tokens.map((t) => ('network' in t ? t.network : undefined));
+    for (let i = 0; i < got.length; i++) expect(got[i]?.network).toBe(read[i >= 2000 ? i + 1 : i]);
+    expect(c.taken[0]?.ruleSet).toEqual(expandPlan(boxed, { today: TODAY }));
   });
 
   it('a service toggle sends no address either way, and the page keeps the lists it has', () => {

@@ -17,7 +17,7 @@ import {
   type PlanGroup,
   type RuleSet,
 } from '../../engine/index.ts';
-import { entryTextOf } from '../entryText.ts';
+import { entryTextOf, parsedOf } from '../entryText.ts';
 
 /**
  * What crosses between the page and the expansion worker, and how the large parts cross only once.
@@ -260,7 +260,8 @@ export function decodeRuleSet(wire: WireRuleSet, slots: readonly ListSlot<Addres
   const list = inbox.unpack(slots, (origin) => {
     const entries = planListAt(plan, origin.base);
     if (entries === undefined) throw new Error(`the rule set names ${origin.base}, which the plan does not have`);
-    const whole = resolvedList(entries, origin);
+    // the page has read most of these lists itself (a box it parsed): their networks are taken as read
+    const whole = resolvedList(entries, origin, parsedOf(entries));
     return origin.family === undefined ? whole : ofFamily(whole, origin.family);
   });
   const roles = Object.fromEntries(LIST_ROLES.map((role) => [role, list(wire.roles[role])])) as Record<ListRole, readonly AddressEntry[]>;
