@@ -117,3 +117,21 @@ test('axe finds no serious or critical violation with a large editor on the page
   expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   expect(result.passes.length).toBeGreaterThan(15);
 });
+
+test('the large editor is run once while the page is idle, out of sight, and leaves nothing behind', async ({ page }) => {
+  const { group } = await newPlan(page);
+  await group.input.click();
+  // src/ui/roles/LargeTextEditor.tsx warmUp: its User Timing entry says it ran and is done
+  await page.waitForFunction(() => performance.getEntriesByName('fwplan: large editor warm-up').length === 1, undefined, { timeout: 15_000 });
+  expect(await page.locator('.cm-editor').count()).toBe(0);
+  expect(await page.evaluate(() => document.body.lastElementChild?.getAttribute('aria-hidden'))).not.toBe('true');
+  // the box the user was in still has the focus, and takes typing as before
+  await expect(group.input).toBeFocused();
+  await page.keyboard.type('10.99.0.1');
+  await group.expectCount(1);
+  // and a large paste afterwards opens the editor as ever
+  await group.paste(DEVICES.join('\n'));
+  expect(await group.isLargeEditor()).toBe(true);
+  await group.expectCount(DEVICES.length);
+  expect(await page.locator('.cm-editor').count()).toBe(1);
+});

@@ -52,6 +52,9 @@ function preloadEditor(): void {
   editorRequested = true;
   void loadEditor().then((m) => {
     loadedEditor = m.default;
+    // run the editor's code once while nothing happens, so that the first large paste does not
+    // pay for running it cold (see warmUp); browsers without idle callbacks skip this
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => m.warmUp(), { timeout: 5000 });
   });
 }
 const LazyEditor = lazy(loadEditor);

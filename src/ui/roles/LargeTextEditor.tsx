@@ -1,6 +1,6 @@
-import { Annotation, EditorState, Text, type Transaction } from '@codemirror/state';
+import { Annotation, EditorState, Text, type Extension, type Transaction } from '@codemirror/state';
 import { standardKeymap } from '@codemirror/commands';
-import { EditorView, keymap, placeholder as placeholderText } from '@codemirror/view';
+import { EditorView, keymap, placeholder as placeholderText, type ViewUpdate } from '@codemirror/view';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 
 /**
@@ -62,6 +62,70 @@ function atOnce(tr: Transaction): boolean {
   return tr.isUserEvent('input.paste') || tr.isUserEvent('input.drop') || tr.isUserEvent('delete.cut') || tr.isUserEvent('delete.selection') || tr.isUserEvent('input.complete');
 }
 
+/** The editor's behaviour: `edited` hears of the user's changes (not the store's), `blurred` of leaving the box. */
+function editorExtensions(placeholder: string, labelledBy: string, edited: (u: ViewUpdate) => void, blurred: () => void): Extension[] {
+  return [
+    EditorView.lineWrapping,
+    // cursor motion, deletion, Enter, select all; no Tab binding (Tab leaves the box), no history
+    keymap.of(standardKeymap),
+    placeholderText(placeholder),
+    EditorView.contentAttributes.of({
+      'aria-labelledby': labelledBy,
+      // focusable by Tab like the textarea it replaces (and so its scrolling region is reachable)
+      tabindex: '0',
+      spellcheck: 'false',
+      autocapitalize: 'off',
+      autocorrect: 'off',
+      translate: 'no',
+    }),
+    EditorView.updateListener.of((u) => {
+      if (!u.docChanged) return;
+      if (u.transactions.some((tr) => tr.annotation(fromStore) === true)) return;
+      edited(u);
+    }),
+    EditorView.domEventHandlers({ blur: blurred }),
+  ];
+}
+
+/** The User Timing entry warmUp leaves when it is done. */
+export const WARM_UP_MEASURE = 'fwplan: large editor warm-up';
+
+/** Lines of the warm-up's document: as many as a large paste. */
+const WARM_UP_LINES = 20_000;
+
+/**
+ * Runs an editor once, out of sight and out of the accessibility tree, on a document of 20,000
+ * addresses with a keystroke at its end, and removes it after its first frame. The page's first
+ * editor otherwise runs CodeMirror's code cold (compiled on first call, not optimised yet), and
+ * that first editor is the one a large paste opens, inside the paste. EntryBox calls this once,
+ * when the page is idle.
+ */
+export function warmUp(): void {
+  const started = performance.now();
+  const host = document.createElement('div');
+  host.setAttribute('aria-hidden', 'true');
+  host.inert = true;
+  host.style.cssText = 'position:fixed;left:-10000px;top:0;width:30em;height:20em;overflow:hidden;visibility:hidden;contain:strict';
+  document.body.append(host);
+  const text = Array.from({ length: WARM_UP_LINES }, (_, i) => `198.51.${(i >> 8) & 255}.${i & 255}`).join('\n');
+  const end = text.length;
+  const view = new EditorView({
+    parent: host,
+    scrollTo: EditorView.scrollIntoView(end, { y: 'center' }),
+    state: EditorState.create({ doc: docOf(text), selection: { anchor: end }, extensions: editorExtensions('', '', (u) => void u.state.doc.length, () => undefined) }),
+  });
+  view.dispatch({ changes: { from: end, insert: '\n' }, selection: { anchor: end + 1 }, userEvent: 'input.type' });
+  // the editor measures and draws in the next frame: let it, then go
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      view.destroy();
+      host.remove();
+      // for the curious (devtools' Performance panel) and the e2e test that holds it to leaving no trace
+      performance.measure(WARM_UP_MEASURE, { start: started });
+    }),
+  );
+}
+
 export default function LargeTextEditor(props: LargeTextEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -77,36 +141,22 @@ export default function LargeTextEditor(props: LargeTextEditorProps) {
     const p = latest.current;
     const editor = new EditorView({
       parent,
+      // the caret's line in view from the first layout: scrolling there afterwards drew the
+      // document's first lines first and then the lines at the caret (after a paste, the end)
+      ...(p.initialSelection ? { scrollTo: EditorView.scrollIntoView(p.initialSelection.head, { y: 'center' }) } : {}),
       state: EditorState.create({
         doc: docOf(p.text),
         ...(p.initialSelection ? { selection: p.initialSelection } : {}),
-        extensions: [
-          EditorView.lineWrapping,
-          // cursor motion, deletion, Enter, select all; no Tab binding (Tab leaves the box), no history
-          keymap.of(standardKeymap),
-          placeholderText(p.placeholder),
-          EditorView.contentAttributes.of({
-            'aria-labelledby': p.labelledBy,
-            // focusable by Tab like the textarea it replaces (and so its scrolling region is reachable)
-            tabindex: '0',
-            spellcheck: 'false',
-            autocapitalize: 'off',
-            autocorrect: 'off',
-            translate: 'no',
-          }),
-          EditorView.updateListener.of((u) => {
-            if (!u.docChanged) return;
-            if (u.transactions.some((tr) => tr.annotation(fromStore) === true)) return;
+        extensions: editorExtensions(
+          p.placeholder,
+          p.labelledBy,
+          (u) => {
             const text = u.state.doc.toString();
             synced.current = text;
             latest.current.onEdit(text, u.transactions.some(atOnce));
-          }),
-          EditorView.domEventHandlers({
-            blur: () => {
-              latest.current.onBlur();
-            },
-          }),
-        ],
+          },
+          () => latest.current.onBlur(),
+        ),
       }),
     });
     view.current = editor;
@@ -115,10 +165,7 @@ export default function LargeTextEditor(props: LargeTextEditorProps) {
       selection: () => ({ anchor: editor.state.selection.main.anchor, head: editor.state.selection.main.head }),
       hasFocus: () => editor.hasFocus,
     };
-    if (p.initialSelection) {
-      editor.focus();
-      editor.dispatch({ effects: EditorView.scrollIntoView(p.initialSelection.head, { y: 'center' }) });
-    }
+    if (p.initialSelection) editor.focus();
     return () => {
       p.api.current = undefined;
       editor.destroy();
