@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { replaceToken, type RoleTextParse } from '../../store/roleText.ts';
+import { parseRoleText, replaceToken, type RoleTextParse } from '../../store/roleText.ts';
 import { count, plural } from '../common/format.ts';
 import type { EditorSelection, LargeTextEditorApi, LargeTextEditorProps } from './LargeTextEditor.tsx';
 
@@ -52,12 +52,25 @@ function preloadEditor(): void {
   editorRequested = true;
   void loadEditor().then((m) => {
     loadedEditor = m.default;
-    // run the editor's code once while nothing happens, so that the first large paste does not
-    // pay for running it cold (see warmUp); browsers without idle callbacks skip this
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => m.warmUp(), { timeout: 5000 });
+    // Run the code of a large paste once while nothing happens, so that the first one does not
+    // pay for running it cold: reading the box (parseRoleText, which also reads the addresses of
+    // the worker's answer), then the editor (see warmUp); each in an idle moment of its own.
+    // Browsers without idle callbacks skip this.
+    if (typeof requestIdleCallback !== 'function') return;
+    requestIdleCallback(
+      () => {
+        const text = Array.from({ length: WARM_UP_LINES }, (_, i) => `198.51.${(i >> 8) & 255}.${i & 255}`).join('\n');
+        parseRoleText(text);
+        requestIdleCallback(() => m.warmUp(text), { timeout: 5000 });
+      },
+      { timeout: 5000 },
+    );
   });
 }
 const LazyEditor = lazy(loadEditor);
+
+/** Lines of the warm-up's text: as many addresses as a large paste. */
+const WARM_UP_LINES = 20_000;
 
 interface Props {
   /** the label of the text box, and the name its problem list is called by: "PRD addresses" */

@@ -90,24 +90,20 @@ function editorExtensions(placeholder: string, labelledBy: string, edited: (u: V
 /** The User Timing entry warmUp leaves when it is done. */
 export const WARM_UP_MEASURE = 'fwplan: large editor warm-up';
 
-/** Lines of the warm-up's document: as many as a large paste. */
-const WARM_UP_LINES = 20_000;
-
 /**
- * Runs an editor once, out of sight and out of the accessibility tree, on a document of 20,000
- * addresses with a keystroke at its end, and removes it after its first frame. The page's first
+ * Runs an editor once, out of sight and out of the accessibility tree, on `text` (EntryBox gives
+ * 20,000 addresses) with a keystroke at its end, and removes it after its first frame. The page's first
  * editor otherwise runs CodeMirror's code cold (compiled on first call, not optimised yet), and
  * that first editor is the one a large paste opens, inside the paste. EntryBox calls this once,
  * when the page is idle.
  */
-export function warmUp(): void {
+export function warmUp(text: string): void {
   const started = performance.now();
   const host = document.createElement('div');
   host.setAttribute('aria-hidden', 'true');
   host.inert = true;
   host.style.cssText = 'position:fixed;left:-10000px;top:0;width:30em;height:20em;overflow:hidden;visibility:hidden;contain:strict';
   document.body.append(host);
-  const text = Array.from({ length: WARM_UP_LINES }, (_, i) => `198.51.${(i >> 8) & 255}.${i & 255}`).join('\n');
   const end = text.length;
   const view = new EditorView({
     parent: host,
