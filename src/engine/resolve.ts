@@ -98,20 +98,9 @@ export function plainEntries(list: readonly AddressEntry[]): readonly AddressEnt
   let i = 0;
   while (i < list.length && !(list[i] instanceof ListedEntry)) i++;
   if (i === list.length) return list;
-  return list.map((e) =>
-    e instanceof ListedEntry
-      ? e.label !== undefined
-        ? { network: e.network, written: e.written, path: e.path, owner: e.owner, label: e.label }
-        : { network: e.network, written: e.written, path: e.path, owner: e.owner }
-      : e,
-  );
+  return list.map((e) => (e instanceof ListedEntry ? plainEntry(e.network, e.written, e.path, e.owner, e.label) : e));
 }
 
-/**
- * Parse one list of entries (a role, a group, a node's addresses). Invalid entries and CIDRs with
- * host bits are errors that name the entry: they are never dropped or widened silently. `listed`:
- * the entries are ListedEntry (a role's or a group's list), else plain objects.
- */
 /**
  * What a caller has already read of a list, index by index: where `network` is set, it is what
  * parseAddress gives for `written` (valid, no host bits), and resolveEntries takes it instead of
@@ -120,6 +109,17 @@ export function plainEntries(list: readonly AddressEntry[]): readonly AddressEnt
  */
 export type ParsedEntries = readonly { readonly written: string; readonly network?: Network }[];
 
+/** An entry as a plain object, its path a property; the label only where there is one. */
+function plainEntry(network: Network, written: string, path: string, owner: EntryOwner, label: string | undefined): AddressEntry {
+  return label !== undefined && label !== '' ? { network, written, path, owner, label } : { network, written, path, owner };
+}
+
+/**
+ * Parse one list of entries (a role, a group, a node's addresses). Invalid entries and CIDRs with
+ * host bits are errors that name the entry: they are never dropped or widened silently. `listed`:
+ * the entries are ListedEntry (a role's or a group's list), else plain objects. `known`: what the
+ * caller has read of them already.
+ */
 function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwner, capped: FindingSink, listed = false, known?: ParsedEntries): AddressEntry[] {
   const out: AddressEntry[] = [];
   const open = `${base}[`;
@@ -132,11 +132,7 @@ function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwn
     const plain = read !== undefined && read.written === written && read.network !== undefined ? read.network : plainIpv4(written);
     if (plain !== undefined) {
       const label = typeof entry === 'string' ? undefined : entry.label;
-      if (listed) out.push(new ListedEntry(plain, written, owner, open, i, label));
-      else {
-        const path = `${open}${i}]`;
-        out.push(label !== undefined && label !== '' ? { network: plain, written, path, owner, label } : { network: plain, written, path, owner });
-      }
+      out.push(listed ? new ListedEntry(plain, written, owner, open, i, label) : plainEntry(plain, written, `${open}${i}]`, owner, label));
       continue;
     }
     const path = `${open}${i}]`;
@@ -157,8 +153,7 @@ function resolveEntries(entries: readonly Entry[], base: string, owner: EntryOwn
       continue;
     }
     const label = entryLabel(entry);
-    if (listed) out.push(new ListedEntry(parsed.network, written, owner, open, i, label));
-    else out.push(label !== undefined && label !== '' ? { network: parsed.network, written, path, owner, label } : { network: parsed.network, written, path, owner });
+    out.push(listed ? new ListedEntry(parsed.network, written, owner, open, i, label) : plainEntry(parsed.network, written, path, owner, label));
   }
   return out;
 }

@@ -143,8 +143,13 @@ export function parseRoleText(text: string): RoleTextParse {
 
 /** The plan's entries for a role's text: every token, as written, with its label. */
 export function planEntries(parse: RoleTextParse): Entry[] {
-  const entries = parse.plainText !== undefined ? parse.tokens.map((t) => t.written) : parse.tokens.map((t) => (t.label !== undefined ? { address: t.written, label: t.label } : t.written));
-  if (parse.plainText !== undefined) rememberEntryText(entries, parse.plainText);
+  let entries: Entry[];
+  if (parse.plainText !== undefined) {
+    entries = parse.tokens.map((t) => t.written);
+    rememberEntryText(entries, parse.plainText);
+  } else {
+    entries = parse.tokens.map((t) => (t.label !== undefined ? { address: t.written, label: t.label } : t.written));
+  }
   rememberParsed(entries, parse.tokens);
   return entries;
 }

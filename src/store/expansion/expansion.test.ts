@@ -35,10 +35,6 @@ function toggled(p: Plan, ruleId = 'prd-dvc-tcp-22'): Plan {
 }
 
 /**
- * A client and a host joined as the page and the worker are: every message structured-cloned (as
- * postMessage does), requests queued until the "worker" runs, answers handed back on `deliver`.
- */
-/**
  * An entry of one of the plan's lists writes its path when asked (resolve.ts); one that crossed a
  * message whole carries it as a property. Equal when their network, text, path, owner and label are.
  */
@@ -53,6 +49,10 @@ expect.addEqualityTesters([
   },
 ]);
 
+/**
+ * A client and a host joined as the page and the worker are: every message structured-cloned (as
+ * postMessage does), requests queued until the "worker" runs, answers handed back on `deliver`.
+ */
 function connect() {
   const host = new ExpansionHost();
   const inbox: WorkerRequest[] = [];

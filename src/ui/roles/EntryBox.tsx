@@ -47,6 +47,8 @@ function rowsFor(text: string): number {
 const loadEditor = () => import('./LargeTextEditor.tsx');
 let loadedEditor: ((props: LargeTextEditorProps) => ReactNode) | undefined;
 let editorRequested = false;
+/** Lines of the warm-up's text (see preloadEditor): as many addresses as a large paste. */
+const WARM_UP_LINES = 20_000;
 function preloadEditor(): void {
   if (editorRequested) return;
   editorRequested = true;
@@ -68,9 +70,6 @@ function preloadEditor(): void {
   });
 }
 const LazyEditor = lazy(loadEditor);
-
-/** Lines of the warm-up's text: as many addresses as a large paste. */
-const WARM_UP_LINES = 20_000;
 
 interface Props {
   /** the label of the text box, and the name its problem list is called by: "PRD addresses" */
