@@ -64,12 +64,7 @@ gatedDescribe('fwplan audit against what a kernel has loaded', enforcementGate([
     lab = await Lab.create('audcmd', []);
   }, 60_000);
   afterAll(async () => {
-    const prefix = lab?.prefix;
-    await lab?.destroy();
-    if (prefix !== undefined) {
-      const left = await Lab.existing(prefix);
-      if (left.length > 0) throw new Error(`namespaces left behind: ${left.join(', ')}`);
-    }
+    await lab?.destroyChecked();
   }, 60_000);
 
   async function loaded(loads: readonly [LoadFormat, string][], change?: (l: Lab) => Promise<void>): Promise<ReadBack> {

@@ -155,12 +155,7 @@ gatedDescribe('audit: the evaluator agrees with the kernel on fwplan exports', e
   }, 60_000);
   afterAll(async () => {
     console.log(`[audit] fwplan exports: ${totals.planned} planned flows (and replies), ${totals.reversed} reversed, ${totals.sampled} sampled (${totals.sampledAccepted} of them planned), ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const prefix = lab?.prefix;
-    await lab?.destroy();
-    if (prefix !== undefined) {
-      const left = await Lab.existing(prefix);
-      if (left.length > 0) throw new Error(`namespaces left behind: ${left.join(', ')}`);
-    }
+    await lab?.destroyChecked();
   }, 60_000);
 
   const files = readdirSync(PLANS).filter((f) => f.endsWith('.json')).sort();

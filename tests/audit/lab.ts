@@ -1,19 +1,16 @@
 /**
  * The audit kernel test's networks, built on tests/enforcement's Lab (namespaces registered and
- * removed, documentation addresses only): two ends, each with four addresses per family, and a
- * peer process in each end that listens on every port of the pool and sends probes from a chosen
- * source address and port. Neighbour entries are static, so that no firewall rule can starve
+ * removed, documentation addresses only): two ends, each with four addresses per family, and an
+ * agent (tests/enforcement/agent.mjs) in each end that listens on every port of the pool, UDP on
+ * each of the end's addresses, and sends probes from a chosen source address and port. Neighbour entries are static, so that no firewall rule can starve
  * neighbour discovery and turn a verdict "accept" into a timeout.
  */
-import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { AgentProcess, type AgentProbe, type Outcome } from '../enforcement/agent-process.ts';
 import { must } from '../enforcement/exec.ts';
 import { Lab, assertDocumentationAddress, link4, link6, type HostSpec, type LinkSpec } from '../enforcement/netns.ts';
 import { DPORTS, FORWARD_SHAPE, INPUT_SHAPE, type Fam, type GFlow, type Shape } from './generate.ts';
 
-const PEER = fileURLToPath(new URL('./peer.mjs', import.meta.url));
-
-export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | `error:${string}`;
+export type { Outcome };
 
 /** Four addresses on a link: the host's own and the next three. */
 function extra(link: LinkSpec, family: Fam): string[] {
@@ -24,70 +21,6 @@ function extra(link: LinkSpec, family: Fam): string[] {
   }
   const base = link.address.replace(/::10$/, '::');
   return ['10', '11', '12', '13'].map((h) => `${base}${h}`);
-}
-
-class Peer {
-  private seq = 0;
-  private buffer = '';
-  private stderr = '';
-  private exited: Error | undefined;
-  private readonly pending = new Map<number, { resolve: (r: { id: string; outcome: Outcome }[]) => void; reject: (e: Error) => void }>();
-
-  constructor(
-    readonly end: string,
-    private readonly child: ChildProcess,
-  ) {
-    child.stderr?.on('data', (b: Buffer) => (this.stderr += b.toString()));
-    child.once('exit', (code, signal) => {
-      this.exited = new Error(`peer in ${end} exited (${code ?? signal}): ${this.stderr.trim()}`);
-      for (const p of this.pending.values()) p.reject(this.exited);
-      this.pending.clear();
-    });
-  }
-
-  ready(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`peer in ${this.end} not ready after 20 s: ${this.stderr.trim()}`)), 20_000);
-      const onFirst = (b: Buffer): void => {
-        this.buffer += b.toString();
-        const nl = this.buffer.indexOf('\n');
-        if (nl < 0) return;
-        const first = this.buffer.slice(0, nl);
-        this.buffer = this.buffer.slice(nl + 1);
-        this.child.stdout?.off('data', onFirst);
-        this.child.stdout?.on('data', (more: Buffer) => this.onData(more));
-        clearTimeout(timer);
-        if (first === 'ready') resolve();
-        else reject(new Error(`peer in ${this.end}: ${first} ${this.stderr.trim()}`));
-      };
-      this.child.stdout?.on('data', onFirst);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        reject(this.exited ?? new Error(`peer in ${this.end} exited`));
-      });
-    });
-  }
-
-  private onData(b: Buffer): void {
-    this.buffer += b.toString();
-    let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
-      const answer = JSON.parse(line) as { seq: number; results: { id: string; outcome: Outcome }[] };
-      this.pending.get(answer.seq)?.resolve(answer.results);
-      this.pending.delete(answer.seq);
-    }
-  }
-
-  probe(probes: readonly { id: string; proto: string; src: string; sport: number; dst: string; dport: number; timeoutMs: number }[]): Promise<{ id: string; outcome: Outcome }[]> {
-    if (this.exited) return Promise.reject(this.exited);
-    const seq = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
-      this.child.stdin?.write(`${JSON.stringify({ seq, probes })}\n`);
-    });
-  }
 }
 
 export interface AuditLabSpec {
@@ -102,7 +35,7 @@ export class AuditLab {
   private constructor(
     readonly spec: AuditLabSpec,
     readonly lab: Lab,
-    private readonly peers: ReadonlyMap<string, Peer>,
+    private readonly agents: ReadonlyMap<string, AgentProcess>,
   ) {}
 
   static async create(name: string, kind: 'forward' | 'input'): Promise<AuditLab> {
@@ -129,14 +62,13 @@ export class AuditLab {
     const lab = await Lab.create(name, hosts);
     try {
       await AuditLab.wire(lab, hosts, ends);
-      const peers = new Map<string, Peer>();
+      const agents = new Map<string, AgentProcess>();
       for (const [k, h] of hosts.entries()) {
         const side = k === 0 ? 'a' : 'b';
-        const spec = JSON.stringify({ ports: [...DPORTS], addresses: [...ends[4][side], ...ends[6][side]], v4: true, v6: true });
-        peers.set(h.id, new Peer(h.id, lab.spawn(h.id, process.execPath, [PEER, 'serve', spec])));
+        agents.set(h.id, AgentProcess.start(lab, h.id, { tcp: DPORTS, udp: DPORTS, v4: true, v6: true, udpAddresses: [...ends[4][side], ...ends[6][side]] }));
       }
-      await Promise.all([...peers.values()].map((p) => p.ready()));
-      const audit = new AuditLab({ shape, a: ha.id, b: hb.id, firewall: kind === 'forward' ? 'router' : hb.id }, lab, peers);
+      await Promise.all([...agents.values()].map((p) => p.ready()));
+      const audit = new AuditLab({ shape, a: ha.id, b: hb.id, firewall: kind === 'forward' ? 'router' : hb.id }, lab, agents);
       await audit.baseline();
       return audit;
     } catch (e) {
@@ -196,19 +128,19 @@ export class AuditLab {
 
   /** Send every flow at once from its end; the outcomes in the flows' order. */
   async probe(flows: readonly GFlow[], timeoutFor: (f: GFlow, k: number) => number): Promise<Outcome[]> {
-    const byEnd = new Map<string, { id: string; proto: string; src: string; sport: number; dst: string; dport: number; timeoutMs: number }[]>();
+    const byEnd = new Map<string, AgentProbe[]>();
     flows.forEach((f, k) => {
       const end = f.from === 'a' ? this.spec.a : this.spec.b;
       const list = byEnd.get(end) ?? [];
-      list.push({ id: String(k), proto: f.proto, src: f.src, sport: f.sport, dst: f.dst, dport: f.dport, timeoutMs: timeoutFor(f, k) });
+      list.push({ id: String(k), proto: f.proto, src: f.src, sport: f.sport, host: f.dst, port: f.dport, timeoutMs: timeoutFor(f, k) });
       byEnd.set(end, list);
     });
     const outcomes: Outcome[] = flows.map(() => 'error:no-result');
     await Promise.all(
       [...byEnd].map(async ([end, probes]) => {
-        const peer = this.peers.get(end);
-        if (!peer) throw new Error(`no peer in ${end}`);
-        for (const r of await peer.probe(probes)) outcomes[Number(r.id)] = r.outcome;
+        const agent = this.agents.get(end);
+        if (!agent) throw new Error(`no agent in ${end}`);
+        for (const r of await agent.probe(probes)) outcomes[Number(r.id)] = r.outcome;
       }),
     );
     return outcomes;
@@ -223,9 +155,6 @@ export class AuditLab {
   }
 
   async destroy(): Promise<void> {
-    const prefix = this.lab.prefix;
-    await this.lab.destroy();
-    const left = await Lab.existing(prefix);
-    if (left.length > 0) throw new Error(`namespaces left behind: ${left.join(', ')}`);
+    await this.lab.destroyChecked();
   }
 }

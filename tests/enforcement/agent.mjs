@@ -1,12 +1,19 @@
 // @ts-check
 /**
- * The process the enforcement tests keep running in each host's network namespace
- * (`ip netns exec NS node agent.mjs serve SPEC`): it listens, and it sends probes on request.
+ * The process the kernel tests keep running in each host's network namespace
+ * (`ip netns exec NS node agent.mjs serve SPEC`): it listens, and it sends probes on request. The
+ * enforcement tests and the audit's kernel test (tests/audit/lab.ts) both use it.
  *
- *   SPEC = {"tcp":[22,443],"udp":[53],"v4":true,"v6":false}
- *     TCP: accepts and closes every connection. UDP: echoes every datagram to its sender.
+ *   SPEC = {"tcp":[22,443],"udp":[53],"v4":true,"v6":false[,"udpAddresses":["192.0.2.10",…]]}
+ *     TCP: accepts and closes every connection (any address of each family). UDP: echoes every
+ *     datagram to its sender; with udpAddresses, one socket per address and port instead of one
+ *     per family, so that an echo leaves from the address the request went to (the audit sends
+ *     from, and to, several addresses of one host).
  *     Prints "ready" once every socket is bound.
  *   Then, per line on standard input: {"seq":1,"probes":[{"id":"…","proto":"tcp","host":"192.0.2.10","port":22,"timeoutMs":1000}, …]}
+ *     A probe may name its source too ("src":"192.0.2.11","sport":20001): rules on source
+ *     addresses and ports can then be tested, and no two probes of a run share a connection
+ *     tuple (conntrack never mixes them up).
  *     Tries them all at once and answers with one line:
  *     {"seq":1,"results":[{"id":"…","outcome":"open"|"refused"|"timeout"|"unreachable"|"error:CODE"}]}
  *     TCP open = the handshake completed; UDP open = the listener's echo came back.
@@ -30,7 +37,20 @@ function classify(c) {
   return `error:${c}`;
 }
 
-/** @param {{tcp: number[], udp: number[], v4: boolean, v6: boolean}} spec */
+/**
+ * A UDP socket on `address`:`port` that echoes every datagram to its sender.
+ * @param {'udp4'|'udp6'} type @param {string} address @param {number} port @returns {Promise<void>}
+ */
+function echo(type, address, port) {
+  const socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' });
+  socket.on('message', (msg, rinfo) => socket.send(msg, rinfo.port, rinfo.address));
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, address, () => resolve());
+  });
+}
+
+/** @param {{tcp: number[], udp: number[], v4: boolean, v6: boolean, udpAddresses?: string[]}} spec */
 async function listen(spec) {
   /** @type {Promise<void>[]} */
   const bound = [];
@@ -48,27 +68,21 @@ async function listen(spec) {
         }),
       );
     }
-    for (const port of spec.udp) {
-      const socket = dgram.createSocket({ type: fam.udp, ipv6Only: fam.udp === 'udp6' });
-      socket.on('message', (msg, rinfo) => socket.send(msg, rinfo.port, rinfo.address));
-      bound.push(
-        new Promise((resolve, reject) => {
-          socket.once('error', reject);
-          socket.bind(port, fam.host, () => resolve());
-        }),
-      );
-    }
+    if (spec.udpAddresses === undefined) for (const port of spec.udp) bound.push(echo(fam.udp, fam.host, port));
+  }
+  for (const address of spec.udpAddresses ?? []) {
+    for (const port of spec.udp) bound.push(echo(address.includes(':') ? 'udp6' : 'udp4', address, port));
   }
   await Promise.all(bound);
   process.stdout.write('ready\n');
 }
 
-/** @typedef {{id: string, proto: 'tcp'|'udp', host: string, port: number, timeoutMs: number}} Probe */
+/** @typedef {{id: string, proto: 'tcp'|'udp', host: string, port: number, timeoutMs: number, src?: string, sport?: number}} Probe */
 
 /** @param {Probe} p @returns {Promise<string>} */
 function probeTcp(p) {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: p.host, port: p.port });
+    const socket = net.connect({ host: p.host, port: p.port, ...(p.src === undefined ? {} : { localAddress: p.src }), ...(p.sport === undefined ? {} : { localPort: p.sport }) });
     const done = (/** @type {string} */ outcome) => {
       clearTimeout(timer);
       socket.destroy();
@@ -98,7 +112,9 @@ function probeUdp(p) {
     socket.on('message', (msg) => {
       if (msg.toString() === nonce) done('open');
     });
-    socket.connect(p.port, p.host, () => socket.send(nonce));
+    const send = () => socket.connect(p.port, p.host, () => socket.send(nonce));
+    if (p.src === undefined && p.sport === undefined) send();
+    else socket.bind({ ...(p.src === undefined ? {} : { address: p.src }), ...(p.sport === undefined ? {} : { port: p.sport }) }, send);
   });
 }
 

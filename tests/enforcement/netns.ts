@@ -257,6 +257,13 @@ export class Lab {
     if (errors.length > 0) throw new Error(`could not delete namespaces: ${errors.join('; ')}`);
   }
 
+  /** destroy(), then fail if any namespace of this lab is still there (a test's last check). */
+  async destroyChecked(): Promise<void> {
+    await this.destroy();
+    const left = await Lab.existing(this.prefix);
+    if (left.length > 0) throw new Error(`namespaces left behind: ${left.join(', ')}`);
+  }
+
   /** Namespaces of this lab that still exist (for the cleanup test). */
   static async existing(prefix: string): Promise<string[]> {
     const list = await run('ip', ['netns', 'list']);

@@ -2,94 +2,19 @@
  * Real packets: listeners on the destinations, connection attempts from the sources, and the
  * checker that compares what got through with what the plan allows.
  */
-import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { AgentProcess, type Outcome } from './agent-process.ts';
 import { describeFlow, flowKey, type Flow } from './flows.ts';
 import type { Lab } from './netns.ts';
 
-const AGENT = fileURLToPath(new URL('./agent.mjs', import.meta.url));
-
-/** open: connected (TCP) or echoed (UDP); timeout: no answer at all, i.e. dropped on the way. */
-export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | `error:${string}`;
+export type { Outcome };
 
 /** How long to wait for an answer. A flow that must pass gets longer, so a slow machine never fails it. */
 export const OPEN_TIMEOUT_MS = 3000;
 export const DROP_TIMEOUT_MS = 1000;
 
-interface Pending {
-  readonly resolve: (results: { id: string; outcome: Outcome }[]) => void;
-  readonly reject: (e: Error) => void;
-}
-
-/** One agent per host namespace: it listens on the host's ports and sends the host's probes. */
-class Agent {
-  private seq = 0;
-  private readonly pending = new Map<number, Pending>();
-  private buffer = '';
-  private stderr = '';
-  private exited: Error | undefined;
-
-  constructor(
-    readonly host: string,
-    private readonly child: ChildProcess,
-  ) {
-    child.stderr?.on('data', (b: Buffer) => (this.stderr += b.toString()));
-    child.once('exit', (code, signal) => {
-      this.exited = new Error(`agent in ${host} exited (${code ?? signal}): ${this.stderr.trim()}`);
-      for (const p of this.pending.values()) p.reject(this.exited);
-      this.pending.clear();
-    });
-  }
-
-  /** Resolves once every socket is bound. */
-  ready(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`agent in ${this.host} not ready after 20 s: ${this.stderr.trim()}`)), 20_000);
-      const onData = (b: Buffer) => {
-        this.buffer += b.toString();
-        const nl = this.buffer.indexOf('\n');
-        if (nl < 0) return;
-        const first = this.buffer.slice(0, nl);
-        this.buffer = this.buffer.slice(nl + 1);
-        this.child.stdout?.off('data', onData);
-        this.child.stdout?.on('data', (more: Buffer) => this.onData(more));
-        clearTimeout(timer);
-        if (first === 'ready') resolve();
-        else reject(new Error(`agent in ${this.host}: ${first} ${this.stderr.trim()}`));
-      };
-      this.child.stdout?.on('data', onData);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        reject(this.exited ?? new Error(`agent in ${this.host} exited`));
-      });
-    });
-  }
-
-  private onData(b: Buffer): void {
-    this.buffer += b.toString();
-    let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
-      const answer = JSON.parse(line) as { seq: number; results: { id: string; outcome: Outcome }[] };
-      this.pending.get(answer.seq)?.resolve(answer.results);
-      this.pending.delete(answer.seq);
-    }
-  }
-
-  probe(probes: readonly { id: string; proto: string; host: string; port: number; timeoutMs: number }[]): Promise<{ id: string; outcome: Outcome }[]> {
-    if (this.exited) return Promise.reject(this.exited);
-    const seq = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
-      this.child.stdin?.write(`${JSON.stringify({ seq, probes })}\n`);
-    });
-  }
-}
-
 /** The agents of a lab, one per host. */
 export class Agents {
-  private constructor(private readonly byHost: ReadonlyMap<string, Agent>) {}
+  private constructor(private readonly byHost: ReadonlyMap<string, AgentProcess>) {}
 
   /**
    * Start an agent in every host namespace, listening on every port any of the flows aims at on
@@ -99,12 +24,11 @@ export class Agents {
   static async start(lab: Lab, flows: readonly Flow[]): Promise<Agents> {
     const ports = new Map<string, { tcp: Set<number>; udp: Set<number> }>(lab.hosts.map((h) => [h.id, { tcp: new Set(), udp: new Set() }]));
     for (const f of flows) ports.get(f.dst.host)?.[f.proto].add(f.port);
-    const agents = new Map<string, Agent>();
+    const agents = new Map<string, AgentProcess>();
     for (const h of lab.hosts) {
       const p = ports.get(h.id) ?? { tcp: new Set<number>(), udp: new Set<number>() };
       const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
-      const spec = JSON.stringify({ tcp: sorted(p.tcp), udp: sorted(p.udp), v4: h.v4 !== undefined, v6: h.v6 !== undefined });
-      agents.set(h.id, new Agent(h.id, lab.spawn(h.id, process.execPath, [AGENT, 'serve', spec])));
+      agents.set(h.id, AgentProcess.start(lab, h.id, { tcp: sorted(p.tcp), udp: sorted(p.udp), v4: h.v4 !== undefined, v6: h.v6 !== undefined }));
     }
     await Promise.all([...agents.values()].map((a) => a.ready()));
     return new Agents(agents);

@@ -251,10 +251,7 @@ export class EnforcementLab {
   }
 
   async destroy(): Promise<void> {
-    const prefix = this.lab.prefix;
-    await this.lab.destroy();
-    const left = await Lab.existing(prefix);
-    if (left.length > 0) throw new Error(`namespaces left behind: ${left.join(', ')}`);
+    await this.lab.destroyChecked();
   }
 }
 
