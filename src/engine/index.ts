@@ -54,7 +54,7 @@ export type {
 export { addressText, parseAddress, aggregate, contains, overlaps, compareNetworks, familyBits, isHost } from './net/address.ts';
 export type { Family, Network, ParseResult } from './net/address.ts';
 export { expandPlan, effectivePort, familyListOrigin, isRuleOn, ofFamily, withRuleOn, nodeAddress, nodeFamilies } from './expand.ts';
-export { planListAt, plainEntries, resolvePlan, resolvedList, resolvedListOrigin, type ParsedEntries, type ResolvedListOrigin } from './resolve.ts';
+export { planListAt, plainEntries, resolvePlan, resolvedList, resolvedListOrigin, type ParsedEntries, type PlanListRef, type ResolvedListOrigin } from './resolve.ts';
 export { lintChangeRequest } from './lint.ts';
 export { addMonths, isDay, momentKey } from './dates.ts';
 export { flowKey, flowsOf, isPair, pairCount, pairs } from './flows.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandPlan } from './expand.ts';
-import { plainEntries, resolvedList } from './resolve.ts';
+import { planListAt, plainEntries, resolvePlan, resolvedList, resolvedListOrigin } from './resolve.ts';
 import type { Plan } from './model/plan.ts';
 import type { AddressEntry, Finding } from './model/rules.ts';
 import { parsePlan } from './model/schema.ts';
@@ -164,7 +164,7 @@ describe('resolvedList with what the caller has read already', () => {
   it('gives what it gives without, whether each hint is there, missing or for another text', () => {
     fc.assert(
       fc.property(fc.array(anyEntry, { maxLength: 20 }), fc.array(fc.constantFrom('read', 'none', 'other'), { maxLength: 20 }), (entries, kinds) => {
-        const origin = { base: 'deviceGroups[0].entries', owner: { kind: 'group', role: 'DVC', group: 'D' }, what: 'DVC group "D"' } as const;
+        const origin = { at: { kind: 'group', groups: 'deviceGroups', index: 0 }, base: 'deviceGroups[0].entries', owner: { kind: 'group', role: 'DVC', group: 'D' }, what: 'DVC group "D"' } as const;
         const hints = entries.map((e, i) => {
           const written = typeof e === 'string' ? e : e.address;
           const kind = kinds[i] ?? 'read';
@@ -177,5 +177,38 @@ describe('resolvedList with what the caller has read already', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('where a resolved list came from', () => {
+  it('names the plan list it was read from: planListAt finds that very array again, for roles and for groups', () => {
+    const plan = v2({
+      cluster: false,
+      nodes: [{ name: 'n1', role: 'PRD', addresses: ['192.0.2.10'] }],
+      roles: { NTP: ['192.0.2.123'], DNS: ['192.0.2.53', '2001:db8::53'] },
+      userGroups: [{ name: 'U', entries: ['198.51.100.0/24'], services: [] }],
+      deviceGroups: [
+        { name: 'A', entries: ['203.0.113.1'], services: [] },
+        { name: 'B', entries: ['203.0.113.2', '203.0.113.3'], services: [] },
+      ],
+    });
+    const r = resolvePlan(plan);
+    const cases = [
+      [r.roles.NTP, plan.roles.NTP, 'roles.NTP'],
+      [r.roles.DNS, plan.roles.DNS, 'roles.DNS'],
+      [r.userGroups[0]?.entries, plan.userGroups[0]?.entries, 'userGroups[0].entries'],
+      [r.deviceGroups[1]?.entries, plan.deviceGroups[1]?.entries, 'deviceGroups[1].entries'],
+    ] as const;
+    for (const [resolved, written, base] of cases) {
+      const origin = resolvedListOrigin(resolved ?? []);
+      expect(origin?.base).toBe(base);
+      expect(planListAt(plan, origin!.at)).toBe(written);
+      // and reading it again from there gives the same list
+      expect(resolvedList(planListAt(plan, origin!.at)!, origin!)).toBe(resolved);
+    }
+  });
+  it('finds no list where the plan has none', () => {
+    const plan = v2({ cluster: false, nodes: [], deviceGroups: [] });
+    expect(planListAt(plan, { kind: 'group', groups: 'deviceGroups', index: 3 })).toBeUndefined();
   });
 });

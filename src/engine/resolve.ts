@@ -236,7 +236,7 @@ interface ListRecord {
  */
 const listRecords = new WeakMap<readonly Entry[], Map<string, ListRecord>>();
 
-function listRecord(entries: readonly Entry[], base: string, owner: EntryOwner, what: string, parsed?: ParsedEntries): ListRecord {
+function listRecord(entries: readonly Entry[], at: PlanListRef, base: string, owner: EntryOwner, what: string, parsed?: ParsedEntries): ListRecord {
   const key = `${base}\u0000${what}\u0000${JSON.stringify(owner)}`;
   let records = listRecords.get(entries);
   let record = records?.get(key);
@@ -246,7 +246,7 @@ function listRecord(entries: readonly Entry[], base: string, owner: EntryOwner, 
     const resolved = resolveEntries(entries, base, owner, sink, true, parsed);
     lintList(resolved, base, what, sink);
     record = { entries: resolved, findings };
-    origins.set(resolved, { base, owner, what });
+    origins.set(resolved, { at, base, owner, what });
     if (records === undefined) {
       records = new Map();
       listRecords.set(entries, records);
@@ -256,14 +256,18 @@ function listRecord(entries: readonly Entry[], base: string, owner: EntryOwner, 
   return record;
 }
 
-function resolveList(entries: readonly Entry[], base: string, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
-  const record = listRecord(entries, base, owner, what);
+function resolveList(entries: readonly Entry[], at: PlanListRef, base: string, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
+  const record = listRecord(entries, at, base, owner, what);
   for (const f of record.findings) capped.add(base, f);
   return record.entries;
 }
 
-/** How resolvePlan read one of the plan's lists: where it sits (`roles.DVC`, `deviceGroups[0].entries`) and whose it is. */
+/** Where one of the plan's lists sits: a role's list, or the entries of the `index`th user or device group. */
+export type PlanListRef = { readonly kind: 'role'; readonly role: ListRole } | { readonly kind: 'group'; readonly groups: 'userGroups' | 'deviceGroups'; readonly index: number };
+
+/** How resolvePlan read one of the plan's lists: where it sits, its path as findings name it (`roles.DVC`, `deviceGroups[0].entries`), and whose it is. */
 export interface ResolvedListOrigin {
+  readonly at: PlanListRef;
   readonly base: string;
   readonly owner: EntryOwner;
   readonly what: string;
@@ -280,13 +284,10 @@ export function resolvedListOrigin(list: readonly AddressEntry[]): ResolvedListO
   return origins.get(list);
 }
 
-/** The plan's list at `base` (`roles.DVC`, `userGroups[2].entries`), as resolvePlan names its lists. */
-export function planListAt(plan: Plan, base: string): readonly Entry[] | undefined {
-  const role = /^roles\.([A-Z]+)$/.exec(base);
-  if (role) return (LIST_ROLES as readonly string[]).includes(role[1] as string) ? (plan.roles[role[1] as ListRole] ?? NO_ENTRIES) : undefined;
-  const group = /^(userGroups|deviceGroups)\[(\d+)\]\.entries$/.exec(base);
-  if (group) return plan[group[1] as 'userGroups' | 'deviceGroups'][Number(group[2])]?.entries;
-  return undefined;
+/** The plan's list at `at` (a ResolvedListOrigin's), or undefined where the plan has no such list. */
+export function planListAt(plan: Plan, at: PlanListRef): readonly Entry[] | undefined {
+  if (at.kind === 'role') return (LIST_ROLES as readonly string[]).includes(at.role) ? (plan.roles[at.role] ?? NO_ENTRIES) : undefined;
+  return plan[at.groups][at.index]?.entries;
 }
 
 /**
@@ -295,7 +296,7 @@ export function planListAt(plan: Plan, base: string): readonly Entry[] | undefin
  * ParsedEntries), so that 20,000 addresses are not read a second time.
  */
 export function resolvedList(entries: readonly Entry[], origin: ResolvedListOrigin, parsed?: ParsedEntries): AddressEntry[] {
-  return listRecord(entries, origin.base, origin.owner, origin.what, parsed).entries;
+  return listRecord(entries, origin.at, origin.base, origin.owner, origin.what, parsed).entries;
 }
 
 function resolveNodes(plan: Plan, findings: Finding[], capped: Capped): PlanNodeRef[] {
@@ -365,7 +366,7 @@ function resolveGroups(role: GroupRole, groups: Plan['userGroups'], key: 'userGr
       if (other !== undefined) findings.push({ code: 'group-name', severity: 'error', path: `${path}.name`, message: `two ${role} groups are named ${quoted(name)} (also ${other}): group names are unique` });
       else names.set(name.toLowerCase(), `${path}.name`);
     }
-    const entries = resolveList(group.entries, `${path}.entries`, { kind: 'group', role, group: group.name }, `${role} group ${quoted(group.name)}`, capped);
+    const entries = resolveList(group.entries, { kind: 'group', groups: key, index }, `${path}.entries`, { kind: 'group', role, group: group.name }, `${role} group ${quoted(group.name)}`, capped);
     if (group.services.length === 0 && group.entries.length > 0) {
       findings.push({ code: 'group-without-services', severity: 'warning', path: `${path}.services`, message: `${role} group ${quoted(group.name)} lists no service: its ${plural(group.entries.length, 'entry', 'entries')} get no rule` });
     }
@@ -480,7 +481,7 @@ export function resolvePlan(plan: Plan): ResolvedPlan {
   const allNodes = resolveNodes(plan, findings, capped);
   const roles = {} as Record<ListRole, AddressEntry[]>;
   for (const role of LIST_ROLES) {
-    const list = resolveList(plan.roles[role] ?? NO_ENTRIES, `roles.${role}`, { kind: 'role', role }, role, capped);
+    const list = resolveList(plan.roles[role] ?? NO_ENTRIES, { kind: 'role', role }, `roles.${role}`, { kind: 'role', role }, role, capped);
     roles[role] = list;
   }
   const userGroups = resolveGroups('USERW', plan.userGroups, 'userGroups', findings, capped);

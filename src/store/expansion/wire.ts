@@ -258,7 +258,7 @@ export function encodeRuleSet(ruleSet: RuleSet, outbox: ListOutbox<AddressEntry,
 
 export function decodeRuleSet(wire: WireRuleSet, slots: readonly ListSlot<AddressEntry, ListOrigin>[], inbox: ListInbox<AddressEntry, ListOrigin>, plan: Plan): RuleSet {
   const list = inbox.unpack(slots, (origin) => {
-    const entries = planListAt(plan, origin.base);
+    const entries = planListAt(plan, origin.at);
     if (entries === undefined) throw new Error(`the rule set names ${origin.base}, which the plan does not have`);
     // the page has read most of these lists itself (a box it parsed): their networks are taken as read
     const whole = resolvedList(entries, origin, parsedOf(entries));
