@@ -226,6 +226,7 @@ const NO_ENTRIES: readonly Entry[] = [];
 interface ListRecord {
   readonly entries: AddressEntry[];
   readonly findings: readonly Finding[];
+  readonly origin: ResolvedListOrigin;
 }
 
 /**
@@ -236,7 +237,8 @@ interface ListRecord {
  */
 const listRecords = new WeakMap<readonly Entry[], Map<string, ListRecord>>();
 
-function listRecord(entries: readonly Entry[], at: PlanListRef, base: string, owner: EntryOwner, what: string, parsed?: ParsedEntries): ListRecord {
+function listRecord(entries: readonly Entry[], at: PlanListRef, owner: EntryOwner, what: string, parsed?: ParsedEntries): ListRecord {
+  const base = listBase(at);
   const key = `${base}\u0000${what}\u0000${JSON.stringify(owner)}`;
   let records = listRecords.get(entries);
   let record = records?.get(key);
@@ -245,8 +247,8 @@ function listRecord(entries: readonly Entry[], at: PlanListRef, base: string, ow
     const sink: FindingSink = { add: (_list, f) => findings.push(f) };
     const resolved = resolveEntries(entries, base, owner, sink, true, parsed);
     lintList(resolved, base, what, sink);
-    record = { entries: resolved, findings };
-    origins.set(resolved, { at, base, owner, what });
+    record = { entries: resolved, findings, origin: { at, base, owner, what } };
+    origins.set(resolved, record.origin);
     if (records === undefined) {
       records = new Map();
       listRecords.set(entries, records);
@@ -256,14 +258,19 @@ function listRecord(entries: readonly Entry[], at: PlanListRef, base: string, ow
   return record;
 }
 
-function resolveList(entries: readonly Entry[], at: PlanListRef, base: string, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
-  const record = listRecord(entries, at, base, owner, what);
-  for (const f of record.findings) capped.add(base, f);
+function resolveList(entries: readonly Entry[], at: PlanListRef, owner: EntryOwner, what: string, capped: Capped): AddressEntry[] {
+  const record = listRecord(entries, at, owner, what);
+  for (const f of record.findings) capped.add(record.origin.base, f);
   return record.entries;
 }
 
 /** Where one of the plan's lists sits: a role's list, or the entries of the `index`th user or device group. */
 export type PlanListRef = { readonly kind: 'role'; readonly role: ListRole } | { readonly kind: 'group'; readonly groups: 'userGroups' | 'deviceGroups'; readonly index: number };
+
+/** The path findings give the list at `at`: `roles.DVC`, `deviceGroups[0].entries`. */
+function listBase(at: PlanListRef): string {
+  return at.kind === 'role' ? `roles.${at.role}` : `${at.groups}[${at.index}].entries`;
+}
 
 /** How resolvePlan read one of the plan's lists: where it sits, its path as findings name it (`roles.DVC`, `deviceGroups[0].entries`), and whose it is. */
 export interface ResolvedListOrigin {
@@ -296,7 +303,7 @@ export function planListAt(plan: Plan, at: PlanListRef): readonly Entry[] | unde
  * ParsedEntries), so that 20,000 addresses are not read a second time.
  */
 export function resolvedList(entries: readonly Entry[], origin: ResolvedListOrigin, parsed?: ParsedEntries): AddressEntry[] {
-  return listRecord(entries, origin.at, origin.base, origin.owner, origin.what, parsed).entries;
+  return listRecord(entries, origin.at, origin.owner, origin.what, parsed).entries;
 }
 
 function resolveNodes(plan: Plan, findings: Finding[], capped: Capped): PlanNodeRef[] {
@@ -366,7 +373,7 @@ function resolveGroups(role: GroupRole, groups: Plan['userGroups'], key: 'userGr
       if (other !== undefined) findings.push({ code: 'group-name', severity: 'error', path: `${path}.name`, message: `two ${role} groups are named ${quoted(name)} (also ${other}): group names are unique` });
       else names.set(name.toLowerCase(), `${path}.name`);
     }
-    const entries = resolveList(group.entries, { kind: 'group', groups: key, index }, `${path}.entries`, { kind: 'group', role, group: group.name }, `${role} group ${quoted(group.name)}`, capped);
+    const entries = resolveList(group.entries, { kind: 'group', groups: key, index }, { kind: 'group', role, group: group.name }, `${role} group ${quoted(group.name)}`, capped);
     if (group.services.length === 0 && group.entries.length > 0) {
       findings.push({ code: 'group-without-services', severity: 'warning', path: `${path}.services`, message: `${role} group ${quoted(group.name)} lists no service: its ${plural(group.entries.length, 'entry', 'entries')} get no rule` });
     }
@@ -481,7 +488,7 @@ export function resolvePlan(plan: Plan): ResolvedPlan {
   const allNodes = resolveNodes(plan, findings, capped);
   const roles = {} as Record<ListRole, AddressEntry[]>;
   for (const role of LIST_ROLES) {
-    const list = resolveList(plan.roles[role] ?? NO_ENTRIES, { kind: 'role', role }, `roles.${role}`, { kind: 'role', role }, role, capped);
+    const list = resolveList(plan.roles[role] ?? NO_ENTRIES, { kind: 'role', role }, { kind: 'role', role }, role, capped);
     roles[role] = list;
   }
   const userGroups = resolveGroups('USERW', plan.userGroups, 'userGroups', findings, capped);
