@@ -135,3 +135,52 @@ test('the large editor is run once while the page is idle, out of sight, and lea
   await group.expectCount(DEVICES.length);
   expect(await page.locator('.cm-editor').count()).toBe(1);
 });
+
+test('a large paste is drawn before its plan goes to the expansion worker, and its rules follow', async ({ page }) => {
+  // every message the page posts to a worker, on the page's clock
+  await page.addInitScript(() => {
+    const posted: { kind: string; at: number }[] = [];
+    (window as unknown as { __posted: typeof posted }).__posted = posted;
+    const post = Worker.prototype.postMessage as (this: Worker, ...args: unknown[]) => void;
+    Worker.prototype.postMessage = function (this: Worker, ...args: unknown[]) {
+      const message = args[0];
+      const kind = typeof message === 'object' && message !== null && 'kind' in message ? String(message.kind) : '?';
+      posted.push({ kind, at: performance.now() });
+      post.apply(this, args);
+    };
+  });
+  const { app, group } = await newPlan(page);
+  const posted = () => page.evaluate(() => (window as unknown as { __posted: { kind: string; at: number }[] }).__posted.filter((m) => m.kind === 'plan'));
+  const ruleCount = async () => Number(((await app.step('Review rules').locator('.step-meta').textContent()) ?? '').replace(/,/g, ''));
+  // the worker is up and has the one-node plan's rules
+  await expect.poll(async () => (await posted()).length).toBeGreaterThan(0);
+  await expect(app.step('Review rules').locator('.step-meta')).not.toHaveAttribute('data-stale');
+  const before = await ruleCount();
+  const sentBefore = (await posted()).length;
+  // the next paste, and the first frame after it (in the capture phase: before the page's own
+  // handler, so this frame callback is the frame's first)
+  await page.evaluate(() => {
+    const w = window as unknown as { __paste?: { at: number; frameAt?: number } };
+    window.addEventListener(
+      'paste',
+      () => {
+        const paste: { at: number; frameAt?: number } = { at: performance.now() };
+        w.__paste = paste;
+        requestAnimationFrame(() => (paste.frameAt = performance.now()));
+      },
+      { capture: true, once: true },
+    );
+  });
+
+  await group.paste(DEVICES.join('\n'));
+  await group.expectCount(DEVICES.length);
+  // the rules of the pasted plan, worked out by the worker
+  await expect(app.step('Review rules').locator('.step-meta')).not.toHaveAttribute('data-stale');
+  await expect.poll(ruleCount).toBeGreaterThan(before);
+  const after = (await posted()).slice(sentBefore);
+  const paste = await page.evaluate(() => (window as unknown as { __paste?: { at: number; frameAt?: number } }).__paste);
+  expect(paste?.frameAt).toBeDefined();
+  // one plan for the one edit, sent once the frame that draws the paste has begun
+  expect(after).toHaveLength(1);
+  expect(after[0]?.at).toBeGreaterThan(paste?.frameAt as number);
+});

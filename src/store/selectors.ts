@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { LIST_ROLES, expandPlan, type GroupRole, type ListRole, type NodeRole, type Plan, type RuleSet } from '../engine/index.ts';
+import { afterNextFrame, windowClock } from './expansion/afterFrame.ts';
 import { ExpansionClient, type ExpansionStats } from './expansion/client.ts';
 import type { WorkerAnswer } from './expansion/protocol.ts';
 import { nodesFromParse, type TextNode } from './nodeText.ts';
@@ -156,7 +157,14 @@ export function expansionStatus(): { worker: boolean; failure?: string; stats?: 
   return { worker: workerClient() !== undefined, ...(client?.failure !== undefined ? { failure: client.failure } : {}), ...(client ? { stats: client.stats } : {}) };
 }
 
-/** Start the worker; from then on the plan goes to it as soon as it changes, before React renders. */
+/**
+ * Start the worker; from then on each new plan goes to it once the frame that shows the edit has
+ * been drawn. Sent at once, the worker's reading of the plan (tens of milliseconds for 20,000
+ * addresses) and the copy of its new lists ran beside that frame and slowed it on a machine with
+ * few cores: pasting 20,000 addresses took 123–180 ms to show, 91–115 ms with the plan sent after
+ * the frame (medians of five interleaved pairs of three bench runs; the README's Performance
+ * section). Edits within one frame go as one plan, the latest.
+ */
 function connectWorker(): void {
   const started = startWorker();
   if (!started) return;
@@ -168,8 +176,15 @@ function connectWorker(): void {
     started.refreshExport(plan, known);
   };
   send(appStore.getState().plan);
+  const clock = windowClock();
+  let queued = false;
   appStore.subscribe((state, previous) => {
-    if (state.plan !== previous.plan) send(state.plan);
+    if (state.plan === previous.plan || queued) return;
+    queued = true;
+    afterNextFrame(() => {
+      queued = false;
+      send(appStore.getState().plan);
+    }, clock);
   });
   // the panels read their rule sets from the worker from now on
   answers++;
