@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { LIST_ROLES, expandPlan, type GroupRole, type ListRole, type NodeRole, type Plan, type RuleSet } from '../engine/index.ts';
-import { afterNextFrame, windowClock } from './expansion/afterFrame.ts';
+import { afterNextFrame, windowClock } from './afterFrame.ts';
 import { ExpansionClient, type ExpansionStats } from './expansion/client.ts';
 import type { WorkerAnswer } from './expansion/protocol.ts';
 import { nodesFromParse, type TextNode } from './nodeText.ts';
@@ -157,6 +157,9 @@ export function expansionStatus(): { worker: boolean; failure?: string; stats?: 
   return { worker: workerClient() !== undefined, ...(client?.failure !== undefined ? { failure: client.failure } : {}), ...(client ? { stats: client.stats } : {}) };
 }
 
+/** How long a new plan waits for the frame that shows its edit before it goes to the worker anyway. */
+const SEND_LIMIT_MS = 100;
+
 /**
  * Start the worker; from then on each new plan goes to it once the frame that shows the edit has
  * been drawn. Sent at once, the worker's reading of the plan (tens of milliseconds for 20,000
@@ -184,7 +187,7 @@ function connectWorker(): void {
     afterNextFrame(() => {
       queued = false;
       send(appStore.getState().plan);
-    }, clock);
+    }, clock, SEND_LIMIT_MS);
   });
   // the panels read their rule sets from the worker from now on
   answers++;

@@ -2,6 +2,7 @@ import { Annotation, EditorState, Text, type Extension, type Transaction } from 
 import { standardKeymap } from '@codemirror/commands';
 import { EditorView, keymap, placeholder as placeholderText, type ViewUpdate } from '@codemirror/view';
 import { useEffect, useLayoutEffect, useRef } from 'react';
+import { afterNextFrame, windowClock } from '../../store/afterFrame.ts';
 
 /**
  * The entries box once it holds thousands of lines. A textarea lays out every one of its lines on
@@ -124,8 +125,7 @@ export function warmUp(text: string): void {
   };
   // the editor measures and draws in the next frame: let it, then go (a hidden page draws no
   // frames: go at once)
-  if (document.visibilityState === 'hidden') setTimeout(done);
-  else requestAnimationFrame(() => setTimeout(done));
+  afterNextFrame(done, windowClock());
 }
 
 export default function LargeTextEditor(props: LargeTextEditorProps) {

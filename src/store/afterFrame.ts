@@ -7,24 +7,26 @@ export interface FrameClock {
   hidden: () => boolean;
 }
 
-/** How long afterNextFrame waits for a frame before it runs its callback anyway. */
-export const AFTER_FRAME_LIMIT_MS = 100;
-
 /**
  * Run `f` once, after the page has drawn the frame being prepared now: a task posted from that
- * frame's animation callback runs after its paint. A hidden page draws no frames, and one may be
- * hidden before its frame comes: then `f` runs after AFTER_FRAME_LIMIT_MS.
+ * frame's animation callback runs after its paint. A hidden page draws no frames: then `f` runs in
+ * the next task. A page may also be hidden before its frame comes: with `limitMs`, `f` runs after
+ * that long at the latest; without, it waits for the frame.
  */
-export function afterNextFrame(f: () => void, clock: FrameClock): void {
+export function afterNextFrame(f: () => void, clock: FrameClock, limitMs?: number): void {
+  if (!clock.requestAnimationFrame || clock.hidden()) {
+    clock.setTimeout(f);
+    return;
+  }
   let done = false;
   const go = () => {
     if (done) return;
     done = true;
-    clock.clearTimeout(limit);
+    if (limit !== undefined) clock.clearTimeout(limit);
     f();
   };
-  const limit = clock.setTimeout(go, AFTER_FRAME_LIMIT_MS);
-  if (clock.requestAnimationFrame && !clock.hidden()) clock.requestAnimationFrame(() => clock.setTimeout(go));
+  const limit = limitMs === undefined ? undefined : clock.setTimeout(go, limitMs);
+  clock.requestAnimationFrame(() => clock.setTimeout(go));
 }
 
 /** The page's own clock. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AFTER_FRAME_LIMIT_MS, afterNextFrame, type FrameClock } from './afterFrame.ts';
+import { afterNextFrame, type FrameClock } from './afterFrame.ts';
+
+const AFTER_FRAME_LIMIT_MS = 100;
 
 /** A page's clock by hand: frames and timers run only when the test says so. */
 function fakeClock(options: { frames?: boolean; hidden?: boolean } = {}) {
@@ -37,7 +39,7 @@ describe('afterNextFrame', () => {
   it('runs after the next frame, in a task of its own, and not before', () => {
     const c = fakeClock();
     const calls: string[] = [];
-    afterNextFrame(() => calls.push('sent'), c.clock);
+    afterNextFrame(() => calls.push('sent'), c.clock, AFTER_FRAME_LIMIT_MS);
     c.advance(0);
     expect(calls).toEqual([]);
     c.frame();
@@ -54,7 +56,7 @@ describe('afterNextFrame', () => {
   it('runs after the limit when no frame comes (a page hidden after the edit)', () => {
     const c = fakeClock();
     const calls: number[] = [];
-    afterNextFrame(() => calls.push(1), c.clock);
+    afterNextFrame(() => calls.push(1), c.clock, AFTER_FRAME_LIMIT_MS);
     c.advance(AFTER_FRAME_LIMIT_MS - 1);
     expect(calls).toEqual([]);
     c.advance(AFTER_FRAME_LIMIT_MS);
@@ -65,14 +67,31 @@ describe('afterNextFrame', () => {
     expect(calls).toEqual([1]);
   });
 
-  it('does not wait for a frame on a hidden page, nor where there are no frames', () => {
+  it('does not wait for a frame on a hidden page, nor where there are no frames: the next task', () => {
     for (const options of [{ hidden: true }, { frames: false }]) {
-      const c = fakeClock(options);
-      const calls: number[] = [];
-      afterNextFrame(() => calls.push(1), c.clock);
-      expect(c.pendingFrames()).toBe(0);
-      c.advance(AFTER_FRAME_LIMIT_MS);
-      expect(calls).toEqual([1]);
+      for (const limit of [AFTER_FRAME_LIMIT_MS, undefined]) {
+        const c = fakeClock(options);
+        const calls: number[] = [];
+        afterNextFrame(() => calls.push(1), c.clock, limit);
+        expect(c.pendingFrames()).toBe(0);
+        expect(calls).toEqual([]);
+        c.advance(0);
+        expect(calls).toEqual([1]);
+        c.advance(AFTER_FRAME_LIMIT_MS);
+        expect(calls).toEqual([1]);
+      }
     }
+  });
+
+  it('without a limit, waits for the frame however long it takes', () => {
+    const c = fakeClock();
+    const calls: number[] = [];
+    afterNextFrame(() => calls.push(1), c.clock);
+    c.advance(AFTER_FRAME_LIMIT_MS * 50);
+    expect(calls).toEqual([]);
+    expect(c.pendingTimers()).toBe(0);
+    c.frame();
+    c.advance(AFTER_FRAME_LIMIT_MS * 50 + 1);
+    expect(calls).toEqual([1]);
   });
 });
