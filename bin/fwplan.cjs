@@ -36,8 +36,7 @@ function run(file, text, require_) {
   } catch {
     // no cache yet
   }
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
-  const script = new Script(wrapped, { filename: file, cachedData });
+  const script = new Script(text, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) uncached.push({ file, script });
   const module_ = { exports: {} };
   script.runInThisContext().call(module_.exports, module_.exports, require_, module_, file, dir);
