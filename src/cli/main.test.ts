@@ -182,7 +182,7 @@ describe('fwplan CLI', () => {
   it('delta: the delta alone on stdout, a summary on stderr; a plan to itself changes nothing', async () => {
     const r = await cli(['delta', oldPlan, newPlan, '--format', 'nftables', '--default-drop']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.startsWith('#!/usr/bin/env bash\n# fwplan delta — nftables')).toBe(true);
+    expect(r.stdout.startsWith('#!/usr/bin/env bash\n# fwplan delta - nftables')).toBe(true);
     expect(r.stdout).toMatch(/\nnft -c -f "\$tx"\nnft -f "\$tx"\n/);
     expect(r.stderr).toMatch(/^fwplan: nftables delta, gateway: \d+ added, \d+ removed$/m);
     const ipt = await cli(['delta', oldPlan, newPlan, '--format', 'iptables', '--scope', 'host:vault-01', '--default-drop', '--ipset']);

@@ -403,7 +403,7 @@ describe('delta text', () => {
     const r = deltaExport(oldPlan, newPlan, 'iptables', { scope: host('vault-01'), defaultDrop: true });
     if (!r.ok) throw new Error(r.message);
     expect(r.fileName).toBe('hq-vault-host-vault-01.delta.iptables.rules');
-    expect(r.text).toMatch(/^# fwplan delta — iptables-restore --noflush input \(IPv4\)\n# from plan: HQ vault\n# to plan: {3}HQ vault\n# scope: host vault-01 · default-drop: yes\n# changes: \d+ rules added, \d+ removed; chains: \d+ added, \d+ removed\n/);
+    expect(r.text).toMatch(/^# fwplan delta - iptables-restore --noflush input \(IPv4\)\n# from plan: HQ vault\n# to plan: {3}HQ vault\n# scope: host vault-01; default-drop: yes\n# changes: \d+ rules added, \d+ removed; chains: \d+ added, \d+ removed\n/);
   });
 
   it('ipset: sets NEW no longer has are destroyed afterwards, never in the restore input', () => {

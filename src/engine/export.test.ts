@@ -103,6 +103,20 @@ describe('exportPlan', () => {
     }
   });
 
+  it('adds no character outside printable ASCII of its own: an ASCII plan gives an ASCII file in every format', () => {
+    // one such character (a dash in the header) made V8 build the whole export as UTF-16
+    for (const format of FORMAT_IDS) {
+      for (const defaultDrop of [false, true]) {
+        for (const scope of [{ kind: 'gateway' } as const, host('vault-02')]) {
+          const r = exportPlan(dual, format, { scope, defaultDrop });
+          if (!r.ok) continue;
+          const wide = [...new Set(r.text.match(/[^\t\n\r\x20-\x7e]/g) ?? [])];
+          expect(wide, `${format} ${scope.kind} default-drop ${defaultDrop}`).toEqual([]);
+        }
+      }
+    }
+  });
+
   it('names files after the plan and scope, CSV and JSON too', () => {
     const p = v1({ name: 'HQ vault!', roles: { PRD: [{ address: '192.0.2.10', label: 'vault-01' }] } });
     const name = (f: FormatId, scope: Scope) => {

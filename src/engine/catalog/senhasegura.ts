@@ -1,5 +1,6 @@
 import type { CatalogRule, Protocol, SectionId } from '../model/rules.ts';
 import type { GroupRole, RoleCode } from '../model/roles.ts';
+import { internalized } from '../text.ts';
 
 /**
  * The vendor article "Firewall rules" (senhasegura), row for row, in the article's order.
@@ -125,7 +126,8 @@ function build(section: SectionId, rows: readonly Row[], from: Provenance = {}):
     const facts = FACTS[`${protocol}/${port}/${label}`];
     if (!facts) throw new Error(`catalog: no facts for ${protocol}/${port}/${label}`);
     const rule: CatalogRule = {
-      id: `${source}-${destination}-${protocol}-${port}`.toLowerCase(),
+      // internalized: ids are property keys everywhere, and end up in every export's comments
+      id: internalized(`${source}-${destination}-${protocol}-${port}`.toLowerCase()),
       section,
       service: `${label} ${port}/${protocol}`,
       label,

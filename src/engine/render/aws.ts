@@ -343,7 +343,7 @@ function placementLines(model: SgModel, nameOf: (g: SecurityGroup) => string): s
   for (const f of model.findings) if (f.code === 'target-limit') lines.push(`LIMIT: ${f.message}`);
   const outside = model.findings.filter((f) => f.code === 'outside-target');
   const rules = [...new Set(outside.map((f) => f.ruleId).filter((id) => id !== undefined))];
-  if (rules.length > 0) lines.push(`Not in this file (no node on that side of the flow): ${rules.join(', ')} — see the findings.`);
+  if (rules.length > 0) lines.push(`Not in this file (no node on that side of the flow): ${rules.join(', ')} (see the findings).`);
   for (const f of outside) if (f.ruleId === undefined) lines.push(`NOTE: ${f.message}`);
   return lines;
 }

@@ -184,7 +184,7 @@ export function renderAzureNsg(input: RenderInput): RenderOutput {
       : ['Without --default-drop, Azure\'s default rules stay below these: the whole virtual network (and peered ones) still', 'reaches the nodes (AllowVnetInBound), and the nodes reach the Internet (AllowInternetOutBound).']),
     `Limits: ${countText(AZURE_LIMITS.rulesPerNsg)} rules per NSG; ${countText(AZURE_LIMITS.prefixesPerNsg)} source and ${countText(AZURE_LIMITS.prefixesPerNsg)} destination prefixes per NSG.`,
     ...findings.filter((f) => f.code === 'target-limit').map((f) => `LIMIT: ${f.message}`),
-    ...(findings.some((f) => f.code === 'outside-target') ? [`Not in this file (no node on that side of the flow): ${[...new Set(findings.filter((f) => f.code === 'outside-target').map((f) => f.ruleId))].join(', ')} — see the findings.`] : []),
+    ...(findings.some((f) => f.code === 'outside-target') ? [`Not in this file (no node on that side of the flow): ${[...new Set(findings.filter((f) => f.code === 'outside-target').map((f) => f.ruleId))].join(', ')} (see the findings).`] : []),
     `Check:    az deployment group validate --resource-group RG --template-file ${file}   (needs an Azure login)`,
     `Apply:    az deployment group create --resource-group RG --template-file ${file}`,
     `          az network nic update --resource-group RG --name NIC --network-security-group ${nsgName}   (each node)`,

@@ -105,15 +105,17 @@ export function exportFileName(planName: string | undefined, scope: Scope, suffi
 
 /**
  * The common header of every firewall file: what it is, for which plan and scope, and how many
- * rules it really holds (`written`, counted the way the format's countRules counts them).
+ * rules it really holds (`written`, counted the way the format's countRules counts them). Its own
+ * words are ASCII: a file whose text is all Latin-1 is built by V8 at half the memory (one
+ * dash here made every export UTF-16 in memory), and any target reads ASCII the same in any locale.
  */
 export function headerLines(input: RenderInput, format: string, written: number, what = 'firewall rules', prefix = '# '): string[] {
   const { plan, ruleSet, options } = input;
   const families = [...new Set(input.rules.map((r) => r.family))];
   const lines = [
-    `fwplan export — ${format}`,
+    `fwplan export - ${format}`,
     `plan: ${plan.name ?? '(unnamed)'}`,
-    `scope: ${scopeLabel(options.scope)} · cluster: ${plan.cluster ? 'on' : 'off'} · default-drop: ${options.defaultDrop ? 'yes' : 'no'}`,
+    `scope: ${scopeLabel(options.scope)}; cluster: ${plan.cluster ? 'on' : 'off'}; default-drop: ${options.defaultDrop ? 'yes' : 'no'}`,
     `${what} in this file: ${written}, for ${input.rules.length} plan rule${input.rules.length === 1 ? '' : 's'}${families.length > 0 ? ` (IPv${families.sort().join(' and IPv')})` : ''}; skipped catalog rows: ${ruleSet.skipped.length} (see fwplan lint)`,
   ];
   return lines.map((l) => `${prefix}${lineComment(l)}`);

@@ -138,10 +138,10 @@ export function shellWords(command: string): string[] {
 export function deltaHeaderLines(input: DeltaInput, format: string, counts: string, prefix = '# '): string[] {
   const { options } = input;
   const lines = [
-    `fwplan delta — ${format}`,
+    `fwplan delta - ${format}`,
     `from plan: ${input.oldPlan}`,
     `to plan:   ${input.newPlan}`,
-    `scope: ${scopeLabel(options.scope)} · default-drop: ${options.defaultDrop ? 'yes' : 'no'}${options.egress === 'open' ? ' · egress: open' : ''}${options.ipset ? ' · ipsets' : ''}`,
+    `scope: ${scopeLabel(options.scope)}; default-drop: ${options.defaultDrop ? 'yes' : 'no'}${options.egress === 'open' ? '; egress: open' : ''}${options.ipset ? '; ipsets' : ''}`,
     `changes: ${counts}`,
   ];
   return lines.map((l) => `${prefix}${lineComment(l)}`);

@@ -230,7 +230,8 @@ export function renderUfw(input: RenderInput): RenderOutput {
       header.push("# The router's own incoming and outgoing traffic is left as it was (see the end of fwplan_rules).");
     }
   }
-  header.push('# Comments: ufw refuses \' in a comment, so a label\'s \' is written as ’.');
+  // ASCII words for the character itself: one non-Latin-1 character makes V8 hold the whole script as UTF-16
+  header.push('# Comments: ufw refuses \' in a comment, so a label\'s \' is written as U+2019 (right single quotation mark).');
   return { text: renderScript({ file, header, globals: [], rules, tool: UFW_TOOL }), findings: [] };
 }
 
