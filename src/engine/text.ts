@@ -71,9 +71,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
  * then used as a property key (a rule id: `ports[id]`, a lookup by id) is turned by V8 into a
  * "thin" reference to that kept copy, and `Array.prototype.join` builds its result as UTF-16 when
  * one part is such a reference: a comment holding ids, and then every line and the whole export
- * around it, took twice the memory and the slow way to UTF-8 (a cold iptables export of the peers'
- * plan touched ~120 more pages of memory). A string that is the kept copy from the start stays
- * Latin-1. Same characters, same comparisons: only how the engine stores them differs.
+ * around it, took twice the memory and the slow way to UTF-8. A string that is the kept copy from
+ * the start stays Latin-1. Same characters, same comparisons: only how the engine stores them
+ * differs.
  */
 export function internalized(text: string): string {
   return Object.keys({ [text]: 0 })[0] as string;
